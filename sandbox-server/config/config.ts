@@ -1,0 +1,109 @@
+// One typed configuration from environment variables and command-line flags. Every setting is
+// declared once here; docs/operators.md lists them and a test keeps the two in step.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { formatDuration, formatSize, parseDuration, parseSize } from './units.js';
+
+const size = (what: string) =>
+  z.string().transform((text, ctx) => {
+    const bytes = parseSize(text);
+    if (bytes === undefined || bytes <= 0) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${what}: expected a size such as 512m or 1.5g, got "${text}"` });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
+const duration = (what: string) =>
+  z.string().transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === undefined || ms <= 0) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${what}: expected a duration such as 30s, 15m or 4h, got "${text}"` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const boolean = z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']).transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
+interface Setting {
+  env: string;
+  flag: string;
+  default: string;
+  describe: string;
+  schema: z.ZodTypeAny;
+}
+
+/** The settings, in the order docs/operators.md shows them. */
+export const settings = {
+  host: { env: 'HOST', flag: 'host', default: '127.0.0.1', schema: z.string().min(1), describe: 'Address the server listens on. Use 0.0.0.0 to serve a classroom on the local network.' },
+  port: { env: 'PORT', flag: 'port', default: '4321', schema: integer(0, 65535), describe: 'TCP port for the site, the API and the terminals (0 picks a free one).' },
+  dataDir: { env: 'SLIPWAY_DATA_DIR', flag: 'data-dir', default: 'data', schema: z.string().min(1), describe: 'Folder for the SQLite store, secrets and per-sandbox sockets (relative to the working directory).' },
+  instance: { env: 'SLIPWAY_INSTANCE', flag: 'instance', default: 'main', schema: z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'lowercase letters, digits and dashes, at most 31'), describe: 'Name of this installation; every Docker object it creates is labelled with it, so two installations on one engine never touch each other.' },
+  driver: { env: 'SLIPWAY_DRIVER', flag: 'driver', default: 'docker', schema: z.enum(['docker', 'local']), describe: 'Sandbox driver: docker (one isolated Docker-in-Docker container per learner) or local (a shell on this machine against its own engine; NOT isolated, for one person on a laptop).' },
+  isolation: { env: 'SLIPWAY_ISOLATION', flag: 'isolation', default: 'auto', schema: z.enum(['auto', 'sysbox', 'privileged', 'capabilities']), describe: 'How sandboxes get the rights a nested engine needs: sysbox (sysbox-runc, unprivileged), privileged (--privileged), capabilities (a trimmed capability set), or auto (sysbox when installed, else the first fallback that works on this host).' },
+  images: { env: 'SLIPWAY_IMAGES', flag: 'images', default: 'auto', schema: z.enum(['auto', 'online', 'offline']), describe: 'Where lesson images come from: online (a pull-through cache of Docker Hub), offline (stand-in images built from Debian packages), auto (online when Docker Hub answers, else offline).' },
+  debianMirror: { env: 'SLIPWAY_DEBIAN_MIRROR', flag: 'debian-mirror', default: 'http://deb.debian.org/debian', schema: z.string().url(), describe: 'Debian package mirror used to build the sandbox and stand-in images.' },
+  mirrorPort: { env: 'SLIPWAY_MIRROR_PORT', flag: 'mirror-port', default: '5000', schema: integer(1, 65535), describe: 'Port of the image mirror on 127.0.0.1 and on the sandbox network gateway.' },
+  poolSize: { env: 'SLIPWAY_POOL_SIZE', flag: 'pool-size', default: '2', schema: integer(0, 200), describe: 'Sandboxes kept started and waiting, so a learner gets one at once.' },
+  maxSandboxes: { env: 'SLIPWAY_MAX_SANDBOXES', flag: 'max-sandboxes', default: '50', schema: integer(1, 1000), describe: 'Most sandboxes (pooled and in use) this server runs at once.' },
+  sandboxMemory: { env: 'SLIPWAY_SANDBOX_MEMORY', flag: 'sandbox-memory', default: '1.5g', schema: size('SLIPWAY_SANDBOX_MEMORY'), describe: 'Memory limit of one sandbox, everything inside it included.' },
+  sandboxCpus: { env: 'SLIPWAY_SANDBOX_CPUS', flag: 'sandbox-cpus', default: '1.0', schema: z.coerce.number().positive().max(64), describe: 'CPU limit of one sandbox (1.0 = one core).' },
+  sandboxPids: { env: 'SLIPWAY_SANDBOX_PIDS', flag: 'sandbox-pids', default: '1024', schema: integer(64, 1_000_000), describe: 'Most processes one sandbox may run (stops fork bombs).' },
+  sandboxDisk: { env: 'SLIPWAY_SANDBOX_DISK', flag: 'sandbox-disk', default: '10g', schema: size('SLIPWAY_SANDBOX_DISK'), describe: "Disk allowance for a sandbox's images, containers and volumes; the learner is warned at 80% and new work is refused past it." },
+  sandboxLogSize: { env: 'SLIPWAY_SANDBOX_LOG_SIZE', flag: 'sandbox-log-size', default: '10m', schema: size('SLIPWAY_SANDBOX_LOG_SIZE'), describe: "Largest log file per container, for the sandbox itself and for the learner's containers inside it." },
+  sandboxLifetime: { env: 'SLIPWAY_SANDBOX_LIFETIME', flag: 'sandbox-lifetime', default: '4h', schema: duration('SLIPWAY_SANDBOX_LIFETIME'), describe: 'A sandbox is destroyed this long after a learner got it.' },
+  sandboxIdleTimeout: { env: 'SLIPWAY_SANDBOX_IDLE_TIMEOUT', flag: 'sandbox-idle-timeout', default: '45m', schema: duration('SLIPWAY_SANDBOX_IDLE_TIMEOUT'), describe: 'A sandbox nobody used for this long is destroyed.' },
+  egress: { env: 'SLIPWAY_EGRESS', flag: 'egress', default: 'false', schema: boolean, describe: 'Let sandboxes reach the internet. Off by default: they reach only the image mirror.' },
+  innerSubnet: { env: 'SLIPWAY_INNER_SUBNET', flag: 'inner-subnet', default: '10.251.0.1/24', schema: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/), describe: "Address of the default bridge of each sandbox's inner engine; must not overlap this host's networks." },
+  innerPool: { env: 'SLIPWAY_INNER_POOL', flag: 'inner-pool', default: '10.252.0.0/16', schema: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/), describe: "Address pool for networks the learner creates inside a sandbox; must not overlap this host's networks." },
+  logLevel: { env: 'LOG_LEVEL', flag: 'log-level', default: 'info', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), describe: 'Log verbosity (logs are JSON lines on standard output).' },
+} satisfies Record<string, Setting>;
+
+type Settings = typeof settings;
+export type Config = { [K in keyof Settings]: z.output<Settings[K]['schema']> } & {
+  /** dataDir made absolute. */
+  dataPath: string;
+};
+
+export class ConfigError extends Error {}
+
+/** Reads settings from flags (highest priority), then environment variables, then defaults. */
+export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): Config {
+  const options = Object.fromEntries(Object.values(settings).map((s) => [s.flag, { type: 'string' as const }]));
+  let flags: Record<string, string | boolean | undefined>;
+  try {
+    flags = parseArgs({ args: argv, options, allowPositionals: true, strict: true }).values;
+  } catch (err) {
+    throw new ConfigError(`${(err as Error).message}. Known flags: ${Object.values(settings).map((s) => `--${s.flag}`).join(', ')}`);
+  }
+  const result: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [key, setting] of Object.entries(settings) as [string, Setting][]) {
+    const fromFlag = flags[setting.flag];
+    const raw = typeof fromFlag === 'string' ? fromFlag : (env[setting.env] ?? setting.default);
+    const parsed = setting.schema.safeParse(raw);
+    if (parsed.success) result[key] = parsed.data;
+    else {
+      const source = typeof fromFlag === 'string' ? `--${setting.flag}` : setting.env;
+      problems.push(`${source}=${JSON.stringify(raw)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    }
+  }
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  const config = result as Config;
+  config.dataPath = path.resolve(config.dataDir);
+  return config;
+}
+
+/** The configuration as operators wrote it, for `doctor` and the startup log. */
+export function describeConfig(config: Config): Array<{ env: string; value: string }> {
+  return (Object.entries(settings) as [keyof Settings, Setting][]).map(([key, setting]) => {
+    const value = config[key] as unknown;
+    let shown = String(value);
+    if (setting.schema === settings.sandboxLifetime.schema || key === 'sandboxLifetime' || key === 'sandboxIdleTimeout') shown = formatDuration(value as number);
+    if (key === 'sandboxMemory' || key === 'sandboxDisk' || key === 'sandboxLogSize') shown = formatSize(value as number);
+    return { env: setting.env, value: shown };
+  });
+}

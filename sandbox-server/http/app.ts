@@ -1,0 +1,45 @@
+// The one HTTP application: API, health, metrics and the built site, on one port.
+import fs from 'node:fs';
+import path from 'node:path';
+import cookieParser from 'cookie-parser';
+import express, { type Express } from 'express';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { errorHandler, notFound } from './errors.js';
+
+export interface AppParts {
+  log: Logger;
+  metrics: Metrics;
+  cookieSecret: string;
+  siteDir: string;
+  health: () => Record<string, unknown>;
+  routers: express.Router[];
+}
+
+export function createApp(parts: AppParts): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(express.json({ limit: '64kb', strict: true }));
+  app.use(cookieParser(parts.cookieSecret));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', ...parts.health() });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(parts.metrics.registry.contentType).send(await parts.metrics.registry.metrics());
+  });
+  for (const router of parts.routers) app.use(router);
+  app.use('/api', notFound);
+
+  if (fs.existsSync(parts.siteDir)) {
+    app.use(express.static(parts.siteDir, { extensions: ['html'], index: 'index.html' }));
+  } else {
+    parts.log.warn({ siteDir: parts.siteDir }, 'the site is not built; run npm run build');
+  }
+  app.use(notFound);
+  app.use(errorHandler(parts.log));
+  return app;
+}
+
+export const SITE_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'dist');

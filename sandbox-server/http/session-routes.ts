@@ -1,0 +1,47 @@
+// /api/session: the browser's own learner session and its sandbox.
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { Sessions } from '../sessions/sessions.js';
+import { HttpError } from './errors.js';
+import { sessionIdOf, setSessionCookie } from './session-cookie.js';
+
+const createBody = z
+  .object({ displayName: z.string().trim().min(1).max(60).optional() })
+  .strict();
+
+export function sessionRoutes(sessions: Sessions): Router {
+  const router = Router();
+
+  const current = (req: Request) => {
+    const id = sessionIdOf(req);
+    const session = id ? sessions.get(id) : undefined;
+    if (!session) throw new HttpError(401, 'no_session', 'No session: create one with POST /api/session first.');
+    return session;
+  };
+
+  router.post('/api/session', (req, res) => {
+    const body = createBody.parse(req.body ?? {});
+    const existing = sessionIdOf(req);
+    const session = (existing && sessions.get(existing)) || sessions.create(body.displayName ?? null);
+    setSessionCookie(res, session.id, req.secure);
+    res.status(201).json(sessions.view(session));
+  });
+
+  router.get('/api/session', (req, res) => {
+    res.json(sessions.view(current(req)));
+  });
+
+  router.post('/api/session/sandbox', async (req, res) => {
+    const session = current(req);
+    await sessions.ensureSandbox(session);
+    res.json(sessions.view(sessions.get(session.id)!));
+  });
+
+  router.post('/api/session/sandbox/reset', async (req, res) => {
+    const session = current(req);
+    await sessions.reset(session);
+    res.json(sessions.view(sessions.get(session.id)!));
+  });
+
+  return router;
+}

@@ -1,0 +1,63 @@
+// Builds the project's own images from folders in this directory. An image is tagged with a
+// hash of its folder and of its base image, so an unchanged image is never rebuilt and a
+// changed one always is.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type Docker from 'dockerode';
+import tar from 'tar-fs';
+
+export const IMAGES_DIR = path.dirname(fileURLToPath(import.meta.url));
+
+export type Progress = (line: string) => void;
+
+export function folderHash(folder: string, extra: string): string {
+  const hash = crypto.createHash('sha256').update(extra);
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else hash.update(path.relative(folder, full)).update(fs.readFileSync(full));
+    }
+  };
+  walk(folder);
+  return hash.digest('hex').slice(0, 12);
+}
+
+export async function imageExists(docker: Docker, tag: string): Promise<boolean> {
+  return docker.getImage(tag).inspect().then(() => true, () => false);
+}
+
+/**
+ * Builds `folder` (relative to this directory) as `repository:<hash>` unless it already exists.
+ * Returns the tag. Progress lines name the image and the build step.
+ */
+export async function buildImage(docker: Docker, folder: string, repository: string, baseTag: string, progress: Progress): Promise<string> {
+  const context = path.join(IMAGES_DIR, folder);
+  const baseId = (await docker.getImage(baseTag).inspect()).Id;
+  const tag = `${repository}:${folderHash(context, baseId)}`;
+  if (await imageExists(docker, tag)) return tag;
+  progress(`building ${repository} from ${folder}/ (first start only)`);
+  const stream = await docker.buildImage(tar.pack(context) as unknown as NodeJS.ReadableStream, { t: tag, buildargs: { BASE: baseTag }, rm: true, forcerm: true });
+  const tail: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    docker.modem.followProgress(
+      stream,
+      (err: Error | null, output: Array<{ error?: string }>) => {
+        const failure = err?.message ?? output.find((o) => o.error)?.error;
+        if (failure) reject(new Error(`Building ${repository} failed: ${failure}\n${tail.join('')}`));
+        else resolve();
+      },
+      (event: { stream?: string; error?: string }) => {
+        if (!event.stream) return;
+        tail.push(event.stream);
+        if (tail.length > 30) tail.shift();
+        const step = /^Step \d+\/\d+ : .*/.exec(event.stream.trim());
+        if (step) progress(`  ${repository}: ${step[0].slice(0, 110)}`);
+      },
+    );
+  });
+  if (!(await imageExists(docker, tag))) throw new Error(`Building ${repository} reported success but ${tag} does not exist.`);
+  return tag;
+}

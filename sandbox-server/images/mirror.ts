@@ -1,0 +1,95 @@
+// The image mirror: one registry container per engine, shared by every installation on it.
+// It listens on 127.0.0.1 (the host engine pushes stand-ins there) and on the gateway of each
+// sandbox network (sandboxes pull through it).
+import type Docker from 'dockerode';
+import { LABEL } from '../sandboxes/docker/labels.js';
+import type { Progress } from './build.js';
+
+export const MIRROR_CONTAINER = 'slipway-mirror';
+const MIRROR_VOLUME = 'slipway-mirror-data';
+const DOCKER_HUB = 'https://registry-1.docker.io';
+
+export interface MirrorSpec {
+  image: string;
+  port: number;
+  online: boolean;
+}
+
+/** Gateways of every Slipway sandbox network on this engine, whichever installation made it. */
+export async function sandboxGateways(docker: Docker): Promise<string[]> {
+  const networks = await docker.listNetworks({ filters: JSON.stringify({ label: [`${LABEL.role}=network`] }) });
+  const gateways = networks.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Gateway).filter((g): g is string => Boolean(g)));
+  return [...new Set(gateways)].sort();
+}
+
+export async function ensureMirror(docker: Docker, spec: MirrorSpec, progress: Progress): Promise<void> {
+  const gateways = await sandboxGateways(docker);
+  const env = [`MIRROR_PORT=${spec.port}`, `MIRROR_GATEWAYS=${gateways.join(' ')}`, ...(spec.online ? [`REGISTRY_PROXY_REMOTEURL=${DOCKER_HUB}`] : [])];
+  const existing = await docker.getContainer(MIRROR_CONTAINER).inspect().catch(() => undefined);
+  const current = existing?.Config.Env ?? [];
+  const upToDate = existing && existing.State.Running && existing.Config.Image === spec.image && env.every((e) => current.includes(e)) && current.filter((e) => e.startsWith('REGISTRY_PROXY')).length === (spec.online ? 1 : 0);
+  if (!upToDate) {
+    if (existing) await docker.getContainer(MIRROR_CONTAINER).remove({ force: true });
+    progress(`starting the image mirror on 127.0.0.1:${spec.port}${gateways.length ? ` and ${gateways.join(', ')}` : ''} (${spec.online ? 'pull-through cache of Docker Hub' : 'stand-in images'})`);
+    const container = await docker.createContainer({
+      name: MIRROR_CONTAINER,
+      Image: spec.image,
+      Env: env,
+      Labels: { [LABEL.role]: 'mirror' },
+      HostConfig: {
+        NetworkMode: 'host',
+        Init: true,
+        RestartPolicy: { Name: 'unless-stopped' },
+        Mounts: [{ Type: 'volume', Source: MIRROR_VOLUME, Target: '/var/lib/registry' }],
+        LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '2' } },
+      },
+    });
+    await container.start();
+  }
+  await waitForRegistry(spec.port);
+}
+
+export async function registryAnswers(port: number): Promise<boolean> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/v2/`, { signal: AbortSignal.timeout(1000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+async function waitForRegistry(port: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (await registryAnswers(port)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`The image mirror did not answer on 127.0.0.1:${port} within 20 s; see: docker logs ${MIRROR_CONTAINER}`);
+}
+
+/** The config digest of `name:tag` in the mirror (equal to the image ID it was pushed from). */
+export async function mirroredConfigDigest(port: number, repository: string, tag: string): Promise<string | undefined> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/v2/${repository}/manifests/${tag}`, {
+      headers: { Accept: 'application/vnd.docker.distribution.manifest.v2+json' },
+      signal: AbortSignal.timeout(3000),
+    });
+    if (!response.ok) return undefined;
+    const manifest = (await response.json()) as { config?: { digest?: string } };
+    return manifest.config?.digest;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Repositories and tags the mirror holds, for doctor. */
+export async function mirrorCatalog(port: number): Promise<string[]> {
+  const response = await fetch(`http://127.0.0.1:${port}/v2/_catalog?n=500`, { signal: AbortSignal.timeout(3000) });
+  const { repositories = [] } = (await response.json()) as { repositories?: string[] };
+  const result: string[] = [];
+  for (const repository of repositories) {
+    const tags = await fetch(`http://127.0.0.1:${port}/v2/${repository}/tags/list`, { signal: AbortSignal.timeout(3000) }).then((r) => r.json() as Promise<{ tags?: string[] }>);
+    for (const tag of tags.tags ?? []) result.push(`${repository.replace(/^library\//, '')}:${tag}`);
+  }
+  return result.sort();
+}

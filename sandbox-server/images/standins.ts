@@ -1,0 +1,61 @@
+// The offline image pack: stand-ins for official images, built from Debian packages and pushed
+// to the mirror under the official names, so `docker run redis:8` works in a sandbox with no
+// internet. docs/images.md says what each one is.
+import fs from 'node:fs';
+import path from 'node:path';
+import type Docker from 'dockerode';
+import { z } from 'zod';
+import { buildImage, IMAGES_DIR, type Progress } from './build.js';
+import { mirroredConfigDigest } from './mirror.js';
+
+const catalogSchema = z.array(
+  z.object({
+    dir: z.string().regex(/^[a-z0-9-]+$/),
+    names: z.array(z.string().regex(/^[a-z0-9._-]+(:[A-Za-z0-9._-]+)?$/)).min(1),
+    summary: z.string(),
+  }),
+);
+
+export type StandinCatalog = z.infer<typeof catalogSchema>;
+
+export function readCatalog(): StandinCatalog {
+  const file = path.join(IMAGES_DIR, 'standins', 'catalog.json');
+  return catalogSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+}
+
+/** Splits "redis:8" into the registry path and tag Docker Hub would use. */
+export function hubReference(name: string): { repository: string; tag: string } {
+  const [image, tag = 'latest'] = name.split(':') as [string, string?];
+  return { repository: image.includes('/') ? image : `library/${image}`, tag };
+}
+
+/** Builds every stand-in that is missing or changed and pushes it where the mirror lacks it. */
+export async function ensureStandins(docker: Docker, baseTag: string, mirrorPort: number, progress: Progress): Promise<string[]> {
+  const published: string[] = [];
+  for (const entry of readCatalog()) {
+    const localTag = await buildImage(docker, path.join('standins', entry.dir), `slipway/standin-${entry.dir}`, baseTag, progress);
+    const imageId = (await docker.getImage(localTag).inspect()).Id;
+    for (const name of entry.names) {
+      const { repository, tag } = hubReference(name);
+      if ((await mirroredConfigDigest(mirrorPort, repository, tag)) === imageId) {
+        published.push(name);
+        continue;
+      }
+      progress(`pushing ${name} to the mirror`);
+      const target = `127.0.0.1:${mirrorPort}/${repository}`;
+      await docker.getImage(localTag).tag({ repo: target, tag });
+      // The engine insists on an auth header even for a registry that needs none.
+      const stream = await docker.getImage(`${target}:${tag}`).push({ authconfig: { serveraddress: `127.0.0.1:${mirrorPort}` } });
+      await new Promise<void>((resolve, reject) =>
+        docker.modem.followProgress(stream, (err: Error | null, output: Array<{ error?: string }>) => {
+          const failure = err?.message ?? output.find((o) => o.error)?.error;
+          if (failure) reject(new Error(`Pushing ${name} to the mirror failed: ${failure}`));
+          else resolve();
+        }),
+      );
+      await docker.getImage(`${target}:${tag}`).remove().catch(() => undefined);
+      published.push(name);
+    }
+  }
+  return published;
+}

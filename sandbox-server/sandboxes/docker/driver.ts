@@ -1,0 +1,191 @@
+// The default driver: one Docker-in-Docker container per learner, with its own engine, limits,
+// a workspace, and a second engine socket in a host folder only the server reads.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import Docker from 'dockerode';
+import type { Config } from '../../config/config.js';
+import type { Logger } from '../../log.js';
+import { prepareImages, resolveOnline, startMirror } from '../../images/supply.js';
+import { SandboxError, type BackendSandbox, type ExecOptions, type ExecResult, type SandboxDriver } from '../driver.js';
+import { execInContainer } from './exec.js';
+import { detectIsolation, hostConfigFor, type IsolationMode } from './isolation.js';
+import { LABEL, labels, names, roleFilter } from './labels.js';
+import { applyFirewall, ensureNetwork, type SandboxNetwork } from './network.js';
+
+const READY_TIMEOUT_MS = 60_000;
+const READY_POLL_MS = 20;
+
+export interface DockerDriverState {
+  image: string;
+  isolation: IsolationMode;
+  network: SandboxNetwork;
+  online: boolean;
+  standins: string[];
+}
+
+export class DockerSandboxDriver implements SandboxDriver {
+  readonly kind = 'docker' as const;
+  readonly isolated = true;
+  readonly workspace = '/root/workshop';
+  private prepared: DockerDriverState | undefined;
+  private readonly engines = new Map<string, Docker>();
+
+  constructor(
+    private readonly config: Config,
+    private readonly docker: Docker,
+    private readonly log: Logger,
+  ) {}
+
+  get state(): DockerDriverState {
+    if (!this.prepared) throw new Error('The docker driver is used before prepare() finished.');
+    return this.prepared;
+  }
+
+  async prepare(progress: (line: string) => void): Promise<void> {
+    await this.docker.ping().catch((err: Error) => {
+      throw new Error(`The Docker Engine does not answer (${err.message}). Start it (e.g. dockerd, or systemctl start docker) or set DOCKER_HOST.`);
+    });
+    const online = await resolveOnline(this.config.images);
+    progress(`images: ${online ? 'online (Docker Hub through a pull-through cache)' : 'offline (stand-in images built from Debian packages)'}`);
+    const images = await prepareImages(this.docker, this.config, online, progress);
+    const net = await ensureNetwork(this.docker, this.config.instance, this.config.egress, this.log);
+    const firewalled = await applyFirewall(net.bridge, this.config.mirrorPort, this.log);
+    const standins = await startMirror(this.docker, this.config, online, images, progress);
+    const isolation = await detectIsolation(this.docker, images.sandboxImage, this.config.isolation, this.log);
+    this.prepared = { image: images.sandboxImage, isolation, network: { ...net, firewalled }, online, standins };
+    progress(`sandboxes: ${isolation} isolation, network ${net.name} (${net.subnet}), egress ${this.config.egress ? 'on' : 'off'}${firewalled ? '' : ', HOST FIREWALL NOT APPLIED'}`);
+  }
+
+  private socketDir(id: string): string {
+    return path.join(this.config.dataPath, 'sandboxes', id);
+  }
+
+  async create(id: string): Promise<void> {
+    const { image, isolation, network } = this.state;
+    const { instance } = this.config;
+    const socketDir = this.socketDir(id);
+    // The folder must exist before the container starts, or the engine creates it as root-owned
+    // with default permissions.
+    fs.mkdirSync(socketDir, { recursive: true, mode: 0o700 });
+    const volume = names.sandboxVolume(instance, id);
+    try {
+      await this.docker.createVolume({ Name: volume, Labels: labels(instance, 'sandbox', id) });
+      const container = await this.docker.createContainer({
+        name: names.sandboxContainer(instance, id),
+        Image: image,
+        Hostname: 'sandbox',
+        Labels: labels(instance, 'sandbox', id),
+        Env: [
+          `SLIPWAY_MIRROR=${network.gateway}:${this.config.mirrorPort}`,
+          `SLIPWAY_INNER_BIP=${this.config.innerSubnet}`,
+          `SLIPWAY_INNER_POOL=${this.config.innerPool}`,
+          `SLIPWAY_LOG_MAX_SIZE=${Math.max(1, Math.floor(this.config.sandboxLogSize / 1024 / 1024))}m`,
+        ],
+        HostConfig: {
+          ...hostConfigFor(isolation),
+          Init: true,
+          NetworkMode: network.name,
+          Memory: this.config.sandboxMemory,
+          MemorySwap: this.config.sandboxMemory,
+          NanoCpus: Math.round(this.config.sandboxCpus * 1e9),
+          PidsLimit: this.config.sandboxPids,
+          LogConfig: { Type: 'json-file', Config: { 'max-size': String(this.config.sandboxLogSize), 'max-file': '1' } },
+          Binds: [`${socketDir}:/run/slipway`],
+          Mounts: [{ Type: 'volume', Source: volume, Target: '/var/lib/docker' }],
+          RestartPolicy: { Name: 'no' },
+          // With egress off, name lookups go to the gateway, where the firewall refuses them at
+          // once: `docker run no-such-image` fails in a moment instead of hanging on DNS.
+          ...(this.config.egress ? {} : { Dns: [network.gateway] }),
+        },
+      });
+      await container.start();
+      await this.waitReady(id, container);
+    } catch (err) {
+      await this.destroy(id).catch(() => undefined);
+      if (err instanceof SandboxError) throw err;
+      throw new SandboxError(`Could not create a sandbox: ${(err as Error).message}`, 'create_failed');
+    }
+  }
+
+  private async waitReady(id: string, container: Docker.Container): Promise<void> {
+    const socket = path.join(this.socketDir(id), 'docker.sock');
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      if (isSocket(socket) && (await this.engine(id).ping().then(() => true, () => false))) return;
+      await new Promise((r) => setTimeout(r, READY_POLL_MS));
+    }
+    const state = await container.inspect().then((c) => c.State, () => undefined);
+    const logTail = state?.Running ? (await this.exec(id, ['tail', '-n', '5', '/var/log/dockerd.log'], { timeoutMs: 5000 }).catch(() => undefined))?.stdout : '';
+    throw new SandboxError(
+      `The sandbox's Docker Engine did not answer within ${READY_TIMEOUT_MS / 1000} s${state && !state.Running ? ` (container exited with code ${state.ExitCode})` : ''}. ${logTail ?? ''}`.trim(),
+      'create_failed',
+    );
+  }
+
+  async adopt(id: string): Promise<void> {
+    const container = this.docker.getContainer(names.sandboxContainer(this.config.instance, id));
+    const info = await container.inspect();
+    if (!info.State.Running) throw new SandboxError(`Sandbox ${id} is not running (exit code ${info.State.ExitCode}).`, 'engine_unavailable');
+    await this.waitReady(id, container);
+  }
+
+  async destroy(id: string): Promise<void> {
+    const { instance } = this.config;
+    this.engines.delete(id);
+    await this.docker.getContainer(names.sandboxContainer(instance, id)).remove({ force: true, v: true }).catch(ignoreMissing);
+    await this.docker.getVolume(names.sandboxVolume(instance, id)).remove().catch(ignoreMissing);
+    fs.rmSync(this.socketDir(id), { recursive: true, force: true });
+  }
+
+  async list(): Promise<BackendSandbox[]> {
+    const { instance } = this.config;
+    const found = new Map<string, boolean>();
+    const containers = await this.docker.listContainers({ all: true, filters: roleFilter(instance, 'sandbox') });
+    for (const c of containers) {
+      const id = c.Labels[LABEL.sandbox];
+      if (id) found.set(id, c.State === 'running');
+    }
+    const { Volumes: volumes = [] } = await this.docker.listVolumes({ filters: roleFilter(instance, 'sandbox') });
+    for (const v of volumes) {
+      const id = v.Labels?.[LABEL.sandbox];
+      if (id && !found.has(id)) found.set(id, false);
+    }
+    const socketRoot = path.join(this.config.dataPath, 'sandboxes');
+    for (const id of fs.existsSync(socketRoot) ? fs.readdirSync(socketRoot) : []) if (!found.has(id)) found.set(id, false);
+    return [...found].map(([id, running]) => ({ id, running }));
+  }
+
+  exec(id: string, command: string[], options?: ExecOptions): Promise<ExecResult> {
+    return execInContainer(this.docker.getContainer(names.sandboxContainer(this.config.instance, id)), command, options);
+  }
+
+  engine(id: string): Docker {
+    let engine = this.engines.get(id);
+    if (!engine) {
+      engine = new Docker({ socketPath: path.join(this.socketDir(id), 'docker.sock') });
+      this.engines.set(id, engine);
+    }
+    return engine;
+  }
+
+  async copyIn(id: string, tar: Readable, destination = this.workspace): Promise<void> {
+    await this.docker.getContainer(names.sandboxContainer(this.config.instance, id)).putArchive(tar, { path: destination });
+  }
+}
+
+/**
+ * The socket folder is writable by root inside the sandbox; refuse anything but a real socket
+ * so a learner cannot point the server at another path with a symlink.
+ */
+function isSocket(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isSocket();
+  } catch {
+    return false;
+  }
+}
+
+function ignoreMissing(err: { statusCode?: number }): void {
+  if (err.statusCode !== 404) throw err;
+}

@@ -1,0 +1,65 @@
+// How a sandbox container gets the rights its nested Docker Engine needs. Sysbox gives them
+// without privilege; otherwise the sandbox is privileged-equivalent (documented in
+// docs/security.md) and we grant as little as has been shown to work.
+import type Docker from 'dockerode';
+import type { Logger } from '../../log.js';
+
+export type IsolationMode = 'sysbox' | 'privileged' | 'capabilities';
+
+/**
+ * The smallest set proven to run the nested engine here (tests/sandboxes/isolation.test.ts):
+ * SYS_ADMIN for mounts and namespaces, NET_ADMIN for the inner bridges and iptables; the
+ * default seccomp profile blocks keyctl, which runc needs for session keyrings; AppArmor's
+ * docker-default profile blocks mount where AppArmor is active.
+ */
+export const TRIMMED_CAPABILITIES = {
+  CapAdd: ['SYS_ADMIN', 'NET_ADMIN'],
+  SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
+};
+
+export function hostConfigFor(mode: IsolationMode): Docker.HostConfig {
+  switch (mode) {
+    case 'sysbox':
+      return { Runtime: 'sysbox-runc' };
+    case 'privileged':
+      return { Privileged: true };
+    case 'capabilities':
+      return { ...TRIMMED_CAPABILITIES };
+  }
+}
+
+/**
+ * Picks the isolation mode: the configured one, or for "auto" sysbox when the engine has it,
+ * else --privileged when this host allows it (some hosts lack capabilities in their bounding
+ * set and refuse it), else the trimmed capability set.
+ */
+export async function detectIsolation(docker: Docker, image: string, wanted: 'auto' | IsolationMode, log: Logger): Promise<IsolationMode> {
+  const info = (await docker.info()) as { Runtimes?: Record<string, unknown> };
+  const hasSysbox = Boolean(info.Runtimes && 'sysbox-runc' in info.Runtimes);
+  if (wanted === 'sysbox' && !hasSysbox) {
+    throw new Error('SLIPWAY_ISOLATION=sysbox, but the Docker Engine has no sysbox-runc runtime. Install Sysbox or choose another SLIPWAY_ISOLATION.');
+  }
+  if (wanted !== 'auto') return wanted;
+  if (hasSysbox) return 'sysbox';
+  const privilegedWorks = await probe(docker, image, { Privileged: true });
+  log.info({ privilegedWorks }, 'probed --privileged for sandboxes');
+  return privilegedWorks ? 'privileged' : 'capabilities';
+}
+
+async function probe(docker: Docker, image: string, hostConfig: Docker.HostConfig): Promise<boolean> {
+  const container = await docker.createContainer({
+    Image: image,
+    Entrypoint: ['true'],
+    HostConfig: { ...hostConfig, NetworkMode: 'none', AutoRemove: false },
+    Labels: { 'io.slipway.role': 'probe' },
+  });
+  try {
+    await container.start();
+    const result = (await container.wait()) as { StatusCode: number };
+    return result.StatusCode === 0;
+  } catch {
+    return false;
+  } finally {
+    await container.remove({ force: true }).catch(() => undefined);
+  }
+}

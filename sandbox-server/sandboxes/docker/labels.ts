@@ -1,0 +1,28 @@
+// Every Docker object Slipway creates carries these labels; reconcile and cleanup find objects
+// by them and never touch anything else.
+export const LABEL = {
+  instance: 'io.slipway.instance',
+  role: 'io.slipway.role',
+  sandbox: 'io.slipway.sandbox',
+} as const;
+
+export type Role = 'sandbox' | 'mirror' | 'network';
+
+export function labels(instance: string, role: Role, sandboxId?: string): Record<string, string> {
+  return { [LABEL.instance]: instance, [LABEL.role]: role, ...(sandboxId ? { [LABEL.sandbox]: sandboxId } : {}) };
+}
+
+/** Docker list filter matching this instance's objects of one role. */
+export function roleFilter(instance: string, role: Role): string {
+  return JSON.stringify({ label: [`${LABEL.instance}=${instance}`, `${LABEL.role}=${role}`] });
+}
+
+export const names = {
+  sandboxContainer: (instance: string, id: string) => `slipway-${instance}-${id}`,
+  sandboxVolume: (instance: string, id: string) => `slipway-${instance}-${id}-docker`,
+  network: (instance: string) => `slipway-${instance}-sandboxes`,
+  mirrorContainer: (instance: string) => `slipway-${instance}-mirror`,
+  mirrorVolume: (instance: string) => `slipway-${instance}-mirror`,
+  /** Linux interface names stop at 15 characters. */
+  bridge: (instance: string) => `slw-${instance}`.slice(0, 15),
+};

@@ -1,0 +1,212 @@
+// Sandbox lifecycle: pooled (pre-warmed) → assigned → active → expired/destroyed. Owns the
+// warm pool, expiry, and the reconcile that makes a restarted server pick up where it was.
+import crypto from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { Config } from '../config/config.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics/metrics.js';
+import type { SandboxRow, SandboxStore } from '../store/sandboxes.js';
+import { SandboxError, type SandboxDriver } from './driver.js';
+
+const SWEEP_INTERVAL_MS = 15_000;
+/** Sandbox creation is CPU-heavy (an engine starting); more in parallel only slows each one. */
+const CREATE_CONCURRENCY = 2;
+
+export type EndReason = 'lifetime' | 'idle' | 'reset' | 'released' | 'orphan' | 'lost' | 'shutdown' | 'failed';
+
+export class SandboxManager extends EventEmitter {
+  private creating = 0;
+  private filling: Promise<void> | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly config: Config,
+    private readonly driver: SandboxDriver,
+    private readonly store: SandboxStore,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+  ) {
+    super();
+    metrics.poolTarget.set(config.poolSize);
+  }
+
+  /** Re-adopts what the store knows, removes what it does not, then fills the pool. */
+  async start(): Promise<void> {
+    await this.reconcile();
+    this.updateGauges();
+    this.sweepTimer = setInterval(() => void this.sweep().catch((err) => this.log.error({ err }, 'sweep failed')), SWEEP_INTERVAL_MS);
+    this.sweepTimer.unref();
+    this.fillPool();
+  }
+
+  /** Stops background work; sandboxes stay up to be re-adopted by the next start. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.sweepTimer);
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  async reconcile(): Promise<{ adopted: string[]; removed: string[]; lost: string[] }> {
+    const live = new Map(this.store.live().map((row) => [row.id, row]));
+    const backend = await this.driver.list();
+    const adopted: string[] = [];
+    const removed: string[] = [];
+    const lost: string[] = [];
+    await Promise.all(
+      backend.map(async ({ id, running }) => {
+        const row = live.get(id);
+        if (row && running && row.state !== 'creating') {
+          try {
+            await this.driver.adopt(id);
+            adopted.push(id);
+            return;
+          } catch (err) {
+            this.log.warn({ sandbox: id, err: (err as Error).message }, 'could not re-adopt sandbox');
+          }
+        }
+        await this.driver.destroy(id);
+        if (row) {
+          this.store.end(id, 'failed', 'The sandbox did not survive a server restart.');
+          lost.push(id);
+        } else removed.push(id);
+      }),
+    );
+    const inBackend = new Set(backend.map((b) => b.id));
+    for (const row of live.values()) {
+      if (!inBackend.has(row.id)) {
+        this.store.end(row.id, 'failed', 'The sandbox was gone when the server restarted.');
+        lost.push(row.id);
+      }
+    }
+    this.log.info({ adopted: adopted.length, removed: removed.length, lost: lost.length }, 'reconciled sandboxes');
+    return { adopted, removed, lost };
+  }
+
+  /** Gives a session a ready sandbox: from the pool at once, or a new one when it is empty. */
+  async acquire(sessionId: string): Promise<SandboxRow> {
+    const started = performance.now();
+    const pooled = this.store.claimPooled(sessionId, this.config.sandboxLifetime);
+    if (pooled) {
+      this.metrics.assignSeconds.observe({ source: 'pool' }, (performance.now() - started) / 1000);
+      this.afterChange();
+      return pooled;
+    }
+    const id = await this.createOne(sessionId);
+    this.metrics.assignSeconds.observe({ source: 'cold' }, (performance.now() - started) / 1000);
+    this.afterChange();
+    return this.store.get(id)!;
+  }
+
+  async destroy(id: string, reason: EndReason, message = describeEnd(reason)): Promise<void> {
+    const started = performance.now();
+    this.store.end(id, reason === 'lifetime' || reason === 'idle' ? 'expired' : 'destroyed', message);
+    await this.track(this.driver.destroy(id));
+    this.metrics.destroyed.inc({ reason });
+    this.metrics.destroySeconds.observe((performance.now() - started) / 1000);
+    this.afterChange();
+  }
+
+  /** Records learner activity (keeps the idle timer from firing). */
+  touch(id: string): void {
+    this.store.touch(id);
+  }
+
+  private liveCount(): number {
+    return this.store.live().length;
+  }
+
+  /** Creates a sandbox for the pool, or straight for a session so no one else can claim it. */
+  private async createOne(forSession?: string): Promise<string> {
+    if (this.liveCount() >= this.config.maxSandboxes) {
+      throw new SandboxError(
+        `All ${this.config.maxSandboxes} sandboxes this server may run are in use. Ask the instructor, or try again when someone leaves.`,
+        'capacity',
+      );
+    }
+    const id = `sbx-${crypto.randomBytes(5).toString('hex')}`;
+    const started = performance.now();
+    this.store.insert(id, this.driver.kind);
+    this.creating++;
+    this.updateGauges();
+    try {
+      await this.track(this.driver.create(id));
+      if (forSession) this.store.assign(id, forSession, this.config.sandboxLifetime);
+      else this.store.markPooled(id);
+      this.metrics.created.inc({ result: 'ok' });
+      this.metrics.createSeconds.observe((performance.now() - started) / 1000);
+      return id;
+    } catch (err) {
+      this.store.end(id, 'failed', (err as Error).message);
+      this.metrics.created.inc({ result: 'error' });
+      throw err;
+    } finally {
+      this.creating--;
+      this.updateGauges();
+    }
+  }
+
+  /** Starts pool refills in the background; concurrent calls share one run. */
+  fillPool(): Promise<void> {
+    if (!this.filling) {
+      this.filling = this.fillLoop().finally(() => (this.filling = undefined));
+    }
+    return this.filling;
+  }
+
+  private async fillLoop(): Promise<void> {
+    const workers = Array.from({ length: CREATE_CONCURRENCY }, async () => {
+      while (!this.stopped) {
+        const counts = this.store.countByState();
+        const waiting = (counts.pooled ?? 0) + this.creating;
+        if (waiting >= this.config.poolSize || this.liveCount() >= this.config.maxSandboxes) return;
+        try {
+          await this.createOne();
+        } catch (err) {
+          this.log.error({ err: (err as Error).message }, 'could not pre-warm a sandbox');
+          return;
+        }
+      }
+    });
+    await Promise.all(workers);
+  }
+
+  /** Ends sandboxes past their lifetime or idle timeout. */
+  async sweep(now = Date.now()): Promise<void> {
+    for (const row of this.store.due(now, this.config.sandboxIdleTimeout)) {
+      this.log.info({ sandbox: row.id, why: row.why }, 'sandbox expired');
+      await this.destroy(row.id, row.why);
+    }
+  }
+
+  private afterChange(): void {
+    this.updateGauges();
+    this.emit('changed');
+    if (!this.stopped) void this.fillPool();
+  }
+
+  private updateGauges(): void {
+    const counts = this.store.countByState();
+    for (const state of ['creating', 'pooled', 'assigned', 'active']) this.metrics.sandboxesByState.set({ state }, counts[state] ?? 0);
+    this.metrics.poolSize.set(counts.pooled ?? 0);
+  }
+
+  private track<T>(promise: Promise<T>): Promise<T> {
+    this.inFlight.add(promise);
+    return promise.finally(() => this.inFlight.delete(promise));
+  }
+}
+
+export function describeEnd(reason: EndReason): string {
+  switch (reason) {
+    case 'lifetime': return 'The sandbox reached the end of its time and was removed.';
+    case 'idle': return 'The sandbox was unused for too long and was removed.';
+    case 'reset': return 'The sandbox was reset; a fresh one replaces it.';
+    case 'released': return 'The sandbox was given back.';
+    case 'orphan': return 'The sandbox belonged to no session and was removed.';
+    case 'lost': return 'The sandbox stopped unexpectedly.';
+    case 'shutdown': return 'The server removed the sandbox while shutting down.';
+    case 'failed': return 'The sandbox failed.';
+  }
+}

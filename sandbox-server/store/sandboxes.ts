@@ -1,0 +1,81 @@
+// Sandbox rows: the server's memory of every sandbox, so a restart knows what to re-adopt.
+import type { Db } from './database.js';
+
+export const LIVE_STATES = ['creating', 'pooled', 'assigned', 'active'] as const;
+export const ENDED_STATES = ['expired', 'destroyed', 'failed'] as const;
+export type SandboxState = (typeof LIVE_STATES)[number] | (typeof ENDED_STATES)[number];
+
+export interface SandboxRow {
+  id: string;
+  driver: string;
+  state: SandboxState;
+  session_id: string | null;
+  created_at: number;
+  ready_at: number | null;
+  assigned_at: number | null;
+  expires_at: number | null;
+  last_active_at: number | null;
+  ended_at: number | null;
+  end_reason: string | null;
+}
+
+export class SandboxStore {
+  constructor(private readonly db: Db) {}
+
+  insert(id: string, driver: string, now = Date.now()): void {
+    this.db.prepare(`INSERT INTO sandboxes (id, driver, state, created_at) VALUES (?, ?, 'creating', ?)`).run(id, driver, now);
+  }
+
+  get(id: string): SandboxRow | undefined {
+    return this.db.prepare(`SELECT * FROM sandboxes WHERE id = ?`).get(id) as SandboxRow | undefined;
+  }
+
+  live(): SandboxRow[] {
+    return this.db.prepare(`SELECT * FROM sandboxes WHERE state IN ('creating','pooled','assigned','active') ORDER BY created_at`).all() as SandboxRow[];
+  }
+
+  markPooled(id: string, now = Date.now()): void {
+    this.db.prepare(`UPDATE sandboxes SET state = 'pooled', ready_at = ? WHERE id = ? AND state = 'creating'`).run(now, id);
+  }
+
+  /** Atomically hands the oldest pooled sandbox to a session; undefined when the pool is empty. */
+  claimPooled(sessionId: string, lifetimeMs: number, now = Date.now()): SandboxRow | undefined {
+    return this.db.transaction(() => {
+      const row = this.db.prepare(`SELECT id FROM sandboxes WHERE state = 'pooled' ORDER BY ready_at LIMIT 1`).get() as { id: string } | undefined;
+      if (!row) return undefined;
+      this.assign(row.id, sessionId, lifetimeMs, now);
+      return this.get(row.id);
+    })();
+  }
+
+  assign(id: string, sessionId: string, lifetimeMs: number, now = Date.now()): void {
+    this.db
+      .prepare(`UPDATE sandboxes SET state = 'assigned', session_id = ?, assigned_at = ?, expires_at = ?, last_active_at = ?, ready_at = COALESCE(ready_at, ?) WHERE id = ?`)
+      .run(sessionId, now, now + lifetimeMs, now, now, id);
+  }
+
+  touch(id: string, now = Date.now()): void {
+    this.db.prepare(`UPDATE sandboxes SET last_active_at = ?, state = CASE WHEN state = 'assigned' THEN 'active' ELSE state END WHERE id = ? AND state IN ('assigned','active')`).run(now, id);
+  }
+
+  extend(id: string, byMs: number): void {
+    this.db.prepare(`UPDATE sandboxes SET expires_at = expires_at + ? WHERE id = ?`).run(byMs, id);
+  }
+
+  end(id: string, state: (typeof ENDED_STATES)[number], reason: string, now = Date.now()): void {
+    this.db.prepare(`UPDATE sandboxes SET state = ?, end_reason = ?, ended_at = ? WHERE id = ? AND state NOT IN ('expired','destroyed','failed')`).run(state, reason, now, id);
+  }
+
+  /** Assigned or active sandboxes whose lifetime ran out or that nobody used for idleMs. */
+  due(now: number, idleMs: number): Array<SandboxRow & { why: 'lifetime' | 'idle' }> {
+    const rows = this.db
+      .prepare(`SELECT * FROM sandboxes WHERE state IN ('assigned','active') AND (expires_at <= ? OR last_active_at <= ?)`)
+      .all(now, now - idleMs) as SandboxRow[];
+    return rows.map((row) => ({ ...row, why: (row.expires_at ?? Infinity) <= now ? 'lifetime' : 'idle' }));
+  }
+
+  countByState(): Record<string, number> {
+    const rows = this.db.prepare(`SELECT state, COUNT(*) AS n FROM sandboxes GROUP BY state`).all() as Array<{ state: string; n: number }>;
+    return Object.fromEntries(rows.map((r) => [r.state, r.n]));
+  }
+}
