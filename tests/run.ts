@@ -3,6 +3,7 @@
 // The last line is the summary: "N passed, N failed".
 import fs from 'node:fs';
 import path from 'node:path';
+import { finished } from 'node:stream/promises';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
 import { fileURLToPath } from 'node:url';
@@ -42,8 +43,9 @@ stream.on('test:pass', (event) => {
 stream.on('test:fail', (event) => {
   if (event.details?.type !== 'suite') failed++;
 });
-stream.compose(new spec()).pipe(process.stdout);
-await new Promise<void>((resolve) => stream.on('end', resolve));
+const report = stream.compose(new spec());
+report.pipe(process.stdout, { end: false });
+await finished(report);
 if (files.length === 0) console.log('no test files matched');
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed > 0 || passed === 0 ? 1 : 0;

@@ -23,7 +23,7 @@ const SANDBOX_STATUS: Record<SandboxError['code'], number> = {
 };
 
 export const notFound: RequestHandler = (req, _res, next) => {
-  next(new HttpError(404, 'not_found', `No such endpoint: ${req.method} ${req.path}`));
+  next(new HttpError(404, 'not_found', `No such endpoint: ${req.method} ${req.originalUrl.split('?')[0]}`));
 };
 
 export function errorHandler(log: Logger): ErrorRequestHandler {
