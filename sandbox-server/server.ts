@@ -9,6 +9,7 @@ import { sessionRoutes } from './http/session-routes.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics } from './metrics/metrics.js';
 import { DockerSandboxDriver } from './sandboxes/docker/driver.js';
+import { SandboxActivity } from './sandboxes/activity.js';
 import type { SandboxDriver } from './sandboxes/driver.js';
 import { LocalSandboxDriver } from './sandboxes/local/driver.js';
 import { SandboxManager } from './sandboxes/manager.js';
@@ -25,6 +26,7 @@ export interface SlipwayServer {
   driver: SandboxDriver;
   manager: SandboxManager;
   sessions: Sessions;
+  activity: SandboxActivity;
   /** Prepares images and sandboxes, then listens. Resolves with the site's URL. */
   start(progress?: (line: string) => void): Promise<string>;
   /** Stops listening and background work. Sandboxes stay up for the next start to re-adopt. */
@@ -43,6 +45,7 @@ export function createSlipwayServer(config: Config, options: { log?: Logger; sit
   const sandboxStore = new SandboxStore(db);
   const manager = new SandboxManager(config, driver, sandboxStore, metrics, log);
   const sessions = new Sessions(new SessionStore(db), sandboxStore, manager, driver.isolated);
+  const activity = new SandboxActivity();
   let server: http.Server | undefined;
 
   const app = createApp({
@@ -67,6 +70,7 @@ export function createSlipwayServer(config: Config, options: { log?: Logger; sit
     driver,
     manager,
     sessions,
+    activity,
     async start(progress = (line) => log.info(line)) {
       await driver.prepare(progress);
       await manager.start();

@@ -1,0 +1,65 @@
+// Shared helpers for benchmark scripts: a real server on the real engine, and percentiles.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../sandbox-server/config/config.js';
+import { createLogger } from '../sandbox-server/log.js';
+import { createSlipwayServer, type SlipwayServer } from '../sandbox-server/server.js';
+
+export type Figures = Record<string, number>;
+
+export interface Bench {
+  /** Short name shown while it runs. */
+  name: string;
+  run(): Promise<Figures>;
+}
+
+export interface BenchServer extends SlipwayServer {
+  url: string;
+  dataDir: string;
+  /** Stops the server and removes every sandbox it made. */
+  dispose(): Promise<void>;
+}
+
+export async function startBenchServer(env: Record<string, string> = {}): Promise<BenchServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-bench-'));
+  const config = loadConfig([], {
+    SLIPWAY_INSTANCE: 'bench',
+    SLIPWAY_DATA_DIR: dataDir,
+    PORT: '0',
+    SLIPWAY_IMAGES: 'offline',
+    SLIPWAY_POOL_SIZE: '0',
+    LOG_LEVEL: 'warn',
+    ...env,
+  });
+  const server = createSlipwayServer(config, { log: createLogger('warn') });
+  const url = await server.start(() => undefined);
+  return Object.assign(server, {
+    url,
+    dataDir,
+    async dispose() {
+      await server.manager.stop();
+      const backend = await server.driver.list();
+      await Promise.all(backend.map((b) => server.driver.destroy(b.id)));
+      await server.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  });
+}
+
+export function percentile(samples: number[], p: number): number {
+  if (samples.length === 0) return NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index]!;
+}
+
+export const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+export async function waitUntil(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 120_000, pollMs = 5): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
