@@ -97,13 +97,14 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
   return config;
 }
 
-/** The configuration as operators wrote it, for `doctor` and the startup log. */
+const SHOWN_AS_DURATION = new Set<string>(['sandboxLifetime', 'sandboxIdleTimeout']);
+const SHOWN_AS_SIZE = new Set<string>(['sandboxMemory', 'sandboxDisk', 'sandboxLogSize']);
+
+/** The configuration in the units operators write, for `doctor` and the startup log. */
 export function describeConfig(config: Config): Array<{ env: string; value: string }> {
   return (Object.entries(settings) as [keyof Settings, Setting][]).map(([key, setting]) => {
     const value = config[key] as unknown;
-    let shown = String(value);
-    if (setting.schema === settings.sandboxLifetime.schema || key === 'sandboxLifetime' || key === 'sandboxIdleTimeout') shown = formatDuration(value as number);
-    if (key === 'sandboxMemory' || key === 'sandboxDisk' || key === 'sandboxLogSize') shown = formatSize(value as number);
+    const shown = SHOWN_AS_DURATION.has(key) ? formatDuration(value as number) : SHOWN_AS_SIZE.has(key) ? formatSize(value as number) : String(value);
     return { env: setting.env, value: shown };
   });
 }

@@ -29,14 +29,19 @@ export async function imageExists(docker: Docker, tag: string): Promise<boolean>
   return docker.getImage(tag).inspect().then(() => true, () => false);
 }
 
+/** The tag `buildImage` would produce now, or undefined when the base image is missing. */
+export async function expectedTag(docker: Docker, folder: string, repository: string, baseTag: string): Promise<string | undefined> {
+  const base = await docker.getImage(baseTag).inspect().catch(() => undefined);
+  return base ? `${repository}:${folderHash(path.join(IMAGES_DIR, folder), base.Id)}` : undefined;
+}
+
 /**
  * Builds `folder` (relative to this directory) as `repository:<hash>` unless it already exists.
  * Returns the tag. Progress lines name the image and the build step.
  */
 export async function buildImage(docker: Docker, folder: string, repository: string, baseTag: string, progress: Progress): Promise<string> {
   const context = path.join(IMAGES_DIR, folder);
-  const baseId = (await docker.getImage(baseTag).inspect()).Id;
-  const tag = `${repository}:${folderHash(context, baseId)}`;
+  const tag = (await expectedTag(docker, folder, repository, baseTag))!;
   if (await imageExists(docker, tag)) return tag;
   progress(`building ${repository} from ${folder}/ (first start only)`);
   const stream = await docker.buildImage(tar.pack(context) as unknown as NodeJS.ReadableStream, { t: tag, buildargs: { BASE: baseTag }, rm: true, forcerm: true });

@@ -56,7 +56,7 @@ const chainName = (bridge: string) => `SLIPWAY-${bridge}`.toUpperCase();
 
 /**
  * Installs (idempotently) the rules that confine sandboxes on this host: from the sandbox
- * bridge, only the mirror port of the host answers; cloud metadata addresses are unreachable
+ * bridge, only the mirror (registry port and DNS) of the host answers; cloud metadata addresses are unreachable
  * even with egress on. Returns false, after logging why, when iptables cannot be used.
  */
 export async function applyFirewall(bridge: string, mirrorPort: number, log: Logger): Promise<boolean> {
@@ -67,6 +67,9 @@ export async function applyFirewall(bridge: string, mirrorPort: number, log: Log
     await iptables('-F', chain);
     await iptables('-A', chain, '-m', 'conntrack', '--ctstate', 'ESTABLISHED,RELATED', '-j', 'ACCEPT');
     await iptables('-A', chain, '-p', 'tcp', '--dport', String(mirrorPort), '-j', 'ACCEPT');
+    // The mirror's DNS server, which answers every lookup at once with "no such name".
+    await iptables('-A', chain, '-p', 'udp', '--dport', '53', '-j', 'ACCEPT');
+    await iptables('-A', chain, '-p', 'tcp', '--dport', '53', '-j', 'ACCEPT');
     await iptables('-A', chain, '-p', 'tcp', '-j', 'REJECT', '--reject-with', 'tcp-reset');
     await iptables('-A', chain, '-j', 'REJECT', '--reject-with', 'icmp-port-unreachable');
     await iptables('-C', 'INPUT', '-i', bridge, '-j', chain).catch(() => iptables('-I', 'INPUT', '1', '-i', bridge, '-j', chain));

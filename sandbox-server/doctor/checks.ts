@@ -1,0 +1,143 @@
+// Each doctor check answers one question about this host and, when the answer is bad, says
+// what to do. They only look; nothing here changes the host.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import { promisify } from 'node:util';
+import Docker from 'dockerode';
+import type { Config } from '../config/config.js';
+import { formatSize } from '../config/units.js';
+import { BASE_TAG } from '../images/base.js';
+import { expectedTag } from '../images/build.js';
+import { MIRROR_CONTAINER, mirrorCatalog, registryAnswers } from '../images/mirror.js';
+import { hostConfigFor, type IsolationMode } from '../sandboxes/docker/isolation.js';
+
+const run = promisify(execFile);
+
+export type Status = 'ok' | 'warn' | 'fail';
+export interface Finding {
+  status: Status;
+  what: string;
+  detail: string;
+  fix?: string;
+}
+
+export async function checkNode(): Promise<Finding> {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  const good = major > 20 || (major === 20 && minor >= 6);
+  return good
+    ? { status: 'ok', what: 'Node.js', detail: process.versions.node }
+    : { status: 'fail', what: 'Node.js', detail: `${process.versions.node} is too old`, fix: 'Install Node 20.6 or newer (22 LTS recommended).' };
+}
+
+export async function checkEngine(docker: Docker): Promise<Finding & { info?: Record<string, unknown> }> {
+  try {
+    const version = await docker.version();
+    const info = (await docker.info()) as Record<string, unknown>;
+    return { status: 'ok', what: 'Docker Engine', detail: `${version.Version} (API ${version.ApiVersion}), ${info.Driver} storage, cgroup v${info.CgroupVersion ?? '1'}`, info };
+  } catch (err) {
+    return {
+      status: 'fail',
+      what: 'Docker Engine',
+      detail: `does not answer: ${(err as Error).message}`,
+      fix: 'Start it (systemctl start docker, or dockerd & where there is no systemd), or point DOCKER_HOST at it. On Debian: apt-get install -y docker.io.',
+    };
+  }
+}
+
+export function checkSysbox(info: Record<string, unknown> | undefined): Finding {
+  const runtimes = (info?.Runtimes ?? {}) as Record<string, unknown>;
+  return 'sysbox-runc' in runtimes
+    ? { status: 'ok', what: 'Sysbox', detail: 'sysbox-runc is available: sandboxes run unprivileged' }
+    : { status: 'warn', what: 'Sysbox', detail: 'sysbox-runc is not installed: sandboxes use the privileged-equivalent fallback', fix: 'For events with strangers install Sysbox (see docs/security.md).' };
+}
+
+/** Starts a throwaway sandbox container and waits for its nested engine to answer. */
+export async function checkNestedDocker(docker: Docker, mode: IsolationMode | 'auto'): Promise<Finding> {
+  const what = 'Nested Docker';
+  const image = await expectedTag(docker, 'sandbox', 'slipway/sandbox', BASE_TAG);
+  if (!image || !(await docker.getImage(image).inspect().then(() => true, () => false))) {
+    return { status: 'warn', what, detail: 'the sandbox image is not built yet, so this was not tried', fix: 'Run npm start once; it builds the images.' };
+  }
+  const modes: IsolationMode[] = mode === 'auto' ? ['privileged', 'capabilities'] : [mode];
+  const failures: string[] = [];
+  for (const candidate of modes) {
+    const started = Date.now();
+    const container = await docker.createContainer({
+      Image: image,
+      HostConfig: { ...hostConfigFor(candidate), Init: true, NetworkMode: 'none', AutoRemove: false },
+      Labels: { 'io.slipway.role': 'probe' },
+    });
+    try {
+      await container.start();
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline) {
+        const exec = await container.exec({ Cmd: ['docker', 'version', '--format', '{{.Server.Version}}'], AttachStdout: true, AttachStderr: true });
+        const stream = await exec.start({});
+        await new Promise((resolve) => { stream.on('end', resolve); stream.resume(); });
+        if ((await exec.inspect()).ExitCode === 0) {
+          return { status: 'ok', what, detail: `a sandbox engine answered in ${Date.now() - started} ms with ${candidate} isolation` };
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      failures.push(`${candidate}: the inner engine did not answer in 30 s`);
+    } catch (err) {
+      failures.push(`${candidate}: ${(err as Error).message.split('\n')[0]}`);
+    } finally {
+      await container.remove({ force: true }).catch(() => undefined);
+    }
+  }
+  return { status: 'fail', what, detail: failures.join('; '), fix: 'See docs/operators.md (Sandboxes, Isolation): the host must allow SYS_ADMIN and NET_ADMIN, or install Sysbox.' };
+}
+
+export async function checkMirror(config: Config, docker: Docker): Promise<Finding> {
+  const what = 'Image mirror';
+  const container = await docker.getContainer(MIRROR_CONTAINER).inspect().catch(() => undefined);
+  if (!container) return { status: 'warn', what, detail: 'not created yet', fix: 'Run npm start once; it starts the mirror.' };
+  if (!(await registryAnswers(config.mirrorPort))) {
+    return { status: 'fail', what, detail: `${MIRROR_CONTAINER} is ${container.State.Status} but 127.0.0.1:${config.mirrorPort} does not answer`, fix: `docker logs ${MIRROR_CONTAINER}; check that nothing else uses port ${config.mirrorPort}.` };
+  }
+  const images = await mirrorCatalog(config.mirrorPort).catch(() => []);
+  const online = (container.Config.Env ?? []).some((e) => e.startsWith('REGISTRY_PROXY_REMOTEURL='));
+  return { status: 'ok', what, detail: `127.0.0.1:${config.mirrorPort}, ${online ? 'pull-through cache of Docker Hub' : 'offline stand-ins'}; holds ${images.length ? images.join(', ') : 'nothing yet'}` };
+}
+
+export async function checkDisk(config: Config, info: Record<string, unknown> | undefined): Promise<Finding[]> {
+  const places = [{ label: 'data directory', dir: fs.existsSync(config.dataPath) ? config.dataPath : process.cwd() }];
+  const dockerRoot = typeof info?.DockerRootDir === 'string' ? info.DockerRootDir : undefined;
+  if (dockerRoot && fs.existsSync(dockerRoot)) places.push({ label: 'Docker root', dir: dockerRoot });
+  return places.map(({ label, dir }) => {
+    const stats = fs.statfsSync(dir);
+    const free = stats.bavail * stats.bsize;
+    const needed = 5 * 1024 ** 3;
+    return free >= needed
+      ? { status: 'ok' as const, what: `Free disk (${label})`, detail: `${formatSize(free)} free in ${dir}` }
+      : { status: 'fail' as const, what: `Free disk (${label})`, detail: `only ${formatSize(free)} free in ${dir}`, fix: 'Free space: images and sandboxes need several GiB (docker system df shows what uses it).' };
+  });
+}
+
+export async function checkPort(config: Config): Promise<Finding> {
+  const what = `Port ${config.host}:${config.port}`;
+  const free = await new Promise<boolean>((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(config.port, config.host, () => probe.close(() => resolve(true)));
+  });
+  if (free) return { status: 'ok', what, detail: 'free' };
+  const slipway = await fetch(`http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}/healthz`, { signal: AbortSignal.timeout(1000) })
+    .then((r) => r.json() as Promise<{ status?: string; driver?: string }>)
+    .then((h) => h.status === 'ok' && Boolean(h.driver), () => false);
+  return slipway
+    ? { status: 'ok', what, detail: 'in use by a running Slipway server' }
+    : { status: 'fail', what, detail: 'in use by another program', fix: 'Stop it, or choose another port with PORT=... npm start.' };
+}
+
+export async function checkTool(command: string, args: string[], what: string, purpose: string, packageName: string): Promise<Finding> {
+  try {
+    const { stdout, stderr } = await run(command, args);
+    return { status: 'ok', what, detail: (stdout || stderr).split('\n')[0]!.trim() || 'available' };
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    return { status: 'fail', what, detail: missing ? 'not installed' : (err as Error).message.split('\n')[0]!, fix: `${purpose}. On Debian: apt-get install -y ${packageName}.` };
+  }
+}

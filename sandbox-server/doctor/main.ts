@@ -1,0 +1,45 @@
+// `npm run doctor`: one line per check (ok / warn / FAIL) with the fix, then the configuration.
+// Exits non-zero when anything failed.
+import Docker from 'dockerode';
+import { ConfigError, describeConfig, loadConfig, type Config } from '../config/config.js';
+import { checkDisk, checkEngine, checkMirror, checkNestedDocker, checkNode, checkPort, checkSysbox, checkTool, type Finding } from './checks.js';
+
+async function diagnose(config: Config): Promise<Finding[]> {
+  const docker = new Docker();
+  const findings: Finding[] = [await checkNode()];
+  const engine = await checkEngine(docker);
+  findings.push(engine);
+  if (config.driver === 'docker') {
+    findings.push(checkSysbox(engine.info));
+    if (engine.status === 'ok') {
+      findings.push(await checkNestedDocker(docker, config.isolation));
+      findings.push(await checkMirror(config, docker));
+    }
+    findings.push(await checkTool('iptables', ['--version'], 'iptables', 'The sandbox firewall needs it', 'iptables'));
+    if (config.images !== 'online') findings.push(await checkTool('debootstrap', ['--version'], 'debootstrap', 'Offline images are built with it', 'debootstrap'));
+  } else {
+    findings.push({ status: 'warn', what: 'Driver', detail: 'local: learners get a shell on this machine, NOT isolated' });
+  }
+  findings.push(...(await checkDisk(config, engine.info)));
+  findings.push(await checkPort(config));
+  return findings;
+}
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (err) {
+  console.log(`FAIL  Configuration  ${(err as Error).message}`);
+  process.exit(err instanceof ConfigError ? 2 : 1);
+}
+const findings = await diagnose(config);
+const width = Math.max(...findings.map((f) => f.what.length));
+for (const f of findings) {
+  const label = f.status === 'fail' ? 'FAIL' : f.status;
+  console.log(`${label.padEnd(5)} ${f.what.padEnd(width)}  ${f.detail}${f.fix ? `\n${' '.repeat(6 + width + 2)}fix: ${f.fix}` : ''}`);
+}
+console.log('\nConfiguration:');
+for (const { env, value } of describeConfig(config)) console.log(`  ${env}=${value}`);
+const failed = findings.filter((f) => f.status === 'fail').length;
+console.log(failed ? `\n${failed} check(s) failed.` : '\nAll checks passed.');
+process.exit(failed ? 1 : 0);
