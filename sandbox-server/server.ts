@@ -2,10 +2,15 @@
 // main.ts runs it for operators; tests run it in-process.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import Docker from 'dockerode';
+import { LessonChecks } from './checks/service.js';
 import type { Config } from './config/config.js';
 import { createApp, SITE_DIR } from './http/app.js';
+import { eventRoutes } from './http/events-route.js';
+import { lessonRoutes } from './http/lesson-routes.js';
 import { sessionRoutes } from './http/session-routes.js';
+import { LessonLibrary } from './lessons/library.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics } from './metrics/metrics.js';
 import { DockerSandboxDriver } from './sandboxes/docker/driver.js';
@@ -14,10 +19,13 @@ import type { SandboxDriver } from './sandboxes/driver.js';
 import { LocalSandboxDriver } from './sandboxes/local/driver.js';
 import { SandboxManager } from './sandboxes/manager.js';
 import { Sessions } from './sessions/sessions.js';
+import { CommandStore } from './store/commands.js';
 import { openDatabase, type Db } from './store/database.js';
+import { ProgressStore } from './store/progress.js';
 import { SandboxStore } from './store/sandboxes.js';
 import { secret } from './store/secrets.js';
 import { SessionStore } from './store/sessions.js';
+import { createTerminals, type Terminals } from './terminal/index.js';
 
 export interface SlipwayServer {
   config: Config;
@@ -27,6 +35,12 @@ export interface SlipwayServer {
   manager: SandboxManager;
   sessions: Sessions;
   activity: SandboxActivity;
+  /** Learners' shells and the terminal WebSocket endpoint. */
+  terminals: Terminals;
+  /** The lessons in SLIPWAY_LESSONS_DIR. */
+  lessons: LessonLibrary;
+  /** The check engine: progress, automatic re-evaluation, the event stream. */
+  checks: LessonChecks;
   /** Prepares images and sandboxes, then listens. Resolves with the site's URL. */
   start(progress?: (line: string) => void): Promise<string>;
   /** Stops listening and background work. Sandboxes stay up for the next start to re-adopt. */
@@ -47,13 +61,30 @@ export function createSlipwayServer(config: Config, options: { log?: Logger; sit
   const sessions = new Sessions(new SessionStore(db), sandboxStore, manager, driver.isolated);
   const activity = new SandboxActivity();
   let server: http.Server | undefined;
+  const terminals = createTerminals({
+    driver,
+    sessions,
+    activity,
+    cookieSecret: secret(db, 'cookie'),
+    graceMs: config.terminalGrace,
+    log,
+    touch: (id) => manager.touch(id),
+    sandboxEnded: (id) => {
+      const row = sandboxStore.get(id);
+      return row?.ended_at ? (row.end_reason ?? 'The sandbox ended.') : null;
+    },
+  });
+
+  const lessons = new LessonLibrary(path.resolve(config.lessonsDir));
+  const progressStore = new ProgressStore(db);
+  const checks = new LessonChecks({ library: lessons, progress: progressStore, commands: new CommandStore(db), driver, sessions, activity, log: log.child({ component: 'checks' }) });
 
   const app = createApp({
     log,
     metrics,
     cookieSecret: secret(db, 'cookie'),
     siteDir: options.siteDir ?? SITE_DIR,
-    routers: [sessionRoutes(sessions)],
+    routers: [sessionRoutes(sessions), lessonRoutes(checks, lessons, sessions, progressStore), eventRoutes(checks, sessions)],
     health: () => ({
       driver: driver.kind,
       isolated: driver.isolated,
@@ -71,10 +102,16 @@ export function createSlipwayServer(config: Config, options: { log?: Logger; sit
     manager,
     sessions,
     activity,
+    terminals,
+    lessons,
+    checks,
     async start(progress = (line) => log.info(line)) {
       await driver.prepare(progress);
       await manager.start();
+      for (const problem of lessons.problems()) log.error({ file: problem.file }, problem.message);
+      checks.start();
       server = http.createServer(app);
+      terminals.attach(server);
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
         server!.listen(config.port, config.host, resolve);
@@ -84,6 +121,9 @@ export function createSlipwayServer(config: Config, options: { log?: Logger; sit
       return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
     },
     async stop() {
+      await terminals.stop();
+      // Ends the event streams: server.close() waits for every open connection.
+      await checks.stop();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       server?.closeAllConnections();
       await manager.stop();

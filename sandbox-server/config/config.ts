@@ -41,6 +41,7 @@ export const settings = {
   host: { env: 'HOST', flag: 'host', default: '127.0.0.1', schema: z.string().min(1), describe: 'Address the server listens on. Use 0.0.0.0 to serve a classroom on the local network.' },
   port: { env: 'PORT', flag: 'port', default: '4321', schema: integer(0, 65535), describe: 'TCP port for the site, the API and the terminals (0 picks a free one).' },
   dataDir: { env: 'SLIPWAY_DATA_DIR', flag: 'data-dir', default: 'data', schema: z.string().min(1), describe: 'Folder for the SQLite store, secrets and per-sandbox sockets (relative to the working directory).' },
+  lessonsDir: { env: 'SLIPWAY_LESSONS_DIR', flag: 'lessons-dir', default: 'lessons', schema: z.string().min(1), describe: 'Folder of the lessons (MDX files and their starter files) the server checks progress against (relative to the working directory).' },
   instance: { env: 'SLIPWAY_INSTANCE', flag: 'instance', default: 'main', schema: z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'lowercase letters, digits and dashes, at most 31'), describe: 'Name of this installation; every Docker object it creates is labelled with it, so two installations on one engine never touch each other.' },
   driver: { env: 'SLIPWAY_DRIVER', flag: 'driver', default: 'docker', schema: z.enum(['docker', 'local']), describe: 'Sandbox driver: docker (one isolated Docker-in-Docker container per learner) or local (a shell on this machine against its own engine; NOT isolated, for one person on a laptop).' },
   isolation: { env: 'SLIPWAY_ISOLATION', flag: 'isolation', default: 'auto', schema: z.enum(['auto', 'sysbox', 'privileged', 'capabilities']), describe: 'How sandboxes get the rights a nested engine needs: sysbox (sysbox-runc, unprivileged), privileged (--privileged), capabilities (a trimmed capability set), or auto (sysbox when installed, else the first fallback that works on this host).' },
@@ -52,10 +53,12 @@ export const settings = {
   sandboxMemory: { env: 'SLIPWAY_SANDBOX_MEMORY', flag: 'sandbox-memory', default: '1.5g', schema: size('SLIPWAY_SANDBOX_MEMORY'), describe: 'Memory limit of one sandbox, everything inside it included.' },
   sandboxCpus: { env: 'SLIPWAY_SANDBOX_CPUS', flag: 'sandbox-cpus', default: '1.0', schema: z.coerce.number().positive().max(64), describe: 'CPU limit of one sandbox (1.0 = one core).' },
   sandboxPids: { env: 'SLIPWAY_SANDBOX_PIDS', flag: 'sandbox-pids', default: '1024', schema: integer(64, 1_000_000), describe: 'Most processes one sandbox may run (stops fork bombs).' },
-  sandboxDisk: { env: 'SLIPWAY_SANDBOX_DISK', flag: 'sandbox-disk', default: '10g', schema: size('SLIPWAY_SANDBOX_DISK'), describe: "Disk allowance for a sandbox's images, containers and volumes; the learner is warned at 80% and new work is refused past it." },
+  sandboxDisk: { env: 'SLIPWAY_SANDBOX_DISK', flag: 'sandbox-disk', default: '10g', schema: size('SLIPWAY_SANDBOX_DISK'), describe: "Disk allowance for a sandbox's images, containers and volumes; the learner is warned at 80%, and a sandbox past it is removed before it fills the host." },
+  minFreeDisk: { env: 'SLIPWAY_MIN_FREE_DISK', flag: 'min-free-disk', default: '2g', schema: size('SLIPWAY_MIN_FREE_DISK'), describe: 'New sandboxes are refused, with that reason, when the data directory or the engine\'s storage has less free space than this.' },
   sandboxLogSize: { env: 'SLIPWAY_SANDBOX_LOG_SIZE', flag: 'sandbox-log-size', default: '10m', schema: size('SLIPWAY_SANDBOX_LOG_SIZE'), describe: "Largest log file per container, for the sandbox itself and for the learner's containers inside it." },
   sandboxLifetime: { env: 'SLIPWAY_SANDBOX_LIFETIME', flag: 'sandbox-lifetime', default: '4h', schema: duration('SLIPWAY_SANDBOX_LIFETIME'), describe: 'A sandbox is destroyed this long after a learner got it.' },
   sandboxIdleTimeout: { env: 'SLIPWAY_SANDBOX_IDLE_TIMEOUT', flag: 'sandbox-idle-timeout', default: '45m', schema: duration('SLIPWAY_SANDBOX_IDLE_TIMEOUT'), describe: 'A sandbox nobody used for this long is destroyed.' },
+  terminalGrace: { env: 'SLIPWAY_TERMINAL_GRACE', flag: 'terminal-grace', default: '15m', schema: duration('SLIPWAY_TERMINAL_GRACE'), describe: "How long a learner's shell lives on after their browser disconnected (reload, Wi-Fi drop); reconnecting within it gets the screen back. Then the shell and its processes are ended." },
   egress: { env: 'SLIPWAY_EGRESS', flag: 'egress', default: 'false', schema: boolean, describe: 'Let sandboxes reach the internet. Off by default: they reach only the image mirror.' },
   innerSubnet: { env: 'SLIPWAY_INNER_SUBNET', flag: 'inner-subnet', default: '10.251.0.1/24', schema: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/), describe: "Address of the default bridge of each sandbox's inner engine; must not overlap this host's networks." },
   innerPool: { env: 'SLIPWAY_INNER_POOL', flag: 'inner-pool', default: '10.252.0.0/16', schema: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/), describe: "Address pool for networks the learner creates inside a sandbox; must not overlap this host's networks." },
@@ -98,7 +101,7 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
 }
 
 const SHOWN_AS_DURATION = new Set<string>(['sandboxLifetime', 'sandboxIdleTimeout']);
-const SHOWN_AS_SIZE = new Set<string>(['sandboxMemory', 'sandboxDisk', 'sandboxLogSize']);
+const SHOWN_AS_SIZE = new Set<string>(['sandboxMemory', 'sandboxDisk', 'sandboxLogSize', 'minFreeDisk']);
 
 /** The configuration in the units operators write, for `doctor` and the startup log. */
 export function describeConfig(config: Config): Array<{ env: string; value: string }> {

@@ -50,7 +50,9 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     } else {
       body = { code: 'internal', message: 'Something went wrong on the server; it has been logged.' };
     }
-    if (status >= 500) log.error({ err, path: req.path }, 'request failed');
+    // Expected refusals (capacity, disk) are warnings; only the unexpected is an error.
+    if (status === 500) log.error({ err, path: req.path }, 'request failed');
+    else if (status > 500) log.warn({ code: body.code, message: body.message, path: req.path }, 'request refused');
     res.status(status).json({ error: body });
   };
 }

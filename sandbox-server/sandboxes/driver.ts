@@ -23,6 +23,35 @@ export interface ExecResult {
   truncated: boolean;
 }
 
+export interface ShellSize {
+  cols: number;
+  rows: number;
+}
+
+/**
+ * The learner's interactive shell in a sandbox: a login bash on a terminal (pty). Raw bytes both
+ * ways; the terminal layer above adds viewers, flow control and replay.
+ */
+export interface Shell {
+  /** Output of the terminal, in order. Register before the first await after openShell. */
+  onData(listener: (chunk: Buffer) => void): void;
+  /** Fires once, when the shell has ended (exit, kill, or the sandbox went away). */
+  onExit(listener: (exit: { code: number | null }) => void): void;
+  /** Bytes typed by the learner. */
+  write(data: Buffer): void;
+  /** Input bytes accepted but not yet taken by the shell (backpressure indicator). */
+  readonly pendingInput: number;
+  resize(size: ShellSize): void;
+  /** Stops reading output; the program writing it blocks once the terminal's buffers fill. */
+  pause(): void;
+  resume(): void;
+  /**
+   * Ends the shell and every process of its terminal session. Needed because closing the
+   * stream of a docker exec does not end the exec. Resolves once it is gone (or given up on).
+   */
+  kill(): Promise<void>;
+}
+
 export interface BackendSandbox {
   id: string;
   running: boolean;
@@ -50,6 +79,13 @@ export interface SandboxDriver {
   engine(id: string): Docker;
   /** Unpacks a tar stream into a folder of the sandbox (default: the workspace). */
   copyIn(id: string, tar: Readable, destination?: string): Promise<void>;
+  /** Host folders whose file systems fill up as sandboxes grow (checked before creating one). */
+  storagePaths?(): string[];
+  /**
+   * Starts an interactive login shell (bash with completion, TERM=xterm-256color, in the
+   * workspace, with the shell integration that reports finished commands) on a new terminal.
+   */
+  openShell(id: string, size: ShellSize): Promise<Shell>;
 }
 
 export class SandboxError extends Error {

@@ -3,16 +3,20 @@
 import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Config } from '../config/config.js';
+import { formatSize } from '../config/units.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { SandboxRow, SandboxStore } from '../store/sandboxes.js';
+import { freeBytes, measureDisk, type DiskUsage } from './disk.js';
 import { SandboxError, type SandboxDriver } from './driver.js';
 
 const SWEEP_INTERVAL_MS = 15_000;
+/** Measuring disk use walks file trees; once a minute is plenty. */
+const DISK_EVERY_SWEEPS = 4;
 /** Sandbox creation is CPU-heavy (an engine starting); more in parallel only slows each one. */
 const CREATE_CONCURRENCY = 2;
 
-export type EndReason = 'lifetime' | 'idle' | 'reset' | 'released' | 'orphan' | 'lost' | 'shutdown' | 'failed';
+export type EndReason = 'lifetime' | 'idle' | 'reset' | 'released' | 'orphan' | 'lost' | 'shutdown' | 'failed' | 'disk';
 
 export class SandboxManager extends EventEmitter {
   private creating = 0;
@@ -20,6 +24,8 @@ export class SandboxManager extends EventEmitter {
   private sweepTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly disk = new Map<string, DiskUsage>();
+  private sweeps = 0;
 
   constructor(
     private readonly config: Config,
@@ -102,6 +108,7 @@ export class SandboxManager extends EventEmitter {
   async destroy(id: string, reason: EndReason, message = describeEnd(reason)): Promise<void> {
     const started = performance.now();
     this.store.end(id, reason === 'lifetime' || reason === 'idle' ? 'expired' : 'destroyed', message);
+    this.disk.delete(id);
     await this.track(this.driver.destroy(id));
     this.metrics.destroyed.inc({ reason });
     this.metrics.destroySeconds.observe((performance.now() - started) / 1000);
@@ -125,6 +132,7 @@ export class SandboxManager extends EventEmitter {
         'capacity',
       );
     }
+    this.refuseWhenHostDiskLow();
     const id = `sbx-${crypto.randomBytes(5).toString('hex')}`;
     const started = performance.now();
     this.store.insert(id, this.driver.kind);
@@ -172,11 +180,47 @@ export class SandboxManager extends EventEmitter {
     await Promise.all(workers);
   }
 
-  /** Ends sandboxes past their lifetime or idle timeout. */
+  /** Ends sandboxes past their lifetime or idle timeout; every few runs, checks disk use. */
   async sweep(now = Date.now()): Promise<void> {
     for (const row of this.store.due(now, this.config.sandboxIdleTimeout)) {
       this.log.info({ sandbox: row.id, why: row.why }, 'sandbox expired');
       await this.destroy(row.id, row.why);
+    }
+    if (++this.sweeps % DISK_EVERY_SWEEPS === 0) await this.checkDisks();
+  }
+
+  /** The last disk measurement of a sandbox, if any. */
+  diskUsage(id: string): DiskUsage | undefined {
+    return this.disk.get(id);
+  }
+
+  /** Measures every sandbox in use; removes those past their disk allowance. */
+  async checkDisks(): Promise<void> {
+    if (!this.driver.isolated) return;
+    const inUse = this.store.live().filter((row) => row.state === 'assigned' || row.state === 'active');
+    for (const row of inUse) {
+      const usage = await measureDisk(this.driver, row.id, this.config.sandboxDisk).catch((err: Error) => {
+        this.log.warn({ sandbox: row.id, err: err.message }, 'could not measure disk use');
+        return undefined;
+      });
+      if (!usage) continue;
+      this.disk.set(row.id, usage);
+      if (usage.level === 'over') {
+        this.log.warn({ sandbox: row.id, used: usage.usedBytes, limit: usage.limitBytes }, 'sandbox over its disk allowance; removing it');
+        await this.destroy(row.id, 'disk', `The sandbox used ${formatSize(usage.usedBytes)} of disk, more than its ${formatSize(usage.limitBytes)} allowance, and was removed to protect the other learners. Start a fresh one; delete big images or files as you go (docker system df shows what uses space).`);
+      }
+    }
+  }
+
+  private refuseWhenHostDiskLow(): void {
+    for (const dir of [this.config.dataPath, ...(this.driver.storagePaths?.() ?? [])]) {
+      const free = freeBytes(dir);
+      if (free !== undefined && free < this.config.minFreeDisk) {
+        throw new SandboxError(
+          `The server's disk is nearly full (${formatSize(free)} free in ${dir}, at least ${formatSize(this.config.minFreeDisk)} needed), so no new sandbox can start. The operator must free space.`,
+          'disk_full',
+        );
+      }
     }
   }
 
@@ -208,5 +252,6 @@ export function describeEnd(reason: EndReason): string {
     case 'lost': return 'The sandbox stopped unexpectedly.';
     case 'shutdown': return 'The server removed the sandbox while shutting down.';
     case 'failed': return 'The sandbox failed.';
+    case 'disk': return 'The sandbox used more disk than allowed and was removed.';
   }
 }

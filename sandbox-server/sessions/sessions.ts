@@ -1,6 +1,7 @@
 // A learner session and the sandbox it currently holds. Resetting replaces the sandbox but
 // keeps the session, so the learner keeps their identity.
 import crypto from 'node:crypto';
+import type { DiskUsage } from '../sandboxes/disk.js';
 import type { SandboxManager } from '../sandboxes/manager.js';
 import type { SandboxRow, SandboxStore } from '../store/sandboxes.js';
 import type { SessionRow, SessionStore } from '../store/sessions.js';
@@ -18,6 +19,8 @@ export interface SandboxView {
   state: string;
   expiresAt: number | null;
   isolated: boolean;
+  /** Last disk measurement, so the page can warn before the allowance runs out. */
+  disk: DiskUsage | null;
 }
 
 export class Sessions {
@@ -74,7 +77,7 @@ export class Sessions {
     return {
       id: session.id,
       displayName: session.display_name,
-      sandbox: live ? { id: live.id, state: live.state, expiresAt: live.expires_at, isolated: this.isolated } : null,
+      sandbox: live ? { id: live.id, state: live.state, expiresAt: live.expires_at, isolated: this.isolated, disk: this.manager.diskUsage(live.id) ?? null } : null,
       notice: previous && previous.end_reason ? previous.end_reason : null,
     };
   }

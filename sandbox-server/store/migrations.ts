@@ -26,4 +26,36 @@ export const migrations: string[] = [
     value TEXT NOT NULL
   );
   `,
+  // 2: lesson progress (per session, lesson and step) and the commands learners ran, which
+  // `command` checks read. Commands belong to a sandbox: a reset starts a clean history.
+  `
+  CREATE TABLE lesson_progress (
+    session_id       TEXT NOT NULL,
+    lesson           TEXT NOT NULL,
+    opened_at        INTEGER NOT NULL,
+    last_opened_at   INTEGER NOT NULL,
+    files_sandbox_id TEXT,
+    PRIMARY KEY (session_id, lesson)
+  );
+  CREATE TABLE step_progress (
+    session_id      TEXT NOT NULL,
+    lesson          TEXT NOT NULL,
+    step            TEXT NOT NULL,
+    first_seen_at   INTEGER NOT NULL,
+    done_at         INTEGER,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    last_checked_at INTEGER,
+    last_message    TEXT,
+    last_results    TEXT,
+    PRIMARY KEY (session_id, lesson, step)
+  );
+  CREATE TABLE shell_commands (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    sandbox_id TEXT NOT NULL,
+    at         INTEGER NOT NULL,
+    command    TEXT NOT NULL,
+    exit_code  INTEGER NOT NULL
+  );
+  CREATE INDEX shell_commands_sandbox ON shell_commands(sandbox_id, at);
+  `,
 ];

@@ -24,6 +24,13 @@ make_cgroups_writable() {
         rm -f "/sys/fs/cgroup/$c/.slipway-rw"
       fi
     done
+    # The named systemd hierarchy too: runc joins it for every `docker exec` (and so for
+    # health checks), and fails if it cannot create the container's folder there.
+    if [ -d /sys/fs/cgroup/systemd ] && ! touch /sys/fs/cgroup/systemd/.slipway-rw 2>/dev/null; then
+      umount /sys/fs/cgroup/systemd && mount -t cgroup -o none,name=systemd cgroup /sys/fs/cgroup/systemd || log "cannot remount the systemd cgroup"
+    else
+      rm -f /sys/fs/cgroup/systemd/.slipway-rw
+    fi
   fi
   mount -o remount,rw /proc/sys 2>/dev/null || true
   mount -o remount,rw /sys 2>/dev/null || true

@@ -7,17 +7,22 @@ import Docker from 'dockerode';
 import type { Config } from '../../config/config.js';
 import type { Logger } from '../../log.js';
 import { prepareImages, resolveOnline, startMirror } from '../../images/supply.js';
-import { SandboxError, type BackendSandbox, type ExecOptions, type ExecResult, type SandboxDriver } from '../driver.js';
+import { SandboxError, type BackendSandbox, type ExecOptions, type ExecResult, type SandboxDriver, type Shell, type ShellSize } from '../driver.js';
 import { execInContainer } from './exec.js';
+import { openDockerShell } from './shell.js';
 import { detectIsolation, hostConfigFor, type IsolationMode } from './isolation.js';
 import { LABEL, labels, names, roleFilter } from './labels.js';
 import { applyFirewall, ensureNetwork, type SandboxNetwork } from './network.js';
 
 const READY_TIMEOUT_MS = 60_000;
+/** Host name of the workshop registry inside sandboxes: `docker push registry.workshop:5000/me/app`. */
+export const WORKSHOP_REGISTRY = 'registry.workshop';
 const READY_POLL_MS = 20;
 
 export interface DockerDriverState {
   image: string;
+  /** Where the host engine keeps images and volumes, sandboxes' disk use included. */
+  engineRoot: string | undefined;
   isolation: IsolationMode;
   network: SandboxNetwork;
   online: boolean;
@@ -53,8 +58,13 @@ export class DockerSandboxDriver implements SandboxDriver {
     const firewalled = await applyFirewall(net.bridge, this.config.mirrorPort, this.log);
     const standins = await startMirror(this.docker, this.config, online, images, progress);
     const isolation = await detectIsolation(this.docker, images.sandboxImage, this.config.isolation, this.log);
-    this.prepared = { image: images.sandboxImage, isolation, network: { ...net, firewalled }, online, standins };
+    const { DockerRootDir: engineRoot } = (await this.docker.info()) as { DockerRootDir?: string };
+    this.prepared = { image: images.sandboxImage, isolation, network: { ...net, firewalled }, online, standins, engineRoot };
     progress(`sandboxes: ${isolation} isolation, network ${net.name} (${net.subnet}), egress ${this.config.egress ? 'on' : 'off'}${firewalled ? '' : ', HOST FIREWALL NOT APPLIED'}`);
+  }
+
+  storagePaths(): string[] {
+    return this.state.engineRoot ? [this.state.engineRoot] : [];
   }
 
   private socketDir(id: string): string {
@@ -78,6 +88,7 @@ export class DockerSandboxDriver implements SandboxDriver {
         Labels: labels(instance, 'sandbox', id),
         Env: [
           `SLIPWAY_MIRROR=${network.gateway}:${this.config.mirrorPort}`,
+          `SLIPWAY_REGISTRY_HOST=${WORKSHOP_REGISTRY}:${this.config.mirrorPort}`,
           `SLIPWAY_INNER_BIP=${this.config.innerSubnet}`,
           `SLIPWAY_INNER_POOL=${this.config.innerPool}`,
           `SLIPWAY_LOG_MAX_SIZE=${Math.max(1, Math.floor(this.config.sandboxLogSize / 1024 / 1024))}m`,
@@ -94,9 +105,13 @@ export class DockerSandboxDriver implements SandboxDriver {
           Binds: [`${socketDir}:/run/slipway`],
           Mounts: [{ Type: 'volume', Source: volume, Target: '/var/lib/docker' }],
           RestartPolicy: { Name: 'no' },
-          // With egress off, name lookups go to the gateway, where the firewall refuses them at
-          // once: `docker run no-such-image` fails in a moment instead of hanging on DNS.
+          // With egress off, name lookups go to the mirror's DNS on the gateway, which answers
+          // "no such name" at once: `docker run no-such-image` fails in a moment instead of
+          // hanging on DNS timeouts.
           ...(this.config.egress ? {} : { Dns: [network.gateway] }),
+          // The workshop's own registry (the mirror) under a name learners can type, for
+          // lessons that tag, push and pull their images.
+          ExtraHosts: [`${WORKSHOP_REGISTRY}:${network.gateway}`],
         },
       });
       await container.start();
@@ -171,6 +186,15 @@ export class DockerSandboxDriver implements SandboxDriver {
 
   async copyIn(id: string, tar: Readable, destination = this.workspace): Promise<void> {
     await this.docker.getContainer(names.sandboxContainer(this.config.instance, id)).putArchive(tar, { path: destination });
+  }
+
+  openShell(id: string, size: ShellSize): Promise<Shell> {
+    return openDockerShell({
+      container: this.docker.getContainer(names.sandboxContainer(this.config.instance, id)),
+      workdir: this.workspace,
+      size,
+      exec: (command, options) => this.exec(id, command, options),
+    });
   }
 }
 

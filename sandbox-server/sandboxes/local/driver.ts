@@ -9,7 +9,8 @@ import type { Readable } from 'node:stream';
 import Docker from 'dockerode';
 import tar from 'tar-fs';
 import type { Config } from '../../config/config.js';
-import type { BackendSandbox, ExecOptions, ExecResult, SandboxDriver } from '../driver.js';
+import type { BackendSandbox, ExecOptions, ExecResult, SandboxDriver, Shell, ShellSize } from '../driver.js';
+import { openLocalShell } from './shell.js';
 
 export class LocalSandboxDriver implements SandboxDriver {
   readonly kind = 'local' as const;
@@ -17,6 +18,8 @@ export class LocalSandboxDriver implements SandboxDriver {
   readonly workspace: string;
   private readonly root: string;
   private readonly hostEngine = new Docker();
+  /** Shells run on this machine, not in a container that goes away: destroy() must end them. */
+  private readonly shells = new Map<string, Set<Shell>>();
 
   constructor(private readonly config: Config) {
     this.root = path.join(config.dataPath, 'local');
@@ -42,6 +45,9 @@ export class LocalSandboxDriver implements SandboxDriver {
   }
 
   async destroy(id: string): Promise<void> {
+    const shells = this.shells.get(id);
+    this.shells.delete(id);
+    await Promise.all([...(shells ?? [])].map((shell) => shell.kill()));
     fs.rmSync(path.join(this.root, id), { recursive: true, force: true });
   }
 
@@ -80,6 +86,8 @@ export class LocalSandboxDriver implements SandboxDriver {
           truncated,
         });
       });
+      // A command that exits without reading its input must not fail the call.
+      child.stdin.on('error', () => undefined);
       child.stdin.end(options.stdin ?? '');
     });
   }
@@ -90,5 +98,16 @@ export class LocalSandboxDriver implements SandboxDriver {
 
   async copyIn(id: string, archive: Readable, destination?: string): Promise<void> {
     await pipeline(archive, tar.extract(destination ?? this.workspaceOf(id)));
+  }
+
+  async openShell(id: string, size: ShellSize): Promise<Shell> {
+    const workdir = this.workspaceOf(id);
+    if (!fs.existsSync(workdir)) throw new Error(`Sandbox ${id} has no workspace.`);
+    const shell = openLocalShell({ workdir, historyFile: path.join(this.root, id, '.bash_history'), size });
+    let set = this.shells.get(id);
+    if (!set) this.shells.set(id, (set = new Set()));
+    set.add(shell);
+    shell.onExit(() => set.delete(shell));
+    return shell;
   }
 }

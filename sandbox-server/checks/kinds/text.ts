@@ -1,0 +1,23 @@
+// contains / matches, shared by logs, files, volumes, HTTP bodies and commands.
+import { toRegExp } from '../../../lessons/schema.js';
+import { q } from '../describe.js';
+
+export interface TextExpectation {
+  contains?: string | undefined;
+  matches?: string | undefined;
+}
+
+export const wantsText = (e: TextExpectation): boolean => e.contains !== undefined || e.matches !== undefined;
+
+/** Undefined when the text meets the expectation, else what is missing ("does not contain 'x'"). */
+export function textProblem(text: string, e: TextExpectation): string | undefined {
+  const missing: string[] = [];
+  if (e.contains !== undefined && !text.includes(e.contains)) missing.push(`does not contain ${q(e.contains)}`);
+  if (e.matches !== undefined && !toRegExp(e.matches).test(text)) missing.push(`does not match ${e.matches.startsWith('/') ? e.matches : `/${e.matches}/`}`);
+  return missing.length ? missing.join(' and ') : undefined;
+}
+
+/** What was found, for "contains 'x'" style observations in passing messages. */
+export function textFacts(e: TextExpectation): string {
+  return [...(e.contains !== undefined ? [`contains ${q(e.contains)}`] : []), ...(e.matches !== undefined ? [`matches ${e.matches.startsWith('/') ? e.matches : `/${e.matches}/`}`] : [])].join(' and ');
+}

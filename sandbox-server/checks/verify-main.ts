@@ -1,0 +1,77 @@
+// `npm run lessons:verify [slug...] [--lessons-dir DIR] [--settle-seconds N] [other Slipway
+// flags]`: proves every lesson's checks in fresh sandboxes (see verify.ts). Exits non-zero on
+// any failure. --settle-seconds: how long a step may take to pass after its solution (90).
+// Runs as its own installation ("verify", unless --instance says otherwise) with a throwaway
+// data folder, so it never touches a running server's sandboxes.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, settings } from '../config/config.js';
+import { LessonLibrary } from '../lessons/library.js';
+import { createLogger } from '../log.js';
+import { createDriver } from '../server.js';
+import { verifyLessons } from './verify.js';
+
+/** Takes verify's own option out of the arguments; the rest are Slipway's settings. */
+function takeSettle(args: string[]): { argv: string[]; settleMs: number | undefined } {
+  const rest: string[] = [];
+  let settleMs: number | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const inline = /^--settle-seconds=(.*)$/.exec(arg);
+    if (!inline && arg !== '--settle-seconds') {
+      rest.push(arg);
+      continue;
+    }
+    const value = Number(inline ? inline[1] : args[++i]);
+    if (!(value > 0)) throw new ConfigError('--settle-seconds: expected a number of seconds, such as 30');
+    settleMs = value * 1000;
+  }
+  return { argv: rest, settleMs };
+}
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-verify-'));
+let exitCode = 1;
+try {
+  const { argv, settleMs } = takeSettle(process.argv.slice(2));
+  const flags = parseArgs({ args: argv, options: Object.fromEntries(Object.values(settings).map((s) => [s.flag, { type: 'string' as const }])), allowPositionals: true, strict: false });
+  const config = loadConfig(argv, {
+    ...process.env,
+    SLIPWAY_INSTANCE: 'verify',
+    SLIPWAY_DATA_DIR: dataDir,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  });
+  const log = createLogger(config.logLevel);
+  const driver = createDriver(config, log);
+  // Preparing can build images for minutes the first time: show progress, apart from results.
+  await driver.prepare((line) => process.stderr.write(`… ${line}\n`));
+  const library = new LessonLibrary(path.resolve(config.lessonsDir));
+  const only = flags.positionals;
+  process.stdout.write(`Verifying ${only.length ? only.join(', ') : `every lesson in ${path.relative(process.cwd(), library.dir) || '.'}`}\n`);
+  // Ctrl-C removes the sandbox being used before leaving.
+  const alive = new Set<string>();
+  process.once('SIGINT', () => {
+    process.stderr.write('interrupted; removing the verification sandbox\n');
+    void Promise.allSettled([...alive].map((id) => driver.destroy(id))).finally(() => {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      process.exit(130);
+    });
+  });
+  const summary = await verifyLessons({
+    driver,
+    library,
+    only,
+    out: (line) => process.stdout.write(`${line}\n`),
+    settleMs,
+    track: (id, live) => (live ? alive.add(id) : alive.delete(id)),
+  });
+  process.stdout.write(`${summary.passed} passed, ${summary.failed} failed\n`);
+  exitCode = summary.failed > 0 || summary.passed === 0 ? 1 : 0;
+} catch (err) {
+  process.stderr.write(`${err instanceof ConfigError ? err.message : (err as Error).stack ?? String(err)}\n`);
+  process.stdout.write('0 passed, 1 failed\n');
+} finally {
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+process.exit(exitCode);

@@ -1,0 +1,45 @@
+// GET /api/session/events: a server-sent event stream of the session's progress. On connect it
+// sends the last opened lesson's progress (`progress`), then each step whose result changes
+// (`step`). EventSource reconnects by itself and gets a fresh snapshot, so nothing is lost.
+import { Router } from 'express';
+import type { LessonChecks, ProgressEvent } from '../checks/service.js';
+import type { Sessions } from '../sessions/sessions.js';
+import { currentSession } from './current-session.js';
+
+/** Proxies drop idle connections; a comment line now and then keeps the stream open. */
+const HEARTBEAT_MS = 15_000;
+
+export function eventRoutes(checks: LessonChecks, sessions: Sessions): Router {
+  const router = Router();
+
+  router.get('/api/session/events', (req, res) => {
+    const session = currentSession(sessions, req);
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      // nginx in front must not buffer the stream.
+      'x-accel-buffering': 'no',
+    });
+    res.write('retry: 2000\n\n');
+
+    let id = 0;
+    const write = (event: Exclude<ProgressEvent, { type: 'shutdown' }>) => {
+      res.write(`id: ${++id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+    };
+    const unsubscribe = checks.subscribe(session.id, (event) => {
+      if (event.type === 'shutdown') res.end();
+      else write(event);
+    });
+    const snapshot = checks.resume(session);
+    if (snapshot) write({ type: 'progress', data: snapshot });
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    heartbeat.unref();
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,91 @@
+// Lesson progress per session, lesson and step. Only the check engine writes here: the browser
+// has no way to mark a step done.
+import type { Db } from './database.js';
+
+export interface LessonProgressRow {
+  session_id: string;
+  lesson: string;
+  opened_at: number;
+  last_opened_at: number;
+  /** The sandbox that received the lesson's starter files (copied once per sandbox). */
+  files_sandbox_id: string | null;
+}
+
+export interface StepProgressRow {
+  session_id: string;
+  lesson: string;
+  step: string;
+  first_seen_at: number;
+  done_at: number | null;
+  attempts: number;
+  last_checked_at: number | null;
+  last_message: string | null;
+  /** JSON of the last evaluation's per-check results. */
+  last_results: string | null;
+}
+
+export interface StepOutcome {
+  passed: boolean;
+  message: string;
+  results: unknown;
+  /** The learner did something (ran a command, pressed "check"): count it as an attempt. */
+  attempt: boolean;
+}
+
+export class ProgressStore {
+  constructor(private readonly db: Db) {}
+
+  /** Records an opening of a lesson; returns the row as it is afterwards. */
+  open(sessionId: string, lesson: string, now = Date.now()): LessonProgressRow {
+    this.db
+      .prepare(
+        `INSERT INTO lesson_progress (session_id, lesson, opened_at, last_opened_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (session_id, lesson) DO UPDATE SET last_opened_at = excluded.last_opened_at`,
+      )
+      .run(sessionId, lesson, now, now);
+    return this.lesson(sessionId, lesson)!;
+  }
+
+  lesson(sessionId: string, lesson: string): LessonProgressRow | undefined {
+    return this.db.prepare(`SELECT * FROM lesson_progress WHERE session_id = ? AND lesson = ?`).get(sessionId, lesson) as LessonProgressRow | undefined;
+  }
+
+  /** The lesson this session opened last, the one its page most likely shows. */
+  lastOpened(sessionId: string): LessonProgressRow | undefined {
+    return this.db.prepare(`SELECT * FROM lesson_progress WHERE session_id = ? ORDER BY last_opened_at DESC LIMIT 1`).get(sessionId) as LessonProgressRow | undefined;
+  }
+
+  setFilesSandbox(sessionId: string, lesson: string, sandboxId: string): void {
+    this.db.prepare(`UPDATE lesson_progress SET files_sandbox_id = ? WHERE session_id = ? AND lesson = ?`).run(sandboxId, sessionId, lesson);
+  }
+
+  steps(sessionId: string, lesson: string): StepProgressRow[] {
+    return this.db.prepare(`SELECT * FROM step_progress WHERE session_id = ? AND lesson = ?`).all(sessionId, lesson) as StepProgressRow[];
+  }
+
+  /** Every step row of a session, for summaries across lessons. */
+  allSteps(sessionId: string): StepProgressRow[] {
+    return this.db.prepare(`SELECT * FROM step_progress WHERE session_id = ?`).all(sessionId) as StepProgressRow[];
+  }
+
+  /** Stores one evaluation of a step that was not done yet. Done is final: it never goes back. */
+  record(sessionId: string, lesson: string, step: string, outcome: StepOutcome, now = Date.now()): StepProgressRow {
+    return this.db.transaction(() => {
+      this.db
+        .prepare(`INSERT INTO step_progress (session_id, lesson, step, first_seen_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+        .run(sessionId, lesson, step, now);
+      this.db
+        .prepare(
+          `UPDATE step_progress SET
+             attempts = attempts + ?,
+             last_checked_at = ?,
+             last_message = ?,
+             last_results = ?,
+             done_at = CASE WHEN ? THEN ? ELSE NULL END
+           WHERE session_id = ? AND lesson = ? AND step = ? AND done_at IS NULL`,
+        )
+        .run(outcome.attempt ? 1 : 0, now, outcome.message, JSON.stringify(outcome.results), outcome.passed ? 1 : 0, now, sessionId, lesson, step);
+      return this.db.prepare(`SELECT * FROM step_progress WHERE session_id = ? AND lesson = ? AND step = ?`).get(sessionId, lesson, step) as StepProgressRow;
+    })();
+  }
+}

@@ -1,0 +1,120 @@
+// All open terminals, one per sandbox: attaching the first viewer opens the sandbox's shell,
+// later viewers share it; a terminal whose shell ended is forgotten and the next attach opens a
+// new one.
+import type { Logger } from '../log.js';
+import type { PromptEvent } from '../sandboxes/activity.js';
+import type { Shell, ShellSize } from '../sandboxes/driver.js';
+import type { HelloMessage, ViewerMode } from './protocol.js';
+import { Terminal, type TerminalOptions } from './terminal.js';
+import type { Viewer, ViewerSink } from './viewer.js';
+
+export interface HubHooks {
+  /** A command finished in a sandbox's shell. */
+  onPrompt(event: PromptEvent): void;
+  /** The learner used the sandbox's terminal (keeps it from expiring as idle). Throttled. */
+  onActivity(sandboxId: string): void;
+  /** Why a sandbox ended, when it has; null while it is alive. */
+  sandboxEnded(sandboxId: string): string | null;
+}
+
+export const DEFAULT_TERMINAL_OPTIONS: Omit<TerminalOptions, 'graceMs'> = {
+  replayBytes: 512 * 1024,
+  // VS Code's figures (in characters there, bytes here).
+  highWatermark: 100_000,
+  lowWatermark: 5_000,
+};
+
+/** At most one activity report per terminal in this long. */
+const ACTIVITY_THROTTLE_MS = 10_000;
+
+export interface Attachment {
+  terminal: Terminal;
+  viewer: Viewer;
+}
+
+export class TerminalHub {
+  private readonly terminals = new Map<string, Terminal>();
+  private readonly opening = new Map<string, Promise<Terminal>>();
+  private stopped = false;
+
+  constructor(
+    private readonly openShell: (sandboxId: string, size: ShellSize) => Promise<Shell>,
+    private readonly options: TerminalOptions,
+    private readonly hooks: HubHooks,
+    private readonly log: Logger,
+  ) {}
+
+  /** The sandbox's terminal, opened on first use, with `sink` attached as a viewer. */
+  async attach(sandboxId: string, mode: ViewerMode, sink: ViewerSink, hello: Pick<HelloMessage, 'cols' | 'rows' | 'resume'>): Promise<Attachment> {
+    if (this.stopped) throw new Error('The server is stopping.');
+    const terminal = await this.terminalFor(sandboxId, { cols: hello.cols, rows: hello.rows });
+    return { terminal, viewer: terminal.attach(sink, mode, hello) };
+  }
+
+  get(sandboxId: string): Terminal | undefined {
+    return this.terminals.get(sandboxId);
+  }
+
+  /** Open terminals and their flow-control state, for tests, metrics and diagnosis. */
+  stats(): Array<{ sandboxId: string } & ReturnType<Terminal['stats']>> {
+    return [...this.terminals].map(([sandboxId, terminal]) => ({ sandboxId, ...terminal.stats() }));
+  }
+
+  /** Ends every shell: a docker exec would otherwise outlive the server in its sandbox. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.allSettled([...this.opening.values()]);
+    await Promise.allSettled([...this.terminals.values()].map((terminal) => terminal.kill('server_stopping')));
+  }
+
+  /** A failing listener elsewhere must never break the terminal's output path. */
+  private guard(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.log.error({ err }, `terminal ${what} failed`);
+    }
+  }
+
+  private async terminalFor(sandboxId: string, size: ShellSize): Promise<Terminal> {
+    const open = this.terminals.get(sandboxId);
+    if (open && !open.isEnded) return open;
+    let opening = this.opening.get(sandboxId);
+    if (!opening) {
+      opening = this.open(sandboxId, size);
+      this.opening.set(sandboxId, opening);
+      void opening.finally(() => this.opening.delete(sandboxId)).catch(() => undefined);
+    }
+    return opening;
+  }
+
+  private async open(sandboxId: string, size: ShellSize): Promise<Terminal> {
+    const shell = await this.openShell(sandboxId, size);
+    if (this.stopped) {
+      await shell.kill();
+      throw new Error('The server is stopping.');
+    }
+    let lastActivity = 0;
+    const terminal: Terminal = new Terminal(sandboxId, shell, size, this.options, {
+      onPrompt: ({ command, exitCode }) => {
+        this.guard('prompt listener', () => this.hooks.onPrompt({ sandboxId, command, exitCode, at: Date.now() }));
+        lastActivity = Date.now();
+        this.guard('activity hook', () => this.hooks.onActivity(sandboxId));
+      },
+      onInput: () => {
+        const now = Date.now();
+        if (now - lastActivity < ACTIVITY_THROTTLE_MS) return;
+        lastActivity = now;
+        this.guard('activity hook', () => this.hooks.onActivity(sandboxId));
+      },
+      onEnd: () => {
+        if (this.terminals.get(sandboxId) === terminal) this.terminals.delete(sandboxId);
+        this.log.info({ sandbox: sandboxId, terminal: terminal.id }, 'terminal ended');
+      },
+      sandboxEnded: () => this.hooks.sandboxEnded(sandboxId),
+    });
+    this.terminals.set(sandboxId, terminal);
+    this.log.info({ sandbox: sandboxId, terminal: terminal.id }, 'terminal opened');
+    return terminal;
+  }
+}

@@ -1,0 +1,66 @@
+// The terminal subsystem as the composition root sees it: the hub of shells, the WebSocket
+// gateway with its routes, and viewer tokens.
+import type http from 'node:http';
+import type { Logger } from '../log.js';
+import type { SandboxActivity } from '../sandboxes/activity.js';
+import type { SandboxDriver } from '../sandboxes/driver.js';
+import type { Sessions } from '../sessions/sessions.js';
+import { ownerAuthorizer, ViewerTokens } from './authorize.js';
+import { TerminalGateway } from './gateway.js';
+import { DEFAULT_TERMINAL_OPTIONS, TerminalHub } from './hub.js';
+
+/** The learner's own terminal (session cookie, read-write). */
+export const OWNER_PATH = '/api/session/terminal';
+/** A terminal shown through a viewer token (`?token=`), read-only unless the token says otherwise. */
+export const VIEWER_PATH = '/api/terminal/view';
+
+export interface TerminalParts {
+  driver: Pick<SandboxDriver, 'openShell'>;
+  sessions: Sessions;
+  activity: SandboxActivity;
+  cookieSecret: string;
+  graceMs: number;
+  log: Logger;
+  /** The learner used the terminal: keeps the sandbox from expiring as idle. */
+  touch(sandboxId: string): void;
+  /** Why a sandbox ended, or null while it is alive. */
+  sandboxEnded(sandboxId: string): string | null;
+}
+
+export interface Terminals {
+  hub: TerminalHub;
+  gateway: TerminalGateway;
+  viewerTokens: ViewerTokens;
+  /** Serves the terminal routes on this HTTP server. */
+  attach(server: http.Server): void;
+  /** Closes the sockets and ends every shell. */
+  stop(): Promise<void>;
+}
+
+export function createTerminals(parts: TerminalParts): Terminals {
+  const log = parts.log.child({ component: 'terminal' });
+  const hub = new TerminalHub(
+    (sandboxId, size) => parts.driver.openShell(sandboxId, size),
+    { ...DEFAULT_TERMINAL_OPTIONS, graceMs: parts.graceMs },
+    {
+      onPrompt: (event) => parts.activity.emit('prompt', event),
+      onActivity: (sandboxId) => parts.touch(sandboxId),
+      sandboxEnded: (sandboxId) => parts.sandboxEnded(sandboxId),
+    },
+    log,
+  );
+  const viewerTokens = new ViewerTokens();
+  const gateway = new TerminalGateway(hub, log)
+    .route(OWNER_PATH, ownerAuthorizer(parts.sessions, parts.cookieSecret))
+    .route(VIEWER_PATH, viewerTokens.authorizer());
+  return {
+    hub,
+    gateway,
+    viewerTokens,
+    attach: (server) => gateway.attach(server),
+    async stop() {
+      gateway.close();
+      await hub.stop();
+    },
+  };
+}

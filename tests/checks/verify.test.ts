@@ -1,0 +1,50 @@
+// `npm run lessons:verify`, run as a learner's author would: it passes on the fixture lessons
+// (every step fails before its solution and passes after), and fails, saying why, on lessons
+// that are broken on purpose.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function verify(...args: string[]): Promise<{ code: number; lines: string[]; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', path.join(root, 'sandbox-server', 'checks', 'verify-main.ts'), ...args], { cwd: root, timeout: 600_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, lines: stdout.trim().split('\n'), stderr });
+    });
+  });
+}
+
+describe('lessons:verify', () => {
+  it('proves the fixture lessons step by step', async () => {
+    const { code, lines, stderr } = await verify('--lessons-dir', 'tests/fixtures/lessons');
+    assert.equal(code, 0, `${lines.join('\n')}\n${stderr}`);
+    const steps = lines.filter((l) => /^[✓✗] /.test(l));
+    assert.deepEqual(
+      steps.map((l) => l.split(':')[0]),
+      ['first-container › run-ticker', 'first-container › list-all', 'first-container › serve-site', 'first-container › edit-page', 'first-container › clean-up', 'build-and-compose › build', 'build-and-compose › up', 'build-and-compose › down'].map((s) => `✓ ${s}`),
+    );
+    assert.equal(lines.at(-1), '8 passed, 0 failed');
+  });
+
+  it('verifies only the lessons named', async () => {
+    const { code, lines } = await verify('--lessons-dir', 'tests/fixtures/lessons', 'build-and-compose');
+    assert.equal(code, 0, lines.join('\n'));
+    assert.equal(lines.at(-1), '3 passed, 0 failed');
+    const missing = await verify('--lessons-dir', 'tests/fixtures/lessons', 'no-such-lesson');
+    assert.equal(missing.code, 1);
+    assert.match(missing.lines.join('\n'), /✗ no-such-lesson: no such lesson/);
+  });
+
+  it('fails on a check that cannot fail, a solution that does not pass, and an invalid file', async () => {
+    const { code, lines } = await verify('--lessons-dir', 'tests/fixtures/lessons-broken', '--settle-seconds', '3');
+    const text = lines.join('\n');
+    assert.equal(code, 1, text);
+    assert.match(text, /^✗ cannot-fail › always-green: passes before its solution ran \(\/etc\/hostname exists\.\) — it cannot tell whether the learner did the step/m);
+    assert.match(text, /^✗ cannot-fail › never-green: still fails after its solution: No running container named 'never' — one with that name was created but never started\./m);
+    assert.match(text, /^✗ tests\/fixtures\/lessons-broken\/invalid\/index\.mdx:11: steps\[0\]\.checks\[0\]\.state: Invalid enum value/m);
+    assert.equal(lines.at(-1), '0 passed, 3 failed');
+  });
+});
