@@ -6,5 +6,9 @@ export default defineConfig({
   output: 'static',
   outDir: 'dist',
   integrations: [mdx()],
+  markdown: {
+    // Light colours inline, dark ones as CSS variables the layout switches to.
+    shikiConfig: { themes: { light: 'github-light', dark: 'github-dark' } },
+  },
   devToolbar: { enabled: false },
 });

@@ -84,7 +84,7 @@ export function createSlipwayServer(config: Config, options: { log?: Logger; sit
     metrics,
     cookieSecret: secret(db, 'cookie'),
     siteDir: options.siteDir ?? SITE_DIR,
-    routers: [sessionRoutes(sessions), lessonRoutes(checks, lessons, sessions, progressStore), eventRoutes(checks, sessions)],
+    routers: [sessionRoutes(sessions, driver), lessonRoutes(checks, lessons, sessions, progressStore), eventRoutes(checks, sessions)],
     health: () => ({
       driver: driver.kind,
       isolated: driver.isolated,

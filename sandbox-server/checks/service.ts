@@ -24,7 +24,15 @@ export interface StepUpdate {
   total: number;
 }
 
-export type ProgressEvent = { type: 'step'; data: StepUpdate } | { type: 'progress'; data: LessonProgressView } | { type: 'shutdown' };
+export type ProgressEvent =
+  | { type: 'step'; data: StepUpdate }
+  | { type: 'progress'; data: LessonProgressView }
+  /** The sandbox's engine changed (a container started, an image was built...): the lesson page refreshes its sandbox panel. */
+  | { type: 'sandbox'; data: { sandbox: string; at: number } }
+  | { type: 'shutdown' };
+
+/** Engine events come in bursts (compose up); the panel needs one refresh per burst. */
+const SANDBOX_EVENT_THROTTLE_MS = 250;
 export type ProgressListener = (event: ProgressEvent) => void;
 
 export class ChecksError extends Error {
@@ -47,6 +55,8 @@ interface Watch {
   chain: Promise<unknown>;
   /** Engine events before this time are ignored (a script check's own `docker` commands). */
   ignoreEngineUntil: number;
+  /** Pending 'sandbox' event, so a burst of engine events sends one. */
+  sandboxNotice?: NodeJS.Timeout;
 }
 
 export interface ChecksDeps {
@@ -189,6 +199,7 @@ export class LessonChecks {
         this.deps.driver.engine(sandboxId),
         () => {
           if (Date.now() >= watch.ignoreEngineUntil) watch.trigger.schedule('engine');
+          this.noticeSandboxChange(watch);
         },
         () => {
           const session = this.deps.sessions.get(sessionId);
@@ -206,9 +217,18 @@ export class LessonChecks {
     return watch;
   }
 
+  private noticeSandboxChange(watch: Watch): void {
+    if (watch.sandboxNotice) return;
+    watch.sandboxNotice = setTimeout(() => {
+      watch.sandboxNotice = undefined;
+      if (this.watches.get(watch.sessionId) === watch) this.send(watch.sessionId, { type: 'sandbox', data: { sandbox: watch.sandboxId, at: Date.now() } });
+    }, SANDBOX_EVENT_THROTTLE_MS);
+  }
+
   private unwatch(sessionId: string): void {
     const watch = this.watches.get(sessionId);
     if (!watch) return;
+    clearTimeout(watch.sandboxNotice);
     this.watches.delete(sessionId);
     if (this.bySandbox.get(watch.sandboxId) === watch) this.bySandbox.delete(watch.sandboxId);
     watch.trigger.cancel();

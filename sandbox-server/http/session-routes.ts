@@ -1,6 +1,8 @@
 // /api/session: the browser's own learner session and its sandbox.
 import { Router, type Request } from 'express';
 import { z } from 'zod';
+import { readInventory } from '../sandboxes/inventory.js';
+import type { SandboxDriver } from '../sandboxes/driver.js';
 import type { Sessions } from '../sessions/sessions.js';
 import { HttpError } from './errors.js';
 import { sessionIdOf, setSessionCookie } from './session-cookie.js';
@@ -9,7 +11,7 @@ const createBody = z
   .object({ displayName: z.string().trim().min(1).max(60).optional() })
   .strict();
 
-export function sessionRoutes(sessions: Sessions): Router {
+export function sessionRoutes(sessions: Sessions, driver: SandboxDriver): Router {
   const router = Router();
 
   const current = (req: Request) => {
@@ -41,6 +43,18 @@ export function sessionRoutes(sessions: Sessions): Router {
     const session = current(req);
     await sessions.reset(session);
     res.json(sessions.view(sessions.get(session.id)!));
+  });
+
+  // What the sandbox's engine holds, for the lesson page's sandbox panel.
+  router.get('/api/session/sandbox/inventory', async (req, res) => {
+    const session = current(req);
+    const sandbox = sessions.liveSandbox(session);
+    if (!sandbox) throw new HttpError(409, 'no_sandbox', 'This session has no sandbox; get one with POST /api/session/sandbox.');
+    try {
+      res.json(await readInventory(driver.engine(sandbox.id)));
+    } catch (err) {
+      throw new HttpError(503, 'engine_unavailable', `The sandbox's Docker Engine does not answer (${(err as Error).message}); it restarts by itself, try again in a moment.`);
+    }
   });
 
   return router;

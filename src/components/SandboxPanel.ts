@@ -1,0 +1,79 @@
+// Fills the sandbox panel from the server's view of the inner engine, and refreshes it when
+// the lesson's event stream says the engine changed.
+import { api } from '../lib/api.ts';
+import { SANDBOX_EVENT } from '../lib/lesson-events.ts';
+
+interface Inventory {
+  containers: Array<{ name: string; image: string; state: string; status: string; ports: Array<{ host: number; container: number; protocol: string }>; compose?: { project: string; service: string } }>;
+  images: Array<{ id: string; tags: string[]; sizeBytes: number }>;
+  volumes: Array<{ name: string; compose?: string }>;
+  networks: Array<{ name: string; driver: string; builtIn: boolean }>;
+}
+
+export const REFRESH_EVENT = 'slipway:sandbox-refresh';
+
+const panel = document.querySelector<HTMLElement>('.sandbox-panel');
+if (panel) {
+  const state = panel.querySelector<HTMLElement>('.panel-state')!;
+  const tbody = panel.querySelector<HTMLTableSectionElement>('.containers tbody')!;
+  const element = (tag: string, text: string, className?: string) => {
+    const node = document.createElement(tag);
+    node.textContent = text;
+    if (className) node.className = className;
+    return node;
+  };
+  const setList = (name: string, items: HTMLElement[]) => {
+    const list = panel.querySelector<HTMLElement>(`[data-list="${name}"]`);
+    list?.replaceChildren(...items);
+    panel.querySelector<HTMLElement>(`[data-empty="${name}"]`)!.hidden = items.length > 0;
+    panel.querySelector<HTMLElement>(`[data-count="${name}"]`)!.textContent = items.length ? `(${items.length})` : '';
+  };
+  const size = (bytes: number) => (bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : `${Math.max(1, Math.round(bytes / 1024 ** 2))} MB`);
+
+  const render = (inventory: Inventory) => {
+    tbody.replaceChildren(
+      ...inventory.containers.map((c) => {
+        const row = document.createElement('tr');
+        const name = element('td', c.name);
+        if (c.compose) name.append(element('div', `compose: ${c.compose.project} / ${c.compose.service}`, 'meta'));
+        const stateCell = document.createElement('td');
+        const badge = element('span', c.state, 'state');
+        badge.dataset.state = c.state;
+        badge.title = c.status;
+        stateCell.append(badge);
+        row.append(name, element('td', c.image), stateCell, element('td', c.ports.map((p) => `${p.host}→${p.container}${p.protocol === 'tcp' ? '' : `/${p.protocol}`}`).join(', ')));
+        return row;
+      }),
+    );
+    panel.querySelector<HTMLElement>('[data-empty="containers"]')!.hidden = inventory.containers.length > 0;
+    panel.querySelector<HTMLElement>('[data-count="containers"]')!.textContent = inventory.containers.length ? `(${inventory.containers.length})` : '';
+    setList('images', inventory.images.map((i) => element('li', `${i.tags.length ? i.tags.join(', ') : `<untagged> ${i.id}`} · ${size(i.sizeBytes)}`)));
+    setList('volumes', inventory.volumes.map((v) => element('li', v.compose ? `${v.name} (compose: ${v.compose})` : v.name)));
+    setList('networks', inventory.networks.filter((n) => !n.builtIn).map((n) => element('li', `${n.name} (${n.driver})`)));
+    const running = inventory.containers.filter((c) => c.state === 'running').length;
+    state.textContent = `${running} running · updated ${new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })}`;
+  };
+
+  let loading: Promise<void> | undefined;
+  let again = false;
+  const refresh = async (): Promise<void> => {
+    // One request at a time; a change during a request asks for one more afterwards.
+    if (loading) {
+      again = true;
+      return;
+    }
+    loading = api<Inventory>('/api/session/sandbox/inventory', 'GET')
+      .then(render, (err: Error) => {
+        state.textContent = err.message;
+      })
+      .finally(() => {
+        loading = undefined;
+        if (again) {
+          again = false;
+          void refresh();
+        }
+      });
+  };
+  window.addEventListener(SANDBOX_EVENT, () => void refresh());
+  window.addEventListener(REFRESH_EVENT, () => void refresh());
+}

@@ -1,0 +1,71 @@
+// The browser's side of the session API, shared by every page that gives the learner a sandbox.
+
+export interface DiskUsage {
+  usedBytes: number;
+  limitBytes: number;
+  level: 'ok' | 'warning' | 'over';
+}
+
+export interface SessionView {
+  id: string;
+  displayName: string | null;
+  sandbox: { id: string; state: string; expiresAt: number | null; isolated: boolean; disk: DiskUsage | null } | null;
+  notice: string | null;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Calls the API and returns its JSON, or throws an ApiError carrying the server's own words. */
+export async function api<T = SessionView>(path: string, method: 'GET' | 'POST' = 'POST'): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: method === 'POST' ? { 'content-type': 'application/json' } : {},
+      body: method === 'POST' ? '{}' : undefined,
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'The Slipway server does not answer. Check your network connection.');
+  }
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = (body as { error?: { code?: string; message?: string } }).error;
+    throw new ApiError(response.status, error?.code ?? 'error', error?.message ?? `The server answered ${response.status}.`);
+  }
+  return body as T;
+}
+
+/** A sentence for the learner: what went wrong and, where it helps, what to do. */
+export function explain(err: unknown): string {
+  if (!(err instanceof ApiError)) return `Something went wrong: ${(err as Error).message}`;
+  switch (err.code) {
+    case 'capacity': return `No sandbox is free right now. ${err.message}`;
+    case 'create_failed': return `Your sandbox could not be created. ${err.message}`;
+    case 'engine_unavailable': return `The sandbox's Docker Engine is not available. ${err.message}`;
+    case 'disk_full': return `The server is out of disk space. ${err.message}`;
+    default: return err.message;
+  }
+}
+
+/** Gets (or resumes) this browser's session and its sandbox. */
+export async function ensureSandbox(): Promise<SessionView> {
+  await api('/api/session');
+  return api('/api/session/sandbox');
+}
+
+/** "Sandbox sbx-… · until 14:30", with the isolation warning when there is none. */
+export function describeSandbox(view: SessionView): string {
+  const sandbox = view.sandbox;
+  if (!sandbox) return 'No sandbox';
+  const expires = sandbox.expiresAt ? ` · until ${new Date(sandbox.expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}` : '';
+  const disk = sandbox.disk && sandbox.disk.level !== 'ok' ? ` · disk ${Math.round((100 * sandbox.disk.usedBytes) / sandbox.disk.limitBytes)}% full` : '';
+  return `Sandbox ${sandbox.id}${expires}${disk}${sandbox.isolated ? '' : ' · NOT isolated (local driver)'}`;
+}
