@@ -1,7 +1,7 @@
 // Fills the sandbox panel from the server's view of the inner engine, and refreshes it when
 // the lesson's event stream says the engine changed.
-import { api } from '../lib/api.ts';
-import { SANDBOX_EVENT } from '../lib/lesson-events.ts';
+import { api } from '../lib/api.js';
+import { SANDBOX_EVENT } from '../lib/lesson-events.js';
 
 interface Inventory {
   containers: Array<{ name: string; image: string; state: string; status: string; ports: Array<{ host: number; container: number; protocol: string }>; compose?: { project: string; service: string } }>;

@@ -1,8 +1,8 @@
 // Keeps the step checklist in step with the server's check results (the lesson's event
 // stream), reveals hints one at a time, and sends solutions to the terminal.
-import { api } from '../lib/api.ts';
-import { PROGRESS_EVENT, STEP_EVENT } from '../lib/lesson-events.ts';
-import { runInTerminal } from './TerminalRun.ts';
+import { api } from '../lib/api.js';
+import { PROGRESS_EVENT, STEP_EVENT } from '../lib/lesson-events.js';
+import { runInTerminal } from './TerminalRun.js';
 
 interface StepView {
   id: string;

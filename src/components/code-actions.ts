@@ -1,6 +1,6 @@
 // "Run" and "Copy" buttons on the shell code blocks of a lesson: Run types the command into
 // the learner's terminal, Copy puts it on the clipboard.
-import { runInTerminal } from './TerminalRun.ts';
+import { runInTerminal } from './TerminalRun.js';
 
 const SHELL = ['sh', 'bash', 'shell', 'console'];
 
