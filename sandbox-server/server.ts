@@ -5,8 +5,12 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { LessonChecks } from './checks/service.js';
+import { Classroom } from './classroom/classroom.js';
+import { InstructorAuth } from './classroom/instructor-auth.js';
+import { WorkshopStore } from './classroom/store.js';
 import type { Config } from './config/config.js';
 import { createApp, SITE_DIR } from './http/app.js';
+import { instructorRoutes, learnerClassroomRoutes } from './http/classroom-routes.js';
 import { eventRoutes } from './http/events-route.js';
 import { lessonRoutes } from './http/lesson-routes.js';
 import { sessionRoutes } from './http/session-routes.js';
@@ -41,6 +45,11 @@ export interface SlipwayServer {
   lessons: LessonLibrary;
   /** The check engine: progress, automatic re-evaluation, the event stream. */
   checks: LessonChecks;
+  /** Classroom workshops: join codes, the instructor's live dashboard, results. */
+  classroom: Classroom;
+  instructorAuth: InstructorAuth;
+  /** A fresh one-time instructor link for the console (never for the log). */
+  instructorLink(siteUrl: string): string;
   /** Prepares images and sandboxes, then listens. Resolves with the site's URL. */
   start(progress?: (line: string) => void): Promise<string>;
   /** Stops listening and background work. Sandboxes stay up for the next start to re-adopt. */
@@ -79,12 +88,15 @@ export function createSlipwayServer(config: Config, options: { log?: Logger; sit
   const progressStore = new ProgressStore(db);
   const checks = new LessonChecks({ library: lessons, progress: progressStore, commands: new CommandStore(db), driver, sessions, activity, log: log.child({ component: 'checks' }) });
 
+  const instructorAuth = new InstructorAuth(secret(db, 'instructor'), config.instructorPassword);
+  const classroom = new Classroom({ config, store: new WorkshopStore(db), sessions, sandboxes: sandboxStore, manager, checks, progress: progressStore, library: lessons, log: log.child({ component: 'classroom' }) });
+
   const app = createApp({
     log,
     metrics,
     cookieSecret: secret(db, 'cookie'),
     siteDir: options.siteDir ?? SITE_DIR,
-    routers: [sessionRoutes(sessions, driver), lessonRoutes(checks, lessons, sessions, progressStore), eventRoutes(checks, sessions)],
+    routers: [sessionRoutes(sessions, driver), lessonRoutes(checks, lessons, sessions, progressStore), eventRoutes(checks, sessions), learnerClassroomRoutes(classroom, sessions), instructorRoutes(classroom, instructorAuth, terminals.viewerTokens)],
     health: () => ({
       driver: driver.kind,
       isolated: driver.isolated,
@@ -105,11 +117,17 @@ export function createSlipwayServer(config: Config, options: { log?: Logger; sit
     terminals,
     lessons,
     checks,
+    classroom,
+    instructorAuth,
+    instructorLink(siteUrl) {
+      return `${siteUrl}/instructor/?token=${instructorAuth.issueToken()}`;
+    },
     async start(progress = (line) => log.info(line)) {
       await driver.prepare(progress);
       await manager.start();
       for (const problem of lessons.problems()) log.error({ file: problem.file }, problem.message);
       checks.start();
+      classroom.start();
       server = http.createServer(app);
       terminals.attach(server);
       await new Promise<void>((resolve, reject) => {
@@ -122,6 +140,7 @@ export function createSlipwayServer(config: Config, options: { log?: Logger; sit
     },
     async stop() {
       await terminals.stop();
+      classroom.stop();
       // Ends the event streams: server.close() waits for every open connection.
       await checks.stop();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));

@@ -62,6 +62,7 @@ export const settings = {
   egress: { env: 'SLIPWAY_EGRESS', flag: 'egress', default: 'false', schema: boolean, describe: 'Let sandboxes reach the internet. Off by default: they reach only the image mirror.' },
   innerSubnet: { env: 'SLIPWAY_INNER_SUBNET', flag: 'inner-subnet', default: '10.251.0.1/24', schema: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/), describe: "Address of the default bridge of each sandbox's inner engine; must not overlap this host's networks." },
   innerPool: { env: 'SLIPWAY_INNER_POOL', flag: 'inner-pool', default: '10.252.0.0/16', schema: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/), describe: "Address pool for networks the learner creates inside a sandbox; must not overlap this host's networks." },
+  instructorPassword: { env: 'SLIPWAY_INSTRUCTOR_PASSWORD', flag: 'instructor-password', default: '', schema: z.string().max(200), describe: 'Password for the instructor pages (workshops, live dashboard). Empty: the server prints a one-time instructor link at each start instead. Never logged.' },
   logLevel: { env: 'LOG_LEVEL', flag: 'log-level', default: 'info', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), describe: 'Log verbosity (logs are JSON lines on standard output).' },
 } satisfies Record<string, Setting>;
 
@@ -101,12 +102,15 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
 }
 
 const SHOWN_AS_DURATION = new Set<string>(['sandboxLifetime', 'sandboxIdleTimeout']);
+/** Settings whose value is never shown (doctor, startup log). */
+const SECRET = new Set<string>(['instructorPassword']);
 const SHOWN_AS_SIZE = new Set<string>(['sandboxMemory', 'sandboxDisk', 'sandboxLogSize', 'minFreeDisk']);
 
 /** The configuration in the units operators write, for `doctor` and the startup log. */
 export function describeConfig(config: Config): Array<{ env: string; value: string }> {
   return (Object.entries(settings) as [keyof Settings, Setting][]).map(([key, setting]) => {
     const value = config[key] as unknown;
+    if (SECRET.has(key)) return { env: setting.env, value: value ? '(set, hidden)' : '(not set)' };
     const shown = SHOWN_AS_DURATION.has(key) ? formatDuration(value as number) : SHOWN_AS_SIZE.has(key) ? formatSize(value as number) : String(value);
     return { env: setting.env, value: shown };
   });

@@ -26,6 +26,8 @@ export class SandboxManager extends EventEmitter {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly disk = new Map<string, DiskUsage>();
   private sweeps = 0;
+  /** Sandboxes pre-warmed on top of SLIPWAY_POOL_SIZE (a classroom workshop about to start). */
+  private reserved = 0;
 
   constructor(
     private readonly config: Config,
@@ -155,6 +157,17 @@ export class SandboxManager extends EventEmitter {
     }
   }
 
+  /** Keeps `count` more sandboxes warm than SLIPWAY_POOL_SIZE; refills at once when it grows. */
+  reserve(count: number): void {
+    this.reserved = Math.max(0, Math.floor(count));
+    this.metrics.poolTarget.set(this.poolTarget());
+    if (!this.stopped) void this.fillPool();
+  }
+
+  poolTarget(): number {
+    return this.config.poolSize + this.reserved;
+  }
+
   /** Starts pool refills in the background; concurrent calls share one run. */
   fillPool(): Promise<void> {
     if (!this.filling) {
@@ -168,7 +181,7 @@ export class SandboxManager extends EventEmitter {
       while (!this.stopped) {
         const counts = this.store.countByState();
         const waiting = (counts.pooled ?? 0) + this.creating;
-        if (waiting >= this.config.poolSize || this.liveCount() >= this.config.maxSandboxes) return;
+        if (waiting >= this.poolTarget() || this.liveCount() >= this.config.maxSandboxes) return;
         try {
           await this.createOne();
         } catch (err) {

@@ -58,4 +58,30 @@ export const migrations: string[] = [
   );
   CREATE INDEX shell_commands_sandbox ON shell_commands(sandbox_id, at);
   `,
+  // 3: classroom workshops and the learners who joined them (a learner is a session). Results
+  // stay after a workshop ends: only its sandboxes go.
+  `
+  CREATE TABLE workshops (
+    id            TEXT PRIMARY KEY,
+    code          TEXT NOT NULL UNIQUE,
+    title         TEXT NOT NULL,
+    lessons       TEXT NOT NULL,
+    expected_size INTEGER NOT NULL,
+    session_ms    INTEGER NOT NULL,
+    state         TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    started_at    INTEGER,
+    ended_at      INTEGER
+  );
+  CREATE TABLE workshop_learners (
+    session_id   TEXT PRIMARY KEY,
+    workshop_id  TEXT NOT NULL REFERENCES workshops(id),
+    display_name TEXT NOT NULL,
+    joined_at    INTEGER NOT NULL,
+    admitted_at  INTEGER,
+    expires_at   INTEGER,
+    removed_at   INTEGER
+  );
+  CREATE INDEX workshop_learners_workshop ON workshop_learners(workshop_id, joined_at);
+  `,
 ];

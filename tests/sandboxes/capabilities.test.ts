@@ -1,5 +1,5 @@
-// The trimmed capability set is the smallest that works: with it a nested engine runs a
-// container; without any one of its parts it cannot.
+// The trimmed capability set is the smallest that works: with it a nested engine runs
+// containers and execs into them; without any one of its parts it cannot.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Docker from 'dockerode';
@@ -9,7 +9,10 @@ import { startTestServer, stopAndClean, TEST_INSTANCE, type TestServer } from '.
 
 const docker = new Docker();
 
-/** Starts the sandbox image with `hostConfig` and tries `docker run hello-world` inside it. */
+/**
+ * Starts the sandbox image with `hostConfig` and tries, inside it, `docker run hello-world` and
+ * a `docker exec` into a container running as a non-root user (what health checks do).
+ */
 async function nestedRun(server: TestServer, hostConfig: Docker.HostConfig): Promise<{ ok: boolean; output: string }> {
   const { image, network } = (server.driver as DockerSandboxDriver).state;
   const container = await docker.createContainer({
@@ -21,7 +24,7 @@ async function nestedRun(server: TestServer, hostConfig: Docker.HostConfig): Pro
   try {
     await container.start();
     // Bounded waits: a sandbox that cannot run the engine should fail the check quickly.
-    const script = 'for i in $(seq 1 25); do timeout 2 docker version >/dev/null 2>&1 && break; sleep 0.2; done; timeout 20 docker run --rm hello-world 2>&1; echo "exit=$?"';
+    const script = 'for i in $(seq 1 25); do timeout 2 docker version >/dev/null 2>&1 && break; sleep 0.2; done; timeout 20 docker run --rm hello-world 2>&1 && timeout 20 docker run -d --name as-user --user 999 busybox sleep 60 >/dev/null && timeout 10 docker exec as-user true 2>&1; echo "exit=$?"';
     const exec = await container.exec({ Cmd: ['bash', '-c', script], AttachStdout: true, AttachStderr: true });
     const stream = await exec.start({});
     const chunks: Buffer[] = [];

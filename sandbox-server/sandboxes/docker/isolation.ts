@@ -7,13 +7,15 @@ import type { Logger } from '../../log.js';
 export type IsolationMode = 'sysbox' | 'privileged' | 'capabilities';
 
 /**
- * The smallest set proven to run the nested engine here (tests/sandboxes/isolation.test.ts):
- * SYS_ADMIN for mounts and namespaces, NET_ADMIN for the inner bridges and iptables; the
- * default seccomp profile blocks keyctl, which runc needs for session keyrings; AppArmor's
- * docker-default profile blocks mount where AppArmor is active.
+ * The smallest set proven to run the nested engine here (tests/sandboxes/capabilities.test.ts):
+ * SYS_ADMIN for mounts and namespaces, NET_ADMIN for the inner bridges and iptables,
+ * SYS_PTRACE for runc to join a container whose main process is not root (`docker exec` and
+ * health checks in redis, postgres or any image with USER); the default seccomp profile blocks
+ * keyctl, which runc needs for session keyrings; AppArmor's docker-default profile blocks
+ * mount where AppArmor is active.
  */
 export const TRIMMED_CAPABILITIES = {
-  CapAdd: ['SYS_ADMIN', 'NET_ADMIN'],
+  CapAdd: ['SYS_ADMIN', 'NET_ADMIN', 'SYS_PTRACE'],
   SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
 };
 

@@ -1,0 +1,433 @@
+// Classroom workshops: create and start one (pre-warming sandboxes within what the machine
+// holds), let learners join with its code, follow their progress live, act on one learner or
+// everyone, end it and keep the results.
+import crypto from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { LessonChecks } from '../checks/service.js';
+import type { Config } from '../config/config.js';
+import type { LessonLibrary } from '../lessons/library.js';
+import type { Logger } from '../log.js';
+import { SandboxError } from '../sandboxes/driver.js';
+import type { SandboxManager } from '../sandboxes/manager.js';
+import type { Sessions } from '../sessions/sessions.js';
+import type { ProgressStore } from '../store/progress.js';
+import type { SandboxStore } from '../store/sandboxes.js';
+import type { SessionRow } from '../store/sessions.js';
+import { computeCapacity, type Capacity } from './capacity.js';
+import { newJoinCode } from './codes.js';
+import { columnsOf, dashboardView, learnerId, learnerView, workshopView, type DashboardView, type LearnerView, type WorkshopView } from './dashboard.js';
+import type { LearnerRow, WorkshopRow, WorkshopStore } from './store.js';
+
+/** Learners are warned this long before their time is up. */
+export const WARN_BEFORE_MS = 10 * 60_000;
+
+export class ClassroomError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface WarmProgress {
+  /** Sandboxes the pool is filling up to (SLIPWAY_POOL_SIZE plus what workshops reserve). */
+  target: number;
+  pooled: number;
+  creating: number;
+  inUse: number;
+  capacity: Capacity;
+}
+
+export type DashboardEvent =
+  | { type: 'learner'; data: LearnerView }
+  | { type: 'workshop'; data: WorkshopView }
+  | { type: 'warm'; data: WarmProgress }
+  | { type: 'shutdown' };
+
+export interface JoinResult {
+  session: SessionRow;
+  status: 'ready' | 'queued';
+  position: number | null;
+  me: LearnerState;
+}
+
+/** What the learner's own pages show: their workshop, time left, their place in a queue. */
+export interface LearnerState {
+  workshop: { title: string; code: string; state: string; lessons: Array<{ slug: string; title: string }> };
+  name: string;
+  status: 'ready' | 'queued' | 'removed' | 'ended';
+  position: number | null;
+  expiresAt: number | null;
+  warnBeforeMs: number;
+  /** The first lesson's page, where a learner who joined starts. */
+  start: string;
+}
+
+export interface ClassroomDeps {
+  config: Config;
+  store: WorkshopStore;
+  sessions: Sessions;
+  sandboxes: SandboxStore;
+  manager: SandboxManager;
+  checks: LessonChecks;
+  progress: ProgressStore;
+  library: LessonLibrary;
+  log: Logger;
+}
+
+const WARM_INTERVAL_MS = 1000;
+
+export class Classroom {
+  private readonly events = new EventEmitter();
+  private readonly subscriptions = new Map<string, () => void>();
+  private warmTimer: NodeJS.Timeout | undefined;
+  private lastWarm = '';
+  private admitting: Promise<void> | undefined;
+  /** A sandbox ended somewhere: someone queued may now get one. */
+  private readonly onSandboxChange = () => {
+    if (this.deps.store.queue().length) void this.admitQueued().catch((err: Error) => this.deps.log.warn({ err: err.message }, 'could not admit queued learners'));
+  };
+
+  constructor(private readonly deps: ClassroomDeps) {
+    this.events.setMaxListeners(0);
+  }
+
+  /** Follows the learners of running workshops again (after a restart) and the warm-up. */
+  start(): void {
+    for (const workshop of this.deps.store.running()) for (const learner of this.deps.store.learners(workshop.id)) this.follow(learner);
+    this.updateReserve();
+    this.warmTimer = setInterval(() => this.publishWarm(), WARM_INTERVAL_MS);
+    this.warmTimer.unref();
+    this.deps.manager.on('changed', this.onSandboxChange);
+  }
+
+  stop(): void {
+    clearInterval(this.warmTimer);
+    this.deps.manager.off('changed', this.onSandboxChange);
+    for (const unsubscribe of this.subscriptions.values()) unsubscribe();
+    this.subscriptions.clear();
+    this.events.emit('all', { type: 'shutdown' });
+  }
+
+  /** Dashboard events of one workshop (and 'warm' ones for all). */
+  subscribe(workshopId: string, listener: (event: DashboardEvent) => void): () => void {
+    const own = (event: DashboardEvent) => listener(event);
+    this.events.on(workshopId, own);
+    this.events.on('all', own);
+    return () => {
+      this.events.off(workshopId, own);
+      this.events.off('all', own);
+    };
+  }
+
+  capacity(): Capacity {
+    return computeCapacity(this.deps.config, this.deps.sandboxes.live().length);
+  }
+
+  warmProgress(): WarmProgress {
+    const counts = this.deps.sandboxes.countByState();
+    return {
+      target: this.deps.manager.poolTarget(),
+      pooled: counts.pooled ?? 0,
+      creating: counts.creating ?? 0,
+      inUse: (counts.assigned ?? 0) + (counts.active ?? 0),
+      capacity: this.capacity(),
+    };
+  }
+
+  // --- workshops -------------------------------------------------------------------------
+
+  create(input: { title: string; lessons: string[]; expectedSize: number; sessionMinutes: number }): WorkshopView {
+    const unknown = input.lessons.filter((slug) => !this.deps.library.get(slug));
+    if (unknown.length) throw new ClassroomError(400, 'invalid_input', `lessons: no lesson ${unknown.map((s) => `"${s}"`).join(', ')} on this server`);
+    let code = newJoinCode();
+    while (this.deps.store.codeTaken(code)) code = newJoinCode();
+    const row = this.deps.store.insert({
+      id: `ws-${crypto.randomBytes(5).toString('hex')}`,
+      code,
+      title: input.title,
+      lessons: JSON.stringify(input.lessons),
+      expected_size: input.expectedSize,
+      session_ms: input.sessionMinutes * 60_000,
+      created_at: Date.now(),
+    });
+    return workshopView(row);
+  }
+
+  list(): WorkshopView[] {
+    return this.deps.store.list().map(workshopView);
+  }
+
+  workshop(id: string): WorkshopRow {
+    const row = this.deps.store.get(id);
+    if (!row) throw new ClassroomError(404, 'no_workshop', `No workshop "${id.slice(0, 40)}".`);
+    return row;
+  }
+
+  /** Opens the workshop to learners and pre-warms sandboxes for the expected size. */
+  startWorkshop(id: string): WorkshopView {
+    const row = this.workshop(id);
+    if (row.state === 'ended') throw new ClassroomError(409, 'workshop_ended', 'This workshop has ended; create a new one.');
+    this.deps.store.setState(id, 'running');
+    this.updateReserve();
+    const view = workshopView(this.workshop(id));
+    this.emit(id, { type: 'workshop', data: view });
+    return view;
+  }
+
+  /** Destroys the workshop's sandboxes (and what was pre-warmed for it); keeps its results. */
+  async end(id: string): Promise<WorkshopView> {
+    const row = this.workshop(id);
+    this.deps.store.setState(id, 'ended');
+    this.updateReserve();
+    const learners = this.deps.store.learners(id, true);
+    await Promise.all(
+      learners.map(async (learner) => {
+        this.unfollow(learner.session_id);
+        const sandbox = this.liveSandboxOf(learner);
+        if (sandbox) await this.deps.manager.destroy(sandbox.id, 'released', 'The workshop has ended; your results are kept.');
+      }),
+    );
+    // Sandboxes warmed for learners who never came.
+    const surplus = this.deps.sandboxes.live().filter((s) => s.state === 'pooled').slice(this.deps.manager.poolTarget());
+    await Promise.all(surplus.map((s) => this.deps.manager.destroy(s.id, 'released')));
+    const view = workshopView(this.workshop(row.id));
+    this.emit(id, { type: 'workshop', data: view });
+    for (const learner of learners) this.publishLearner(learner.session_id);
+    return view;
+  }
+
+  dashboard(id: string): DashboardView {
+    const row = this.workshop(id);
+    const columns = columnsOf(this.deps.library, JSON.parse(row.lessons) as string[]);
+    const learners = this.deps.store.learners(id, true).map((l) => this.viewOf(l, columns));
+    return dashboardView(row, columns, learners);
+  }
+
+  // --- learners --------------------------------------------------------------------------
+
+  /** A learner joins with the code and a name; a cookie session already in it resumes. */
+  async join(code: string, name: string, existing: SessionRow | undefined): Promise<JoinResult> {
+    const workshop = this.deps.store.byCode(code);
+    if (!workshop) throw new ClassroomError(404, 'no_workshop', `code: no workshop has the code "${code.slice(0, 12)}"; check it on the projector.`);
+    if (workshop.state === 'created') throw new ClassroomError(409, 'not_started', 'The workshop has not started yet: wait for the instructor to start it, then try again.');
+    if (workshop.state === 'ended') throw new ClassroomError(410, 'workshop_ended', 'This workshop has ended.');
+    let session = existing;
+    let learner = session ? this.deps.store.learner(session.id) : undefined;
+    if (learner && learner.workshop_id !== workshop.id) {
+      // The browser was in another workshop: a fresh identity for this one.
+      session = undefined;
+      learner = undefined;
+    }
+    if (learner?.removed_at) throw new ClassroomError(403, 'removed', 'The instructor removed you from this workshop. Ask them if this is a mistake.');
+    if (!session) session = this.deps.sessions.create(name);
+    if (!learner) {
+      learner = this.deps.store.addLearner(session.id, workshop.id, name);
+      // Before taking a sandbox, so that the pool does not refill the one this learner takes.
+      this.updateReserve();
+    }
+    await this.admit(learner, workshop);
+    const me = this.learnerState(session.id)!;
+    this.publishLearner(session.id);
+    return { session, status: me.status === 'queued' ? 'queued' : 'ready', position: me.position, me };
+  }
+
+  /** The learner's own view of their place in the workshop, or undefined when not in one. */
+  learnerState(sessionId: string): LearnerState | undefined {
+    const learner = this.deps.store.learner(sessionId);
+    if (!learner) return undefined;
+    const workshop = this.workshop(learner.workshop_id);
+    const lessons = (JSON.parse(workshop.lessons) as string[]).map((slug) => ({ slug, title: this.deps.library.get(slug)?.lesson.title ?? slug }));
+    const position = this.queuePosition(learner);
+    const status = learner.removed_at ? 'removed' : workshop.state === 'ended' ? 'ended' : position !== null ? 'queued' : 'ready';
+    return {
+      workshop: { title: workshop.title, code: workshop.code, state: workshop.state, lessons },
+      name: learner.display_name,
+      status,
+      position,
+      expiresAt: learner.expires_at,
+      warnBeforeMs: WARN_BEFORE_MS,
+      start: lessons[0] ? `/lessons/${lessons[0].slug}/` : '/',
+    };
+  }
+
+  /** Admits queued learners while there is room, oldest first. */
+  admitQueued(): Promise<void> {
+    if (!this.admitting) this.admitting = this.admitLoop().finally(() => (this.admitting = undefined));
+    return this.admitting;
+  }
+
+  private async admitLoop(): Promise<void> {
+    for (const learner of this.deps.store.queue()) {
+      const workshop = this.workshop(learner.workshop_id);
+      await this.admit(learner, workshop);
+      if (this.queuePosition(this.deps.store.learner(learner.session_id)!) !== null) return;
+      this.publishLearner(learner.session_id);
+    }
+  }
+
+  async resetLearner(workshopId: string, id: string): Promise<LearnerView> {
+    const learner = this.findLearner(workshopId, id);
+    const session = this.deps.sessions.get(learner.session_id)!;
+    const sandbox = await this.deps.sessions.reset(session);
+    this.applyExpiry(learner.session_id, sandbox.id);
+    await this.openLesson(learner, this.workshop(workshopId));
+    return this.publishLearner(learner.session_id)!;
+  }
+
+  extend(workshopId: string, id: string | null, minutes: number): LearnerView[] {
+    const learners = id ? [this.findLearner(workshopId, id)] : this.deps.store.learners(workshopId).filter((l) => l.admitted_at !== null);
+    const byMs = minutes * 60_000;
+    return learners.map((learner) => {
+      this.deps.store.extend(learner.session_id, byMs);
+      const sandbox = this.liveSandboxOf(learner);
+      if (sandbox) this.applyExpiry(learner.session_id, sandbox.id);
+      return this.publishLearner(learner.session_id)!;
+    });
+  }
+
+  async remove(workshopId: string, id: string): Promise<void> {
+    const learner = this.findLearner(workshopId, id);
+    this.deps.store.remove(learner.session_id);
+    this.unfollow(learner.session_id);
+    const sandbox = this.liveSandboxOf(learner);
+    if (sandbox) await this.deps.manager.destroy(sandbox.id, 'released', 'The instructor removed you from the workshop.');
+    this.updateReserve();
+    this.publishLearner(learner.session_id);
+    void this.admitQueued().catch((err: Error) => this.deps.log.warn({ err: err.message }, 'could not admit queued learners'));
+  }
+
+  /** The learner's live sandbox, for a read-only view. */
+  sandboxOf(workshopId: string, id: string): string {
+    const learner = this.findLearner(workshopId, id);
+    const sandbox = this.liveSandboxOf(learner);
+    if (!sandbox) throw new ClassroomError(409, 'no_sandbox', `${learner.display_name} has no sandbox right now.`);
+    return sandbox.id;
+  }
+
+  // --- internals -------------------------------------------------------------------------
+
+  private findLearner(workshopId: string, id: string): LearnerRow {
+    this.workshop(workshopId);
+    const learner = this.deps.store.learners(workshopId, true).find((l) => learnerId(l.session_id) === id);
+    if (!learner) throw new ClassroomError(404, 'no_learner', `No learner "${id.slice(0, 40)}" in this workshop.`);
+    return learner;
+  }
+
+  private liveSandboxOf(learner: LearnerRow) {
+    const session = this.deps.sessions.get(learner.session_id);
+    return session ? this.deps.sessions.liveSandbox(session) : undefined;
+  }
+
+  private queuePosition(learner: LearnerRow): number | null {
+    if (learner.admitted_at !== null || learner.removed_at !== null) return null;
+    const index = this.deps.store.queue().findIndex((l) => l.session_id === learner.session_id);
+    return index === -1 ? null : index + 1;
+  }
+
+  /**
+   * Gives the learner a sandbox when there is room: from the pool at once, or a new one. When
+   * the machine is full the learner stays queued (and is told their place); nobody jumps the
+   * queue.
+   */
+  private async admit(learner: LearnerRow, workshop: WorkshopRow): Promise<void> {
+    const session = this.deps.sessions.get(learner.session_id)!;
+    if (learner.admitted_at !== null) {
+      // Resuming: the same sandbox, or a fresh one if it ended (expired, reset elsewhere).
+      if (!this.deps.sessions.liveSandbox(session)) {
+        const sandbox = await this.deps.sessions.ensureSandbox(session);
+        this.applyExpiry(learner.session_id, sandbox.id);
+      }
+      this.follow(learner);
+      await this.openLesson(learner, workshop);
+      return;
+    }
+    const ahead = this.deps.store.queue().findIndex((l) => l.session_id === learner.session_id);
+    if (ahead > 0) return;
+    const counts = this.deps.sandboxes.countByState();
+    const live = this.deps.sandboxes.live().length;
+    if (!counts.pooled && live >= this.capacity().total) return;
+    try {
+      const sandbox = await this.deps.sessions.ensureSandbox(session);
+      this.deps.store.admit(learner.session_id, Date.now() + workshop.session_ms);
+      this.applyExpiry(learner.session_id, sandbox.id);
+    } catch (err) {
+      if (err instanceof SandboxError && err.code === 'capacity') return;
+      throw err;
+    }
+    this.follow(learner);
+    await this.openLesson(learner, workshop);
+  }
+
+  /** Opens the lesson the learner is on (their last opened one of the workshop, else the first). */
+  private async openLesson(learner: LearnerRow, workshop: WorkshopRow): Promise<void> {
+    const lessons = JSON.parse(workshop.lessons) as string[];
+    const last = this.deps.progress.lastOpened(learner.session_id);
+    const slug = last && lessons.includes(last.lesson) ? last.lesson : lessons[0];
+    const session = this.deps.sessions.get(learner.session_id);
+    if (!slug || !session || !this.deps.library.get(slug)) return;
+    await this.deps.checks.open(session, slug);
+  }
+
+  /** The sandbox lives as long as the learner's time in the workshop. */
+  private applyExpiry(sessionId: string, sandboxId: string): void {
+    const learner = this.deps.store.learner(sessionId);
+    const sandbox = this.deps.sandboxes.get(sandboxId);
+    if (!learner?.expires_at || !sandbox?.expires_at) return;
+    const delta = learner.expires_at - sandbox.expires_at;
+    if (delta !== 0) this.deps.sandboxes.extend(sandboxId, delta);
+  }
+
+  private follow(learner: LearnerRow): void {
+    if (this.subscriptions.has(learner.session_id)) return;
+    const unsubscribe = this.deps.checks.subscribe(learner.session_id, (event) => {
+      if (event.type === 'step' || event.type === 'progress') this.publishLearner(learner.session_id);
+    });
+    this.subscriptions.set(learner.session_id, unsubscribe);
+  }
+
+  private unfollow(sessionId: string): void {
+    this.subscriptions.get(sessionId)?.();
+    this.subscriptions.delete(sessionId);
+  }
+
+  private viewOf(learner: LearnerRow, columns = columnsOf(this.deps.library, JSON.parse(this.workshop(learner.workshop_id).lessons) as string[])): LearnerView {
+    return learnerView(learner, columns, this.deps.progress.allSteps(learner.session_id), this.liveSandboxOf(learner), this.queuePosition(learner));
+  }
+
+  private publishLearner(sessionId: string): LearnerView | undefined {
+    const learner = this.deps.store.learner(sessionId);
+    if (!learner) return undefined;
+    const view = this.viewOf(learner);
+    this.emit(learner.workshop_id, { type: 'learner', data: view });
+    return view;
+  }
+
+  private emit(workshopId: string, event: DashboardEvent): void {
+    this.events.emit(workshopId, event);
+  }
+
+  /** Pre-warm for running workshops: the learners still expected, within the machine's capacity. */
+  private updateReserve(): void {
+    let expected = 0;
+    for (const workshop of this.deps.store.running()) {
+      expected += Math.max(0, workshop.expected_size - this.deps.store.learners(workshop.id).length);
+    }
+    const counts = this.deps.sandboxes.countByState();
+    const inUse = (counts.assigned ?? 0) + (counts.active ?? 0);
+    const room = Math.max(0, this.capacity().total - inUse - this.deps.config.poolSize);
+    this.deps.manager.reserve(Math.min(expected, room));
+  }
+
+  private publishWarm(): void {
+    if (this.events.listenerCount('all') === 0) return;
+    const warm = this.warmProgress();
+    const signature = JSON.stringify([warm.target, warm.pooled, warm.creating, warm.inUse, warm.capacity.total]);
+    if (signature === this.lastWarm) return;
+    this.lastWarm = signature;
+    this.events.emit('all', { type: 'warm', data: warm });
+    this.onSandboxChange();
+  }
+}
