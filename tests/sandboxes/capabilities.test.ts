@@ -17,7 +17,7 @@ async function nestedRun(server: TestServer, hostConfig: Docker.HostConfig): Pro
   const { image, network } = (server.driver as DockerSandboxDriver).state;
   const container = await docker.createContainer({
     Image: image,
-    Env: [`SLIPWAY_MIRROR=${network.gateway}:${server.config.mirrorPort}`],
+    Env: [`SLIPWAY_MIRROR=${network.gateway}:${server.config.mirrorPort + 1}`],
     Labels: { 'io.slipway.instance': TEST_INSTANCE, 'io.slipway.role': 'probe' },
     HostConfig: { ...hostConfig, Init: true, NetworkMode: network.name, Dns: [network.gateway] },
   });

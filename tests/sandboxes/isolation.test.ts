@@ -63,7 +63,8 @@ describe('docker driver: isolation between sandboxes and from the host', () => {
     const { port } = listener.address() as net.AddressInfo;
     try {
       assert.notEqual(await tryConnect(server, a, gateway, port), 0, 'sandbox reached a host port');
-      assert.equal(await tryConnect(server, a, gateway, server.config.mirrorPort), 0, 'sandbox cannot reach the mirror');
+      assert.equal(await tryConnect(server, a, gateway, server.config.mirrorPort), 0, 'sandbox cannot reach the workshop registry');
+      assert.equal(await tryConnect(server, a, gateway, server.config.mirrorPort + 1), 0, 'sandbox cannot reach the mirror');
       // And the host itself can reach the listener, so the refusal is the firewall's doing.
       const fromHost = await fetch(`http://${gateway}:${port}/`).then((r) => r.text());
       assert.equal(fromHost, 'host\n');

@@ -1,22 +1,39 @@
 #!/bin/bash
-# MIRROR_PORT: port on 127.0.0.1 and on each gateway; MIRROR_GATEWAYS: space-separated addresses.
-# On each gateway: the registry (through socat) and a DNS server that knows no names.
+# Three registries in one container, in the host's network namespace (P = MIRROR_PORT):
+#   127.0.0.1:P    the mirror, writable: the host pushes stand-in images here (offline), or it
+#                  is a pull-through cache of Docker Hub (online: REGISTRY_PROXY_REMOTEURL set)
+#   127.0.0.1:P+1  the same mirror storage, read-only (offline), so no learner can replace an
+#                  image every other sandbox pulls
+#   127.0.0.1:P+2  the workshop registry, its own storage, where learners push their images
+# On each sandbox gateway (MIRROR_GATEWAYS): P leads to the workshop registry (it is
+# registry.workshop:P inside sandboxes), P+1 to the mirror sandboxes pull through, and a DNS
+# server answers every lookup at once with "no such name".
 set -eu
 port="${MIRROR_PORT:-5000}"
-export REGISTRY_HTTP_ADDR="127.0.0.1:${port}"
+readonly_port=$((port + 1))
+workshop_port=$((port + 2))
 pids=()
+start() { "$@" & pids+=($!); }
+
+REGISTRY_HTTP_ADDR="127.0.0.1:${port}" start docker-registry serve /etc/slipway/mirror.yml
+if [ -z "${REGISTRY_PROXY_REMOTEURL:-}" ]; then
+  REGISTRY_HTTP_ADDR="127.0.0.1:${readonly_port}" start docker-registry serve /etc/slipway/mirror-readonly.yml
+  pull_port="${readonly_port}"
+else
+  # A pull-through cache refuses pushes by itself.
+  pull_port="${port}"
+fi
+REGISTRY_HTTP_ADDR="127.0.0.1:${workshop_port}" start env -u REGISTRY_PROXY_REMOTEURL docker-registry serve /etc/slipway/workshop.yml
+
 for gateway in ${MIRROR_GATEWAYS:-}; do
-  socat "TCP-LISTEN:${port},bind=${gateway},fork,reuseaddr" "TCP:127.0.0.1:${port}" &
-  pids+=($!)
+  start socat "TCP-LISTEN:${port},bind=${gateway},fork,reuseaddr" "TCP:127.0.0.1:${workshop_port}"
+  start socat "TCP-LISTEN:${readonly_port},bind=${gateway},fork,reuseaddr" "TCP:127.0.0.1:${pull_port}"
 done
 if [ -n "${MIRROR_GATEWAYS:-}" ]; then
   listen=$(echo ${MIRROR_GATEWAYS} | tr ' ' ',')
-  dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces \
-    --listen-address="${listen}" --address=/#/ --log-facility=- &
-  pids+=($!)
+  start dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces \
+    --listen-address="${listen}" --address=/#/ --log-facility=-
 fi
-docker-registry serve /etc/slipway/registry.yml &
-pids+=($!)
 trap 'kill "${pids[@]}" 2>/dev/null' TERM INT
 # If any part dies the container stops, so the engine's restart policy brings the whole back.
 wait -n

@@ -87,7 +87,8 @@ export class DockerSandboxDriver implements SandboxDriver {
         Hostname: 'sandbox',
         Labels: labels(instance, 'sandbox', id),
         Env: [
-          `SLIPWAY_MIRROR=${network.gateway}:${this.config.mirrorPort}`,
+          // Ports as laid out in images/mirror/run.sh.
+          `SLIPWAY_MIRROR=${network.gateway}:${this.config.mirrorPort + 1}`,
           `SLIPWAY_REGISTRY_HOST=${WORKSHOP_REGISTRY}:${this.config.mirrorPort}`,
           `SLIPWAY_INNER_BIP=${this.config.innerSubnet}`,
           `SLIPWAY_INNER_POOL=${this.config.innerPool}`,

@@ -66,7 +66,8 @@ export async function applyFirewall(bridge: string, mirrorPort: number, log: Log
     await iptables('-N', chain).catch(() => undefined);
     await iptables('-F', chain);
     await iptables('-A', chain, '-m', 'conntrack', '--ctstate', 'ESTABLISHED,RELATED', '-j', 'ACCEPT');
-    await iptables('-A', chain, '-p', 'tcp', '--dport', String(mirrorPort), '-j', 'ACCEPT');
+    // The workshop registry (mirror port) and the read-only mirror (the next port).
+    await iptables('-A', chain, '-p', 'tcp', '--dport', `${mirrorPort}:${mirrorPort + 1}`, '-j', 'ACCEPT');
     // The mirror's DNS server, which answers every lookup at once with "no such name".
     await iptables('-A', chain, '-p', 'udp', '--dport', '53', '-j', 'ACCEPT');
     await iptables('-A', chain, '-p', 'tcp', '--dport', '53', '-j', 'ACCEPT');
