@@ -212,11 +212,19 @@ export class SandboxManager extends EventEmitter {
     if (!this.driver.isolated) return;
     const inUse = this.store.live().filter((row) => row.state === 'assigned' || row.state === 'active');
     for (const row of inUse) {
-      const usage = await measureDisk(this.driver, row.id, this.config.sandboxDisk).catch((err: Error) => {
-        this.log.warn({ sandbox: row.id, err: err.message }, 'could not measure disk use');
-        return undefined;
-      });
-      if (!usage) continue;
+      let usage: DiskUsage;
+      try {
+        usage = await measureDisk(this.driver, row.id, this.config.sandboxDisk);
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode === 404) {
+          // The container is gone (removed by hand, or the engine lost it): say so to the learner.
+          this.log.warn({ sandbox: row.id }, 'sandbox container is gone');
+          await this.destroy(row.id, 'lost');
+        } else {
+          this.log.warn({ sandbox: row.id, err: (err as Error).message }, 'could not measure disk use');
+        }
+        continue;
+      }
       this.disk.set(row.id, usage);
       if (usage.level === 'over') {
         this.log.warn({ sandbox: row.id, used: usage.usedBytes, limit: usage.limitBytes }, 'sandbox over its disk allowance; removing it');

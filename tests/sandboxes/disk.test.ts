@@ -2,6 +2,8 @@
 // disk is nearly full refuses new sandboxes with the reason.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import Docker from 'dockerode';
+import { names } from '../../sandbox-server/sandboxes/docker/labels.js';
 import { newSandbox, sh } from '../support/sandbox.js';
 import { startTestServer, stopAndClean, type TestServer } from '../support/server.js';
 
@@ -30,6 +32,24 @@ describe('sandbox disk allowance', () => {
     assert.equal(after.sandbox, null, 'the sandbox should be gone');
     assert.match(after.notice ?? '', /more than its 400 MiB allowance/);
     assert.deepEqual((await server.driver.list()).map((b) => b.id).filter((b) => b === id), []);
+  });
+});
+
+describe('a sandbox lost behind the server\'s back', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(async () => server && stopAndClean(server));
+
+  it('is noticed on the next round and the learner is told', async () => {
+    const session = server.sessions.create();
+    const { id } = await server.sessions.ensureSandbox(session);
+    await new Docker().getContainer(names.sandboxContainer(server.config.instance, id)).remove({ force: true });
+    await server.manager.checkDisks();
+    const view = server.sessions.view(server.sessions.get(session.id)!);
+    assert.equal(view.sandbox, null);
+    assert.match(view.notice ?? '', /stopped unexpectedly/);
   });
 });
 
