@@ -36,12 +36,16 @@ function newestChange(paths) {
   return newest;
 }
 
-/** npm ci when node_modules is missing or older than the lockfile. */
+/**
+ * Installs when node_modules is missing or older than the lockfile. `npm install`, not `npm ci`:
+ * registry mirrors often lack rollup's and esbuild's optional builds for other platforms, which
+ * `npm ci` then reports as a lockfile out of sync, while `npm install` skips them as intended.
+ */
 export function ensureDependencies() {
   const installed = path.join(root, 'node_modules', '.package-lock.json');
   if (!fs.existsSync(installed) || fs.statSync(installed).mtimeMs < fs.statSync(path.join(root, 'package-lock.json')).mtimeMs) {
     say('installing dependencies (first start only)');
-    run('npm', ['ci', '--no-audit', '--no-fund']);
+    run('npm', ['install', '--no-audit', '--no-fund']);
   }
 }
 
