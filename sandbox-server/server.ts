@@ -140,7 +140,7 @@ export function createSlipwayServer(config: Config, options: { log?: Logger; sit
     },
     async stop() {
       await terminals.stop();
-      classroom.stop();
+      await classroom.stop();
       // Ends the event streams: server.close() waits for every open connection.
       await checks.stop();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));

@@ -7,11 +7,11 @@ import type { Config } from '../config/config.js';
 /** Memory kept for the host, the server and the image mirror. */
 export const HOST_RESERVE_BYTES = 1024 ** 3;
 /**
- * A sandbox is planned at this share of its memory limit: the limit is a ceiling that protects
+ * A sandbox is planned at 40% of its memory limit: the limit is a ceiling that protects
  * the host, and a learner's sandbox running a lesson's compose app uses far less
  * (`classroom.memory_30_active_mib` in bench/results measures it).
  */
-export const MEMORY_PLAN_SHARE = 0.5;
+export const MEMORY_PLAN_SHARE = 0.4;
 /** Learners per CPU core: a sandbox works in bursts (one command at a time), then idles. */
 export const LEARNERS_PER_CORE = 16;
 
@@ -55,7 +55,7 @@ export function computeCapacity(config: Pick<Config, 'sandboxMemory' | 'sandboxC
     bySetting,
     live,
     computation: [
-      `memory: (${gib(available)} available + ${live} running × ${gib(plan)} − ${gib(HOST_RESERVE_BYTES)} for the host) ÷ ${gib(plan)} planned per sandbox (half its ${gib(config.sandboxMemory)} limit) = ${byMemory}`,
+      `memory: (${gib(available)} available + ${live} running × ${gib(plan)} − ${gib(HOST_RESERVE_BYTES)} for the host) ÷ ${gib(plan)} planned per sandbox (${MEMORY_PLAN_SHARE * 100}% of its ${gib(config.sandboxMemory)} limit) = ${byMemory}`,
       `CPU: ${cpus} cores × ${LEARNERS_PER_CORE} learners per core ÷ ${config.sandboxCpus} CPU per sandbox = ${byCpu}`,
       `setting: SLIPWAY_MAX_SANDBOXES = ${bySetting}`,
       `capacity: the smallest, ${total} sandboxes`,

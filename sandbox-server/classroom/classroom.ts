@@ -85,10 +85,19 @@ export class Classroom {
   private warmTimer: NodeJS.Timeout | undefined;
   private lastWarm = '';
   private admitting: Promise<void> | undefined;
+  /** Learners being given a sandbox right now: not waiting in the queue, whatever the store says. */
+  private readonly inFlight = new Set<string>();
+  /** Admissions under way (a sandbox being handed out), awaited by stop(). */
+  private readonly admissions = new Set<Promise<void>>();
   /** A sandbox ended somewhere: someone queued may now get one. */
   private readonly onSandboxChange = () => {
-    if (this.deps.store.queue().length) void this.admitQueued().catch((err: Error) => this.deps.log.warn({ err: err.message }, 'could not admit queued learners'));
+    // Later, not inside the manager's own call (an acquire emits 'changed' before it returns).
+    setImmediate(() => {
+      if (this.stopped || this.waiting().length === 0) return;
+      void this.admitQueued().catch((err: Error) => this.deps.log.warn({ err: err.message }, 'could not admit queued learners'));
+    });
   };
+  private stopped = false;
 
   constructor(private readonly deps: ClassroomDeps) {
     this.events.setMaxListeners(0);
@@ -103,12 +112,15 @@ export class Classroom {
     this.deps.manager.on('changed', this.onSandboxChange);
   }
 
-  stop(): void {
+  /** Stops background work and ends the dashboard streams; resolves once admissions under way have settled. */
+  async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.warmTimer);
     this.deps.manager.off('changed', this.onSandboxChange);
     for (const unsubscribe of this.subscriptions.values()) unsubscribe();
     this.subscriptions.clear();
     this.events.emit('all', { type: 'shutdown' });
+    await Promise.allSettled([...this.admissions, this.admitting]);
   }
 
   /** Dashboard events of one workshop (and 'warm' ones for all). */
@@ -260,7 +272,7 @@ export class Classroom {
   }
 
   private async admitLoop(): Promise<void> {
-    for (const learner of this.deps.store.queue()) {
+    for (const learner of this.waiting()) {
       const workshop = this.workshop(learner.workshop_id);
       await this.admit(learner, workshop);
       if (this.queuePosition(this.deps.store.learner(learner.session_id)!) !== null) return;
@@ -321,9 +333,14 @@ export class Classroom {
     return session ? this.deps.sessions.liveSandbox(session) : undefined;
   }
 
+  /** Learners really waiting (refused for lack of room), oldest first. */
+  private waiting(): LearnerRow[] {
+    return this.deps.store.queue().filter((l) => !this.inFlight.has(l.session_id));
+  }
+
   private queuePosition(learner: LearnerRow): number | null {
-    if (learner.admitted_at !== null || learner.removed_at !== null) return null;
-    const index = this.deps.store.queue().findIndex((l) => l.session_id === learner.session_id);
+    if (learner.admitted_at !== null || learner.removed_at !== null || this.inFlight.has(learner.session_id)) return null;
+    const index = this.waiting().findIndex((l) => l.session_id === learner.session_id);
     return index === -1 ? null : index + 1;
   }
 
@@ -332,7 +349,14 @@ export class Classroom {
    * the machine is full the learner stays queued (and is told their place); nobody jumps the
    * queue.
    */
-  private async admit(learner: LearnerRow, workshop: WorkshopRow): Promise<void> {
+  private admit(learner: LearnerRow, workshop: WorkshopRow): Promise<void> {
+    const admission = this.admitNow(learner, workshop);
+    this.admissions.add(admission);
+    void admission.finally(() => this.admissions.delete(admission)).catch(() => undefined);
+    return admission;
+  }
+
+  private async admitNow(learner: LearnerRow, workshop: WorkshopRow): Promise<void> {
     const session = this.deps.sessions.get(learner.session_id)!;
     if (learner.admitted_at !== null) {
       // Resuming: the same sandbox, or a fresh one if it ended (expired, reset elsewhere).
@@ -341,24 +365,44 @@ export class Classroom {
         this.applyExpiry(learner.session_id, sandbox.id);
       }
       this.follow(learner);
-      await this.openLesson(learner, workshop);
+      this.openInBackground(learner, workshop);
       return;
     }
-    const ahead = this.deps.store.queue().findIndex((l) => l.session_id === learner.session_id);
+    if (this.inFlight.has(learner.session_id) || this.stopped || this.workshop(workshop.id).state !== 'running') return;
+    // Nobody jumps the queue: only its head (or someone new when nobody waits) may take a place.
+    const ahead = this.waiting().findIndex((l) => l.session_id === learner.session_id);
     if (ahead > 0) return;
     const counts = this.deps.sandboxes.countByState();
     const live = this.deps.sandboxes.live().length;
     if (!counts.pooled && live >= this.capacity().total) return;
+    this.inFlight.add(learner.session_id);
     try {
       const sandbox = await this.deps.sessions.ensureSandbox(session);
+      // The workshop may have ended, or the learner been removed, while the sandbox started.
+      const now = this.deps.store.learner(learner.session_id);
+      if (this.stopped || this.workshop(workshop.id).state !== 'running' || now?.removed_at) {
+        await this.deps.manager.destroy(sandbox.id, 'released', 'The workshop has ended.');
+        return;
+      }
       this.deps.store.admit(learner.session_id, Date.now() + workshop.session_ms);
       this.applyExpiry(learner.session_id, sandbox.id);
     } catch (err) {
       if (err instanceof SandboxError && err.code === 'capacity') return;
       throw err;
+    } finally {
+      this.inFlight.delete(learner.session_id);
     }
     this.follow(learner);
-    await this.openLesson(learner, workshop);
+    this.openInBackground(learner, workshop);
+  }
+
+  /**
+   * Joining answers as soon as the learner has a sandbox; the lesson (starter files, first
+   * evaluation) opens meanwhile. Its opening time is recorded first thing, so a command typed
+   * at once still counts; the lesson page opens it again anyway.
+   */
+  private openInBackground(learner: LearnerRow, workshop: WorkshopRow): void {
+    void this.openLesson(learner, workshop).catch((err: Error) => this.deps.log.warn({ err: err.message }, 'could not open the lesson for a learner'));
   }
 
   /** Opens the lesson the learner is on (their last opened one of the workshop, else the first). */

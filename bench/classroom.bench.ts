@@ -1,0 +1,123 @@
+// Classroom figures: 30 learners joining at once (join → terminal prompt over the WebSocket),
+// with sandboxes pre-warmed by the workshop and without; then the host memory used by those 30
+// sandboxes each running lesson 4's compose app (Flask + Redis).
+import fs from 'node:fs';
+import path from 'node:path';
+import Docker from 'dockerode';
+import { TermClient } from '../tests/terminal/support/client.js';
+import { names } from '../sandbox-server/sandboxes/docker/labels.js';
+import { percentile, round, startBenchServer, waitUntil, type Bench, type BenchServer } from './support.js';
+
+const LEARNERS = 30;
+const LESSON = 'compose-flask-redis';
+
+async function json(server: BenchServer, method: string, route: string, cookie: string | undefined, body?: unknown): Promise<{ status: number; body: any; cookie: string | undefined }> {
+  const res = await fetch(`${server.url}${route}`, {
+    method,
+    headers: { ...(cookie ? { cookie } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const set = res.headers.getSetCookie().map((c) => c.split(';')[0]!);
+  return { status: res.status, body: await res.json().catch(() => undefined), cookie: set[0] };
+}
+
+async function instructor(server: BenchServer): Promise<string> {
+  const token = new URL(server.instructorLink(server.url)).searchParams.get('token');
+  const res = await json(server, 'POST', '/api/instructor/login', undefined, { token });
+  return res.cookie!;
+}
+
+/** 30 learners join at once; each time is join request → prompt on their terminal. */
+async function joinWave(server: BenchServer, code: string): Promise<{ times: number[]; joinTimes: number[]; clients: TermClient[] }> {
+  const results = await Promise.all(
+    Array.from({ length: LEARNERS }, async (_, i) => {
+      const started = performance.now();
+      const joined = await json(server, 'POST', '/api/classroom/join', undefined, { code, name: `Learner ${i + 1}` });
+      if (joined.status !== 200) throw new Error(`join answered ${joined.status}: ${JSON.stringify(joined.body)}`);
+      const joinMs = performance.now() - started;
+      const client = await TermClient.connect(server.url, { cookie: joined.cookie! });
+      await client.waitFor(/#\s*$/, 120_000);
+      return { ms: performance.now() - started, joinMs, client };
+    }),
+  );
+  return { times: results.map((r) => r.ms), joinTimes: results.map((r) => r.joinMs), clients: results.map((r) => r.client) };
+}
+
+async function workshop(server: BenchServer, cookie: string, expectedSize: number): Promise<{ id: string; code: string }> {
+  const created = await json(server, 'POST', '/api/instructor/workshops', cookie, { title: 'bench', lessons: [LESSON], expectedSize, sessionMinutes: 60 });
+  if (created.status !== 201) throw new Error(`create answered ${created.status}: ${JSON.stringify(created.body)}`);
+  await json(server, 'POST', `/api/instructor/workshops/${created.body.id}/start`, cookie);
+  return created.body;
+}
+
+const COMPOSE = fs
+  .readFileSync(path.resolve('lessons/04-compose-flask-redis/index.mdx'), 'utf8')
+  .match(/cat > compose.yaml <<'EOF'\n([\s\S]*?)\n\s*EOF/)![1]!
+  .replace(/^ {8}/gm, '');
+
+/** Resident memory of a sandbox (its cgroup: the inner engine and everything it runs), page cache excluded. */
+async function sandboxMemory(docker: Docker, instance: string, id: string): Promise<number> {
+  const stats = (await docker.getContainer(names.sandboxContainer(instance, id)).stats({ stream: false })) as any;
+  const usage = stats.memory_stats?.usage ?? 0;
+  const cache = stats.memory_stats?.stats?.inactive_file ?? stats.memory_stats?.stats?.total_inactive_file ?? 0;
+  return usage - cache;
+}
+
+export default {
+  name: 'classroom: 30 learners join, pre-warmed and cold; memory of 30 running lesson-4 apps',
+  async run() {
+    const server = await startBenchServer({ SLIPWAY_LESSONS_DIR: path.resolve('lessons'), SLIPWAY_SANDBOX_MEMORY: '1.5g', SLIPWAY_MAX_SANDBOXES: '70' });
+    const clients: TermClient[] = [];
+    try {
+      const cookie = await instructor(server);
+
+      // Cold: a workshop expecting nobody, so nothing is pre-warmed; 30 join at once.
+      const cold = await workshop(server, cookie, 1);
+      const coldWave = await joinWave(server, cold.code);
+      clients.push(...coldWave.clients);
+      for (const c of coldWave.clients) await c.close();
+      await json(server, 'POST', `/api/instructor/workshops/${cold.id}/end`, cookie, { confirm: true });
+
+      // Pre-warmed: the instructor starts the workshop and waits for the warm-up.
+      const warmStarted = performance.now();
+      const warm = await workshop(server, cookie, LEARNERS);
+      await waitUntil('30 warm sandboxes', () => server.classroom.warmProgress().pooled >= LEARNERS, 600_000, 500);
+      const warmupSeconds = (performance.now() - warmStarted) / 1000;
+      const warmWave = await joinWave(server, warm.code);
+      clients.push(...warmWave.clients);
+
+      // Each of the 30 runs lesson 4's compose app; then the host memory they use.
+      const dashboard = (await json(server, 'GET', `/api/instructor/workshops/${warm.id}`, cookie)).body;
+      const ids: string[] = dashboard.learners.map((l: any) => l.sandbox.id);
+      const docker = new Docker();
+      const idleMiB = (await Promise.all(ids.map((id) => sandboxMemory(docker, server.config.instance, id)))).reduce((a, b) => a + b, 0) / 1024 ** 2;
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 3 }, async () => {
+          while (next < ids.length) {
+            const id = ids[next++]!;
+            const result = await server.driver.exec(id, ['sh', '-c', 'cd /root/workshop/counter && cat > compose.yaml && docker compose up -d --wait 2>&1 | tail -3'], { stdin: COMPOSE, timeoutMs: 300_000 });
+            if (result.exitCode !== 0) throw new Error(`compose up failed in ${id}: ${result.stdout}${result.stderr}`);
+          }
+        }),
+      );
+      await new Promise((r) => setTimeout(r, 5000));
+      const activeMiB = (await Promise.all(ids.map((id) => sandboxMemory(docker, server.config.instance, id)))).reduce((a, b) => a + b, 0) / 1024 ** 2;
+
+      return {
+        'classroom.join_to_prompt_ms.p50': round(percentile(warmWave.times, 50)),
+        'classroom.join_to_prompt_ms.p95': round(percentile(warmWave.times, 95)),
+        'classroom.join_http_ms.p95': round(percentile(warmWave.joinTimes, 95)),
+        'classroom.join_to_prompt_cold_ms.p50': round(percentile(coldWave.times, 50)),
+        'classroom.join_to_prompt_cold_ms.p95': round(percentile(coldWave.times, 95)),
+        'classroom.warmup_30_s': round(warmupSeconds),
+        'classroom.memory_30_idle_mib': round(idleMiB, 0),
+        'classroom.memory_30_active_mib': round(activeMiB, 0),
+      };
+    } finally {
+      await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+      await server.classroom.stop();
+      await server.dispose();
+    }
+  },
+} satisfies Bench;

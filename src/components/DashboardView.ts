@@ -1,0 +1,109 @@
+// Draws the instructor dashboard: the learners × steps grid (with per-step counts), the
+// completion chart and the warm-up progress. Plain DOM, redrawn from the model on each change.
+import { timeLeft } from '../lib/classroom-api.js';
+import { chartPath, counts, stuckReason, type CellStatus, type Learner, type Snapshot, type Warm } from './DashboardModel.js';
+
+const SYMBOL: Record<CellStatus, string> = { not_started: '', working: '…', failing: '✗', done: '✓' };
+const WORDS: Record<CellStatus, string> = { not_started: 'not started', working: 'working', failing: 'failing', done: 'done' };
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function cellTitle(learner: Learner, column: Snapshot['columns'][number], status: CellStatus, cell: Learner['cells'][number]): string {
+  let text = `${learner.name} · ${column.title}: ${WORDS[status]}`;
+  if (cell.attempts) text += ` (${cell.attempts} attempt${cell.attempts === 1 ? '' : 's'})`;
+  if (cell.doneAt) text += ` at ${new Date(cell.doneAt).toLocaleTimeString()}`;
+  if (status !== 'done' && cell.message) text += `\n${cell.message}`;
+  return text;
+}
+
+export function renderGrid(table: HTMLTableElement, snapshot: Snapshot, now = Date.now()): void {
+  const live = snapshot.learners.filter((l) => !l.removed);
+  const head = el('thead');
+  // One header row for the lessons (spanning their steps), one for the steps.
+  const lessonRow = el('tr');
+  lessonRow.append(el('th', { scope: 'col', rowspan: '2', class: 'name-col' }, `Learners (${live.length})`));
+  const spans: Array<{ title: string; n: number }> = [];
+  for (const c of snapshot.columns) {
+    const last = spans.at(-1);
+    if (last && last.title === c.lessonTitle) last.n++;
+    else spans.push({ title: c.lessonTitle, n: 1 });
+  }
+  for (const span of spans) lessonRow.append(el('th', { scope: 'colgroup', colspan: String(span.n), class: 'lesson-col' }, span.title));
+  const stepRow = el('tr');
+  snapshot.columns.forEach((c, i) => {
+    const th = el('th', { scope: 'col', class: 'step-col', title: c.title });
+    th.append(el('span', {}, String(i + 1)));
+    stepRow.append(th);
+  });
+  head.append(lessonRow, stepRow);
+
+  const body = el('tbody');
+  for (const learner of live) {
+    const stuck = stuckReason(learner, snapshot.stuckRule, now);
+    const row = el('tr', { 'data-learner': learner.id, ...(stuck ? { 'data-stuck': 'true' } : {}) });
+    const name = el('th', { scope: 'row', class: 'name-col' });
+    const button = el('button', { type: 'button', class: 'learner-name', 'data-action': 'select', 'data-learner': learner.id }, learner.name);
+    name.append(button);
+    const meta = el('span', { class: 'learner-meta' });
+    if (learner.queuePosition !== null) meta.textContent = `queued #${learner.queuePosition}`;
+    else if (stuck) meta.textContent = `stuck: ${stuck}`;
+    else if (learner.expiresAt) meta.textContent = snapshot.workshop.state === 'ended' ? `${learner.done} done` : `${timeLeft(learner.expiresAt - now)} left`;
+    name.append(meta);
+    row.append(name);
+    snapshot.columns.forEach((column, i) => {
+      const cell = learner.cells[i]!;
+      const td = el('td', { class: 'cell', 'data-status': cell.status, 'data-step': column.step, title: cellTitle(learner, column, cell.status, cell) }, SYMBOL[cell.status]);
+      row.append(td);
+    });
+    body.append(row);
+  }
+  if (live.length === 0) {
+    const row = el('tr');
+    row.append(el('td', { colspan: String(snapshot.columns.length + 1), class: 'empty' }, snapshot.workshop.state === 'created' ? 'Start the workshop, then learners join with the code.' : 'Nobody has joined yet.'));
+    body.append(row);
+  }
+
+  const foot = el('tfoot');
+  const countRow = el('tr');
+  countRow.append(el('th', { scope: 'row', class: 'name-col' }, 'Done / working / failing'));
+  for (const c of counts(snapshot)) {
+    const td = el('td', { class: 'count', title: `${c.done} done, ${c.working} working, ${c.failing} failing, ${c.not_started} not started` });
+    td.append(el('strong', {}, String(c.done)), document.createTextNode(` ${c.working}·${c.failing}`));
+    countRow.append(td);
+  }
+  foot.append(countRow);
+  table.replaceChildren(head, body, foot);
+}
+
+export function renderChart(svg: SVGSVGElement, caption: HTMLElement, snapshot: Snapshot, now = Date.now()): void {
+  const width = 320;
+  const height = 90;
+  const { path, total, max, from, to } = chartPath(snapshot, width, height, now);
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  svg.innerHTML = `<line x1="0" y1="${height}" x2="${width}" y2="${height}" class="axis"/><path d="${path}" class="line"/>`;
+  const time = (t: number) => new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  caption.textContent = `${total} of ${max} steps done · ${time(from)}–${time(to)}`;
+}
+
+export function renderWarm(node: HTMLElement, warm: Warm, snapshot: Snapshot | undefined): void {
+  const state = snapshot?.workshop.state;
+  const ready = warm.pooled;
+  const lines = [
+    state === 'running' ? `Pre-warmed: ${ready} ready${warm.creating ? `, ${warm.creating} starting` : ''} (target ${warm.target}) · in use: ${warm.inUse} · capacity: ${warm.capacity.total}` : `In use: ${warm.inUse} · capacity: ${warm.capacity.total}`,
+  ];
+  const progress = node.querySelector('progress');
+  const text = node.querySelector('.warm-text');
+  const details = node.querySelector('.warm-computation');
+  if (progress) {
+    progress.max = Math.max(1, warm.target);
+    progress.value = Math.min(ready, warm.target);
+    progress.hidden = state !== 'running' || warm.target === 0;
+  }
+  if (text) text.textContent = lines.join('');
+  if (details) details.replaceChildren(...warm.capacity.computation.map((line) => el('li', {}, line)));
+}

@@ -1,0 +1,103 @@
+// The classroom in headless Chromium: an instructor page (reached through the one-time link)
+// and two learner pages (joined with the code). A learner completes a step in their terminal
+// and the instructor's grid cell turns done live; the instructor opens that learner's terminal
+// read-only and sees the learner's last command. Screenshots go to test-results/.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, screenshot, waitForScreen } from '../support/browser.js';
+import { startTestServer, stopAndClean, type TestServer } from '../support/server.js';
+import { call, instructorCookie } from './support.js';
+
+const LESSON = 'hello-containers';
+
+describe('classroom in the browser', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  before(async () => {
+    server = await startTestServer({ SLIPWAY_INSTANCE: 'test-classroom', SLIPWAY_LESSONS_DIR: path.resolve('lessons'), SLIPWAY_POOL_SIZE: '0' });
+    browser = await launchBrowser('instructor/workshop/index.html');
+  });
+  after(async () => {
+    await browser?.close();
+    if (!server) return;
+    await server.classroom.stop();
+    await server.manager.stop();
+    await stopAndClean(server);
+  });
+
+  it('a learner finishes a step and the instructor sees it live, then views their terminal', async () => {
+    // The instructor opens the printed one-time link and creates the workshop on the page.
+    const instructor = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    instructor.on('pageerror', (err) => console.log(`  instructor page error: ${err.message}`));
+    instructor.on('dialog', (dialog) => void dialog.accept());
+    await instructor.goto(server.instructorLink(server.url));
+    await instructor.waitForSelector('#create input[name="title"]');
+    assert.ok(!instructor.url().includes('token='), 'the one-time token stays in the address bar');
+    await instructor.fill('#create input[name="title"]', 'Docker basics, room 2');
+    await instructor.fill('#create input[name="expectedSize"]', '2');
+    await instructor.fill('#create input[name="sessionMinutes"]', '90');
+    await screenshot(instructor, 'classroom-instructor-home');
+    await instructor.click('#create button[type="submit"]');
+    await instructor.waitForURL(/\/instructor\/workshop\/\?id=/);
+    await instructor.click('#ws-start');
+    await instructor.waitForSelector('.dashboard[data-state="running"]');
+    const code = (await instructor.locator('#ws-code').innerText()).trim();
+    assert.match(code, /^[A-Z0-9]{6}$/);
+    await instructor.waitForFunction(() => (document.querySelector('#warm .warm-text')?.textContent ?? '').includes('2 ready'), null, { timeout: 60_000 });
+
+    // Two learners join with the code and a name.
+    const learners: Page[] = [];
+    for (const name of ['Ada', 'Grace']) {
+      const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+      page.on('pageerror', (err) => console.log(`  ${name} page error: ${err.message}`));
+      await page.goto(`${server.url}/join/?code=${code}`);
+      await page.fill('#name', name);
+      if (name === 'Ada') await screenshot(page, 'classroom-join');
+      await page.click('#submit');
+      await page.waitForURL(new RegExp(`/lessons/${LESSON}/`), { timeout: 30_000 });
+      await page.waitForSelector('slipway-terminal[data-state="connected"]', { timeout: 60_000 });
+      await waitForScreen(page, /#\s*$/);
+      learners.push(page);
+    }
+    const [ada] = learners as [Page, Page];
+    await ada.waitForSelector('#workshop-bar:not([hidden])');
+    assert.match(await ada.locator('#workshop-bar').innerText(), /Docker basics, room 2 · Ada[\s\S]*(1 h 29|1 h 30) min left/);
+
+    const adaCell = instructor.locator('tr:has(.learner-name:text-is("Ada")) td.cell[data-step="hello-world"]');
+    await adaCell.waitFor({ timeout: 30_000 });
+    assert.notEqual(await adaCell.getAttribute('data-status'), 'done');
+
+    // Ada completes the first step in her terminal.
+    await ada.locator('slipway-terminal .terminal-screen').click();
+    await ada.keyboard.type('docker run hello-world');
+    await ada.keyboard.press('Enter');
+    await ada.waitForSelector('li.step[data-step="hello-world"][data-status="done"]', { timeout: 60_000 });
+    // Her last command (short output, so it is on the screen rather than scrolled away).
+    await ada.keyboard.type('docker ps -a');
+    await ada.keyboard.press('Enter');
+    await waitForScreen(ada, /docker ps -a[\s\S]*hello-world[\s\S]*#\s*$/);
+    await screenshot(ada, 'classroom-learner');
+
+    // The instructor's cell turns done by itself (no reload).
+    await instructor.waitForSelector('tr:has(.learner-name:text-is("Ada")) td.cell[data-step="hello-world"][data-status="done"]', { timeout: 15_000 });
+    const graceCell = instructor.locator('tr:has(.learner-name:text-is("Grace")) td.cell[data-step="hello-world"]');
+    assert.notEqual(await graceCell.getAttribute('data-status'), 'done');
+    assert.match(await instructor.locator('#chart-caption').innerText(), /^1 of /);
+
+    // The instructor opens Ada's terminal read-only and sees her last command.
+    await instructor.click('.learner-name:text-is("Ada")');
+    await instructor.click('#learner-panel button[data-act="view"]');
+    await instructor.waitForSelector('#viewer[data-state="connected"][data-mode="ro"]', { timeout: 30_000 });
+    await waitForScreen(instructor, /docker ps -a[\s\S]*hello-world/, 30_000, '#viewer');
+    await screenshot(instructor, 'classroom-dashboard', { fullPage: true });
+
+    // The exported CSV says the same as the grid.
+    const id = new URL(instructor.url()).searchParams.get('id')!;
+    const csv = await call(server, 'GET', `/api/instructor/workshops/${id}/results.csv`, { cookie: await instructorCookie(server) });
+    assert.match(csv.text, /\r\nAda,hello-containers,hello-world,\d{4}-\d\d-\d\dT[^,]+,\d+\r\n/);
+    assert.match(csv.text, /\r\nGrace,hello-containers,hello-world,,\d+\r\n/);
+  });
+});

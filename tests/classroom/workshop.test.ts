@@ -1,0 +1,256 @@
+// A classroom end to end over HTTP and WebSockets, on the real engine: an instructor creates and
+// starts a workshop (pre-warming 10 sandboxes); 10 learners join at once and each completes a
+// step in their own terminal; the dashboard feed reports exactly those completions; the CSV
+// export matches; the instructor views a terminal read-only, resets, extends; ending removes
+// the 10 sandboxes and nothing else. Also: instructor auth, bad input, and a full machine
+// queueing a learner instead of failing silently.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startTestServer, stopAndClean, type TestServer } from '../support/server.js';
+import { learnerSession, TermClient } from '../terminal/support/client.js';
+import { eventually } from '../terminal/support/wait.js';
+import { call, cookieOf, EventReader, instructorCookie } from './support.js';
+
+const LESSONS = path.join(import.meta.dirname, 'fixtures', 'lessons');
+const SLUG = 'classroom-basics';
+const LEARNERS = 10;
+
+describe('classroom workshops', () => {
+  let server: TestServer;
+  let instructor: string;
+
+  before(async () => {
+    server = await startTestServer({ SLIPWAY_INSTANCE: 'test-classroom', SLIPWAY_LESSONS_DIR: LESSONS, SLIPWAY_POOL_SIZE: '0' });
+    instructor = await instructorCookie(server);
+  });
+  after(async () => {
+    if (!server) return;
+    // Background work (pool fills, queued admissions) settles before the sandboxes are removed.
+    await server.classroom.stop();
+    await server.manager.stop();
+    await stopAndClean(server);
+  });
+
+  it('refuses instructor endpoints without the instructor cookie, and a learner cookie is not one', async () => {
+    const learner = await call(server, 'POST', '/api/session', { body: {} });
+    const learnerCookie = cookieOf(learner, 'slipway_session');
+    const forged = `slipway_instructor=${decodeURIComponent(learnerCookie.split('=')[1]!)}`;
+    for (const cookie of [undefined, learnerCookie, forged, 'slipway_instructor=abc.def']) {
+      for (const [method, route] of [['GET', '/api/instructor/workshops'], ['POST', '/api/instructor/workshops'], ['GET', '/api/instructor/capacity'], ['GET', '/api/instructor/workshops/x/events'], ['GET', '/api/instructor/workshops/x/results.csv']] as const) {
+        const res = await call(server, method, route, { cookie, body: method === 'POST' ? { title: 'x', lessons: [SLUG], expectedSize: 1, sessionMinutes: 30 } : undefined });
+        assert.equal(res.status, 401, `${method} ${route} with ${cookie ?? 'no cookie'} answered ${res.status}`);
+        assert.equal(res.body.error.code, 'not_instructor');
+      }
+    }
+    // The one-time token works once; a wrong password never.
+    const token = new URL(server.instructorLink(server.url)).searchParams.get('token')!;
+    assert.equal((await call(server, 'POST', '/api/instructor/login', { body: { token } })).status, 200);
+    assert.equal((await call(server, 'POST', '/api/instructor/login', { body: { token } })).status, 401);
+    assert.equal((await call(server, 'POST', '/api/instructor/login', { body: { password: 'guess' } })).status, 401);
+    assert.equal((await call(server, 'GET', '/api/instructor/workshops', { cookie: instructor })).status, 200);
+  });
+
+  it('answers bad input with a 4xx naming the field', async () => {
+    const create = (body: unknown) => call(server, 'POST', '/api/instructor/workshops', { cookie: instructor, body });
+    const good = { title: 'Docker 101', lessons: [SLUG], expectedSize: 5, sessionMinutes: 60 };
+    for (const [body, field] of [
+      [{ ...good, title: '' }, 'title'],
+      [{ ...good, lessons: [] }, 'lessons'],
+      [{ ...good, lessons: ['no-such-lesson'] }, 'lessons'],
+      [{ ...good, expectedSize: 0 }, 'expectedSize'],
+      [{ ...good, sessionMinutes: 'long' }, 'sessionMinutes'],
+      [{ ...good, extra: 1 }, 'extra'],
+    ] as const) {
+      const res = await create(body);
+      assert.equal(res.status, 400, JSON.stringify(body));
+      assert.match(res.body.error.message, new RegExp(field), `${JSON.stringify(body)} → ${res.body.error.message}`);
+    }
+    for (const [body, field, status] of [
+      [{ code: 'AB', name: 'Ada' }, 'code', 400],
+      [{ code: 'ABCDEF', name: '' }, 'name', 400],
+      [{ name: 'Ada' }, 'code', 400],
+      [{ code: '777777', name: 'Ada' }, 'code', 404],
+    ] as const) {
+      const res = await call(server, 'POST', '/api/classroom/join', { body });
+      assert.equal(res.status, status, JSON.stringify(body));
+      assert.match(res.body.error.message, new RegExp(field));
+    }
+    const workshop = (await create(good)).body;
+    const notStarted = await call(server, 'POST', '/api/classroom/join', { body: { code: workshop.code, name: 'Ada' } });
+    assert.equal(notStarted.status, 409);
+    assert.match(notStarted.body.error.message, /not started/);
+    const end = await call(server, 'POST', `/api/instructor/workshops/${workshop.id}/end`, { cookie: instructor, body: {} });
+    assert.equal(end.status, 400);
+    assert.match(end.body.error.message, /confirm/);
+    const extend = await call(server, 'POST', `/api/instructor/workshops/${workshop.id}/extend`, { cookie: instructor, body: { minutes: -5 } });
+    assert.equal(extend.status, 400);
+    assert.match(extend.body.error.message, /minutes/);
+    assert.equal((await call(server, 'GET', '/api/instructor/workshops/ws-nope', { cookie: instructor })).status, 404);
+  });
+
+  it(`runs a workshop: ${LEARNERS} learners join at once, each completes a step; feed, export and end agree`, async () => {
+    // Someone outside the workshop (a playground user) whose sandbox must survive its end.
+    const outsider = await learnerSession(server.url);
+
+    const created = await call(server, 'POST', '/api/instructor/workshops', { cookie: instructor, body: { title: 'Classroom test', lessons: [SLUG], expectedSize: LEARNERS, sessionMinutes: 30 } });
+    assert.equal(created.status, 201);
+    const workshop = created.body;
+    assert.match(workshop.code, /^[34679ACDEFGHJKMNPQRTWXY]{6}$/);
+    const qr = await call(server, 'GET', `/api/instructor/workshops/${workshop.id}/qr.svg`, { cookie: instructor });
+    assert.match(qr.text, /^<svg/);
+
+    const feed = new EventReader(`${server.url}/api/instructor/workshops/${workshop.id}/events`, instructor);
+    try {
+      await feed.until('the snapshot', (events) => events.some((e) => e.type === 'snapshot'));
+      assert.equal((await call(server, 'POST', `/api/instructor/workshops/${workshop.id}/start`, { cookie: instructor })).status, 200);
+      // Pre-warming, visible in the feed, up to the expected size (the machine holds more).
+      await feed.until(`${LEARNERS} warm sandboxes`, (events) => events.some((e) => e.type === 'warm' && e.data.pooled >= LEARNERS), 120_000);
+      const warm = feed.events.filter((e) => e.type === 'warm').map((e) => e.data);
+      assert.ok(warm.some((w) => w.pooled < LEARNERS && w.target === LEARNERS), 'no progress was shown while warming');
+      assert.ok(warm.at(-1).capacity.computation.some((line: string) => line.startsWith('memory:')));
+
+      const joined = await Promise.all(
+        Array.from({ length: LEARNERS }, async (_, i) => {
+          const res = await call(server, 'POST', '/api/classroom/join', { body: { code: workshop.code.toLowerCase(), name: `Learner ${i + 1}` } });
+          assert.equal(res.status, 200, res.text);
+          return { name: `Learner ${i + 1}`, cookie: cookieOf(res, 'slipway_session'), me: res.body };
+        }),
+      );
+      for (const learner of joined) {
+        assert.equal(learner.me.status, 'ready');
+        assert.ok(learner.me.expiresAt > Date.now() + 29 * 60_000 && learner.me.expiresAt <= Date.now() + 30 * 60_000);
+      }
+      const dashboard0 = (await call(server, 'GET', `/api/instructor/workshops/${workshop.id}`, { cookie: instructor })).body;
+      const sandboxes = new Set(dashboard0.learners.map((l: any) => l.sandbox.id));
+      assert.equal(sandboxes.size, LEARNERS, 'every learner has a sandbox of their own');
+      assert.ok(!sandboxes.has(outsider.sandboxId));
+      // Nobody has done anything yet.
+      assert.deepEqual(dashboard0.counts[0], { not_started: 0, working: LEARNERS, failing: 0, done: 0 });
+
+      // Each learner completes step 1 in their own terminal.
+      const terminals = await Promise.all(joined.map((l) => TermClient.connect(server.url, { cookie: l.cookie })));
+      try {
+        await Promise.all(terminals.map(async (t) => {
+          await t.waitFor(/#\s*$/, 60_000);
+          await t.run('echo hello-classroom', /hello-classroom[\s\S]*#\s*$/, 30_000);
+        }));
+        const doneIn = (events: typeof feed.events) => {
+          const latest = new Map<string, any>();
+          for (const e of events) if (e.type === 'learner') latest.set(e.data.id, e.data);
+          return [...latest.values()].filter((l) => l.cells[0].status === 'done');
+        };
+        await feed.until(`${LEARNERS} completions in the feed`, (events) => doneIn(events).length === LEARNERS, 60_000);
+        const latest = doneIn(feed.events);
+        assert.deepEqual(latest.map((l) => l.name).sort(), joined.map((l) => l.name).sort());
+        assert.ok(latest.every((l) => l.cells[1].status !== 'done'), 'step 2 was reported done though nobody did it');
+
+        const dashboard = (await call(server, 'GET', `/api/instructor/workshops/${workshop.id}`, { cookie: instructor })).body;
+        assert.equal(dashboard.counts[0].done, LEARNERS);
+        assert.equal(dashboard.counts[1].done, 0);
+        assert.equal(dashboard.completions.length, LEARNERS);
+
+        // The CSV export says the same.
+        const csv = await call(server, 'GET', `/api/instructor/workshops/${workshop.id}/results.csv`, { cookie: instructor });
+        assert.equal(csv.status, 200);
+        assert.match(csv.headers.get('content-type') ?? '', /text\/csv/);
+        const [header, ...rows] = csv.text.trim().split('\r\n').map((line) => line.split(','));
+        assert.deepEqual(header, ['learner', 'lesson', 'step', 'done_at', 'attempts']);
+        assert.equal(rows.length, LEARNERS * 2);
+        for (const learner of dashboard.learners) {
+          const hello = rows.find((r) => r[0] === learner.name && r[2] === 'say-hello')!;
+          assert.equal(hello[1], SLUG);
+          assert.equal(hello[3], new Date(learner.cells[0].doneAt).toISOString());
+          assert.ok(Number(hello[4]) >= 1);
+          const list = rows.find((r) => r[0] === learner.name && r[2] === 'list-files')!;
+          assert.equal(list[3], '');
+        }
+
+        // Reopening the link resumes the same sandbox.
+        const again = await call(server, 'POST', '/api/classroom/join', { cookie: joined[0]!.cookie, body: { code: workshop.code, name: 'Learner 1' } });
+        assert.equal(again.status, 200);
+        assert.equal(cookieOf(again, 'slipway_session'), joined[0]!.cookie);
+        const first = dashboard.learners.find((l: any) => l.name === 'Learner 1');
+        const afterRejoin = (await call(server, 'GET', `/api/instructor/workshops/${workshop.id}`, { cookie: instructor })).body;
+        assert.equal(afterRejoin.learners.find((l: any) => l.name === 'Learner 1').sandbox.id, first.sandbox.id);
+
+        // The instructor views Learner 1's terminal read-only and sees their last command.
+        const view = await call(server, 'POST', `/api/instructor/workshops/${workshop.id}/learners/${first.id}/view`, { cookie: instructor });
+        assert.equal(view.status, 200);
+        const viewer = await TermClient.connect(server.url, { path: view.body.endpoint });
+        assert.equal(viewer.hello?.mode, 'ro');
+        await viewer.waitFor(/echo hello-classroom/);
+        await viewer.close();
+
+        // Extend one learner, then everyone; the sandbox's lifetime follows.
+        const one = await call(server, 'POST', `/api/instructor/workshops/${workshop.id}/learners/${first.id}/extend`, { cookie: instructor, body: { minutes: 15 } });
+        assert.equal(one.body.expiresAt, first.expiresAt + 15 * 60_000);
+        await call(server, 'POST', `/api/instructor/workshops/${workshop.id}/extend`, { cookie: instructor, body: { minutes: 5 } });
+        const me = (await call(server, 'GET', '/api/classroom/me', { cookie: joined[0]!.cookie })).body;
+        assert.equal(me.expiresAt, first.expiresAt + 20 * 60_000);
+        assert.equal(server.manager['store'].get(first.sandbox.id)!.expires_at, me.expiresAt);
+
+        // Reset gives Learner 2 a fresh sandbox; their finished step stays finished.
+        const second = dashboard.learners.find((l: any) => l.name === 'Learner 2');
+        const reset = await call(server, 'POST', `/api/instructor/workshops/${workshop.id}/learners/${second.id}/reset`, { cookie: instructor });
+        assert.equal(reset.status, 200, reset.text);
+        assert.notEqual(reset.body.sandbox.id, second.sandbox.id);
+        assert.equal(reset.body.cells[0].status, 'done');
+      } finally {
+        await Promise.all(terminals.map((t) => t.close().catch(() => undefined)));
+      }
+
+      // Ending removes the workshop's sandboxes and nothing else; the results stay.
+      const liveBefore = new Set((await server.driver.list()).map((b) => b.id));
+      const ours = new Set(((await call(server, 'GET', `/api/instructor/workshops/${workshop.id}`, { cookie: instructor })).body.learners as any[]).map((l) => l.sandbox.id as string));
+      assert.equal(ours.size, LEARNERS);
+      for (const id of ours) assert.ok(liveBefore.has(id));
+      const ended = await call(server, 'POST', `/api/instructor/workshops/${workshop.id}/end`, { cookie: instructor, body: { confirm: true } });
+      assert.equal(ended.status, 200, ended.text);
+      assert.equal(ended.body.state, 'ended');
+      const liveAfter = new Set((await server.driver.list()).map((b) => b.id));
+      const rows = server.manager['store'].live().map((r) => `${r.id}:${r.state}:${r.session_id ?? '-'}`);
+      assert.deepEqual([...liveAfter].sort(), [...liveBefore].filter((id) => !ours.has(id)).sort(), `live now: ${rows.join(' ')}`);
+      assert.ok(liveAfter.has(outsider.sandboxId), "the outsider's sandbox was removed");
+      const results = (await call(server, 'GET', `/api/instructor/workshops/${workshop.id}/results.json`, { cookie: instructor })).body;
+      assert.equal(results.learners.length, LEARNERS);
+      assert.ok(results.learners.every((l: any) => l.steps[0].doneAt !== null));
+      const late = await call(server, 'POST', '/api/classroom/join', { body: { code: workshop.code, name: 'Late' } });
+      assert.equal(late.status, 410);
+    } finally {
+      await feed.close();
+    }
+  });
+
+  it('queues a learner when the machine is full, with their place, and admits them when room frees', async () => {
+    const live = (await server.driver.list()).length;
+    const saved = server.config.maxSandboxes;
+    server.config.maxSandboxes = live + 1;
+    try {
+      const workshop = (await call(server, 'POST', '/api/instructor/workshops', { cookie: instructor, body: { title: 'Full room', lessons: [SLUG], expectedSize: 2, sessionMinutes: 30 } })).body;
+      await call(server, 'POST', `/api/instructor/workshops/${workshop.id}/start`, { cookie: instructor });
+      // The instructor waits for the warm-up (the room's one free place) before people join.
+      await eventually('the warm-up', () => server.classroom.warmProgress().pooled === 1, 60_000, 100);
+      const first = await call(server, 'POST', '/api/classroom/join', { body: { code: workshop.code, name: 'First' } });
+      assert.equal(first.status, 200, first.text);
+      const second = await call(server, 'POST', '/api/classroom/join', { body: { code: workshop.code, name: 'Second' } });
+      assert.equal(second.status, 202, second.text);
+      assert.equal(second.body.status, 'queued');
+      assert.equal(second.body.position, 1);
+      const secondCookie = cookieOf(second, 'slipway_session');
+      const third = await call(server, 'POST', '/api/classroom/join', { body: { code: workshop.code, name: 'Third' } });
+      assert.equal(third.body.position, 2);
+
+      const dashboard = (await call(server, 'GET', `/api/instructor/workshops/${workshop.id}`, { cookie: instructor })).body;
+      const firstId = dashboard.learners.find((l: any) => l.name === 'First').id;
+      assert.equal(dashboard.learners.find((l: any) => l.name === 'Second').queuePosition, 1);
+      assert.equal((await call(server, 'DELETE', `/api/instructor/workshops/${workshop.id}/learners/${firstId}`, { cookie: instructor })).status, 204);
+      await eventually('the queued learner to get a sandbox', async () => (await call(server, 'GET', '/api/classroom/me', { cookie: secondCookie })).body.status === 'ready', 60_000, 250);
+      const removed = await call(server, 'POST', '/api/classroom/join', { cookie: cookieOf(first, 'slipway_session'), body: { code: workshop.code, name: 'First' } });
+      assert.equal(removed.status, 403);
+      await call(server, 'POST', `/api/instructor/workshops/${workshop.id}/end`, { cookie: instructor, body: { confirm: true } });
+    } finally {
+      server.config.maxSandboxes = saved;
+    }
+  });
+});
