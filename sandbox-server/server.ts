@@ -96,7 +96,7 @@ export function createSlipwayServer(config: Config, options: { log?: Logger; sit
     metrics,
     cookieSecret: secret(db, 'cookie'),
     siteDir: options.siteDir ?? SITE_DIR,
-    routers: [sessionRoutes(sessions, driver), lessonRoutes(checks, lessons, sessions, progressStore), eventRoutes(checks, sessions), learnerClassroomRoutes(classroom, sessions), instructorRoutes(classroom, instructorAuth, terminals.viewerTokens)],
+    routers: [sessionRoutes(sessions, driver, (id) => classroom.sandboxRefusal(id)), lessonRoutes(checks, lessons, sessions, progressStore), eventRoutes(checks, sessions), learnerClassroomRoutes(classroom, sessions), instructorRoutes(classroom, instructorAuth, terminals.viewerTokens)],
     health: () => ({
       driver: driver.kind,
       isolated: driver.isolated,

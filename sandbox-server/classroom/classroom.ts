@@ -99,6 +99,21 @@ export class Classroom {
   };
   private stopped = false;
 
+  /**
+   * Why a workshop learner may not get a sandbox on their own (the lesson page's "fresh
+   * sandbox" or reset), or undefined when they may: the workshop's limits hold there too.
+   */
+  sandboxRefusal(sessionId: string, now = Date.now()): string | undefined {
+    const learner = this.deps.store.learner(sessionId);
+    if (!learner) return undefined;
+    const workshop = this.deps.store.get(learner.workshop_id);
+    if (!workshop || workshop.ended_at) return 'This workshop has ended, so no new sandbox can start. Thank you for taking part!';
+    if (learner.removed_at) return 'The instructor removed you from this workshop. Ask them if this is a mistake.';
+    if (!learner.admitted_at) return 'You are still waiting for a place in this workshop; the join page shows your place in the queue.';
+    if (learner.expires_at !== null && learner.expires_at <= now) return 'Your time in this workshop is over. Ask the instructor for more time.';
+    return undefined;
+  }
+
   constructor(private readonly deps: ClassroomDeps) {
     this.events.setMaxListeners(0);
   }

@@ -11,7 +11,10 @@ const createBody = z
   .object({ displayName: z.string().trim().min(1).max(60).optional() })
   .strict();
 
-export function sessionRoutes(sessions: Sessions, driver: SandboxDriver): Router {
+/** Why a session may not get a sandbox by itself (a workshop's limits), if it may not. */
+export type SandboxPolicy = (sessionId: string) => string | undefined;
+
+export function sessionRoutes(sessions: Sessions, driver: SandboxDriver, policy: SandboxPolicy = () => undefined): Router {
   const router = Router();
 
   const current = (req: Request) => {
@@ -33,14 +36,21 @@ export function sessionRoutes(sessions: Sessions, driver: SandboxDriver): Router
     res.json(sessions.view(current(req)));
   });
 
+  const allowed = (sessionId: string) => {
+    const refusal = policy(sessionId);
+    if (refusal) throw new HttpError(403, 'not_allowed', refusal);
+  };
+
   router.post('/api/session/sandbox', async (req, res) => {
     const session = current(req);
+    if (!sessions.liveSandbox(session)) allowed(session.id);
     await sessions.ensureSandbox(session);
     res.json(sessions.view(sessions.get(session.id)!));
   });
 
   router.post('/api/session/sandbox/reset', async (req, res) => {
     const session = current(req);
+    allowed(session.id);
     await sessions.reset(session);
     res.json(sessions.view(sessions.get(session.id)!));
   });

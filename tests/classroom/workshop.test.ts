@@ -217,6 +217,10 @@ describe('classroom workshops', () => {
       assert.ok(results.learners.every((l: any) => l.steps[0].doneAt !== null));
       const late = await call(server, 'POST', '/api/classroom/join', { body: { code: workshop.code, name: 'Late' } });
       assert.equal(late.status, 410);
+      // A learner of the ended workshop cannot take a fresh sandbox through the lesson page.
+      const fresh = await call(server, 'POST', '/api/session/sandbox', { cookie: joined[0]!.cookie });
+      assert.equal(fresh.status, 403, fresh.text);
+      assert.match(fresh.body.error.message, /workshop has ended/);
     } finally {
       await feed.close();
     }
