@@ -77,14 +77,16 @@ export class ProgressStore {
       this.db
         .prepare(
           `UPDATE step_progress SET
-             attempts = attempts + ?,
+             -- A step done by an engine event that came before the prompt returned (the
+             -- command that did it) still took the learner one attempt.
+             attempts = MAX(attempts + ?, CASE WHEN ? THEN 1 ELSE 0 END),
              last_checked_at = ?,
              last_message = ?,
              last_results = ?,
              done_at = CASE WHEN ? THEN ? ELSE NULL END
            WHERE session_id = ? AND lesson = ? AND step = ? AND done_at IS NULL`,
         )
-        .run(outcome.attempt ? 1 : 0, now, outcome.message, JSON.stringify(outcome.results), outcome.passed ? 1 : 0, now, sessionId, lesson, step);
+        .run(outcome.attempt ? 1 : 0, outcome.passed ? 1 : 0, now, outcome.message, JSON.stringify(outcome.results), outcome.passed ? 1 : 0, now, sessionId, lesson, step);
       return this.db.prepare(`SELECT * FROM step_progress WHERE session_id = ? AND lesson = ? AND step = ?`).get(sessionId, lesson, step) as StepProgressRow;
     })();
   }

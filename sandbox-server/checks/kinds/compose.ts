@@ -22,8 +22,10 @@ function byProject(containers: Docker.ContainerInfo[]): Projects {
   return projects;
 }
 
+/** By service name: the engine lists containers in no fixed order, and messages must not flicker. */
 function serviceStates(containers: Docker.ContainerInfo[]): string {
-  return list(containers.map((c) => `${c.Labels[SERVICE] ?? '?'} (${statusOf(c)})`));
+  const sorted = [...containers].sort((a, b) => (a.Labels[SERVICE] ?? '').localeCompare(b.Labels[SERVICE] ?? '') || a.Names[0]!.localeCompare(b.Names[0]!));
+  return list(sorted.map((c) => `${c.Labels[SERVICE] ?? '?'} (${statusOf(c)})`));
 }
 
 export async function checkCompose(check: ComposeCheck, ctx: CheckContext): Promise<Verdict> {
