@@ -3,36 +3,12 @@
 // comes back with its screen after a reload, types "run this" commands, and resets.
 // Screenshots go to test-results/ for a person to look at.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { SITE_DIR } from '../../sandbox-server/http/app.js';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, screenshot, screenText, waitForScreen } from '../support/browser.js';
 import { stopAndClean, type TestServer } from '../support/server.js';
 import { startTerminalServer } from './support/server.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-results');
-
-/** The text on the terminal's screen (read from xterm's buffer: the WebGL renderer has no DOM text). */
-const screenText = (page: Page) => page.locator('slipway-terminal').evaluate((el) => (el as HTMLElement & { screenText(): string }).screenText());
-
-async function waitForScreen(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let text = '';
-  while (Date.now() < deadline) {
-    text = await screenText(page).catch(() => '');
-    if (pattern.test(text)) return text;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`the screen never showed ${pattern}; it shows:\n${text}`);
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(RESULTS, { recursive: true });
-  await page.screenshot({ path: path.join(RESULTS, `${name}.png`) });
-}
 
 describe('terminal in the browser', () => {
   let server: TestServer;
@@ -40,14 +16,9 @@ describe('terminal in the browser', () => {
   let page: Page;
 
   before(async () => {
-    if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: this test needs Debian's chromium (apt-get install -y chromium).`);
-    if (!fs.existsSync(path.join(SITE_DIR, 'playground', 'index.html'))) throw new Error(`The site is not built (no ${SITE_DIR}/playground): run npx astro build, or npm test, which builds it.`);
     // Two sandboxes at most, so that a third learner meets a full server.
     server = await startTerminalServer({ SLIPWAY_MAX_SANDBOXES: '2' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchBrowser(path.join('playground', 'index.html'));
     page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
     page.on('pageerror', (err) => console.log(`  page error: ${err.message}`));
   });
