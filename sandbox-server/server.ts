@@ -69,12 +69,13 @@ export function createSlipwayServer(config: Config, options: { log?: Logger; sit
   const manager = new SandboxManager(config, driver, sandboxStore, metrics, log);
   const sessions = new Sessions(new SessionStore(db), sandboxStore, manager, driver.isolated);
   const activity = new SandboxActivity();
+  const cookieSecret = secret(db, 'cookie');
   let server: http.Server | undefined;
   const terminals = createTerminals({
     driver,
     sessions,
     activity,
-    cookieSecret: secret(db, 'cookie'),
+    cookieSecret,
     graceMs: config.terminalGrace,
     log,
     touch: (id) => manager.touch(id),
@@ -94,7 +95,7 @@ export function createSlipwayServer(config: Config, options: { log?: Logger; sit
   const app = createApp({
     log,
     metrics,
-    cookieSecret: secret(db, 'cookie'),
+    cookieSecret,
     siteDir: options.siteDir ?? SITE_DIR,
     routers: [sessionRoutes(sessions, driver, (id) => classroom.sandboxRefusal(id)), lessonRoutes(checks, lessons, sessions, progressStore), eventRoutes(checks, sessions), learnerClassroomRoutes(classroom, sessions), instructorRoutes(classroom, instructorAuth, terminals.viewerTokens)],
     health: () => ({
