@@ -23,24 +23,29 @@ export class ApiError extends Error {
   }
 }
 
-/** Calls the API and returns its JSON, or throws an ApiError carrying the server's own words. */
-export async function api<T = SessionView>(path: string, method: 'GET' | 'POST' = 'POST'): Promise<T> {
+/** Sends JSON (or nothing) and returns the JSON answer, or throws an ApiError with the server's words. */
+export async function send<T>(path: string, method: 'GET' | 'POST' | 'DELETE' = 'GET', body?: unknown): Promise<{ status: number; body: T }> {
   let response: Response;
   try {
     response = await fetch(path, {
       method,
-      headers: method === 'POST' ? { 'content-type': 'application/json' } : {},
-      body: method === 'POST' ? '{}' : undefined,
+      headers: body !== undefined ? { 'content-type': 'application/json' } : {},
+      body: body !== undefined ? JSON.stringify(body) : undefined,
     });
   } catch {
     throw new ApiError(0, 'network', 'The Slipway server does not answer. Check your network connection.');
   }
-  const body = await response.json().catch(() => ({}));
+  const json = response.status === 204 ? {} : await response.json().catch(() => ({}));
   if (!response.ok) {
-    const error = (body as { error?: { code?: string; message?: string } }).error;
+    const error = (json as { error?: { code?: string; message?: string } }).error;
     throw new ApiError(response.status, error?.code ?? 'error', error?.message ?? `The server answered ${response.status}.`);
   }
-  return body as T;
+  return { status: response.status, body: json as T };
+}
+
+/** Calls the session API (POST with an empty JSON body, or GET) and returns its JSON. */
+export async function api<T = SessionView>(path: string, method: 'GET' | 'POST' = 'POST'): Promise<T> {
+  return (await send<T>(path, method, method === 'POST' ? {} : undefined)).body;
 }
 
 /** A sentence for the learner: what went wrong and, where it helps, what to do. */
