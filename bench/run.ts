@@ -1,16 +1,19 @@
 // `npm run bench`: runs every bench/*.bench.ts (or those named on the command line), prints a
 // table of figures and merges them into bench/results/latest.json (a flat JSON object).
+// `npm run soak` does the same with the long ones, bench/*.soak.ts (leaks, load, faults).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Bench, Figures } from './support.js';
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
-const wanted = process.argv.slice(2);
-const files = fs.readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort();
+const soak = process.argv[2] === '--soak';
+const wanted = process.argv.slice(soak ? 3 : 2);
+const suffix = soak ? '.soak.ts' : '.bench.ts';
+const files = fs.readdirSync(dir).filter((f) => f.endsWith(suffix)).sort();
 const selected = files.filter((f) => wanted.length === 0 || wanted.some((w) => f.includes(w)));
 if (selected.length === 0) {
-  console.error(`No benchmark matches ${wanted.join(' ')}; there are: ${files.join(', ')}`);
+  console.error(`No ${suffix} file matches ${wanted.join(' ')}; there are: ${files.join(', ')}`);
   process.exit(2);
 }
 
