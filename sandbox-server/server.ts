@@ -85,6 +85,11 @@ export function createSlipwayServer(config: Config, options: { log?: Logger; sit
     },
   });
 
+  // A pooled sandbox's shell starts while it waits, so its learner finds a prompt at once.
+  manager.on('pooled', (id: string) => {
+    terminals.hub.preopen(id).catch((err: Error) => log.warn({ sandbox: id, err: err.message }, 'could not open the shell of a pooled sandbox ahead'));
+  });
+
   const lessons = new LessonLibrary(path.resolve(config.lessonsDir));
   const progressStore = new ProgressStore(db);
   const checks = new LessonChecks({ library: lessons, progress: progressStore, commands: new CommandStore(db), driver, sessions, activity, log: log.child({ component: 'checks' }) });

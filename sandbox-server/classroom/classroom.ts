@@ -125,6 +125,15 @@ export class Classroom {
     this.warmTimer = setInterval(() => this.publishWarm(), WARM_INTERVAL_MS);
     this.warmTimer.unref();
     this.deps.manager.on('changed', this.onSandboxChange);
+    // A learner reading the lesson or listening to the instructor is not idle: their sandbox
+    // lasts as long as their time in the workshop.
+    this.deps.manager.spareWhenIdle((row) => row.session_id !== null && this.inRunningWorkshop(row.session_id));
+  }
+
+  private inRunningWorkshop(sessionId: string): boolean {
+    const learner = this.deps.store.learner(sessionId);
+    if (!learner || learner.removed_at) return false;
+    return this.deps.store.get(learner.workshop_id)?.state === 'running';
   }
 
   /** Stops background work and ends the dashboard streams; resolves once admissions under way have settled. */

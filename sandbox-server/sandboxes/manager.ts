@@ -18,6 +18,10 @@ const CREATE_CONCURRENCY = 2;
 
 export type EndReason = 'lifetime' | 'idle' | 'reset' | 'released' | 'orphan' | 'lost' | 'shutdown' | 'failed' | 'disk';
 
+/**
+ * Events: 'changed' when sandboxes were created, handed out or ended; 'pooled' (id) when a
+ * sandbox is ready and waiting in the pool (also for those re-adopted at start).
+ */
 export class SandboxManager extends EventEmitter {
   private creating = 0;
   private filling: Promise<void> | undefined;
@@ -28,6 +32,8 @@ export class SandboxManager extends EventEmitter {
   private sweeps = 0;
   /** Sandboxes pre-warmed on top of SLIPWAY_POOL_SIZE (a classroom workshop about to start). */
   private reserved = 0;
+  /** Sandboxes the idle timeout spares (a workshop learner's lives as long as their time there). */
+  private sparedWhenIdle: (row: SandboxRow) => boolean = () => false;
 
   constructor(
     private readonly config: Config,
@@ -44,6 +50,7 @@ export class SandboxManager extends EventEmitter {
   async start(): Promise<void> {
     await this.reconcile();
     this.updateGauges();
+    for (const row of this.store.live()) if (row.state === 'pooled') this.emit('pooled', row.id);
     this.sweepTimer = setInterval(() => void this.sweep().catch((err) => this.log.error({ err }, 'sweep failed')), SWEEP_INTERVAL_MS);
     this.sweepTimer.unref();
     this.fillPool();
@@ -143,7 +150,10 @@ export class SandboxManager extends EventEmitter {
     try {
       await this.track(this.driver.create(id));
       if (forSession) this.store.assign(id, forSession, this.config.sandboxLifetime);
-      else this.store.markPooled(id);
+      else {
+        this.store.markPooled(id);
+        this.emit('pooled', id);
+      }
       this.metrics.created.inc({ result: 'ok' });
       this.metrics.createSeconds.observe((performance.now() - started) / 1000);
       return id;
@@ -193,9 +203,15 @@ export class SandboxManager extends EventEmitter {
     await Promise.all(workers);
   }
 
+  /** Lets the idle timeout spare some sandboxes; their lifetime still ends them. */
+  spareWhenIdle(predicate: (row: SandboxRow) => boolean): void {
+    this.sparedWhenIdle = predicate;
+  }
+
   /** Ends sandboxes past their lifetime or idle timeout; every few runs, checks disk use. */
   async sweep(now = Date.now()): Promise<void> {
     for (const row of this.store.due(now, this.config.sandboxIdleTimeout)) {
+      if (row.why === 'idle' && this.sparedWhenIdle(row)) continue;
       this.log.info({ sandbox: row.id, why: row.why }, 'sandbox expired');
       await this.destroy(row.id, row.why);
     }

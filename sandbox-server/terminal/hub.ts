@@ -1,6 +1,6 @@
-// All open terminals, one per sandbox: attaching the first viewer opens the sandbox's shell,
-// later viewers share it; a terminal whose shell ended is forgotten and the next attach opens a
-// new one.
+// All open terminals, one per sandbox: attaching the first viewer opens the sandbox's shell
+// (unless it was opened ahead, for a pooled sandbox), later viewers share it; a terminal whose
+// shell ended is forgotten and the next attach opens a new one.
 import type { Logger } from '../log.js';
 import type { PromptEvent } from '../sandboxes/activity.js';
 import type { Shell, ShellSize } from '../sandboxes/driver.js';
@@ -23,6 +23,9 @@ export const DEFAULT_TERMINAL_OPTIONS: Omit<TerminalOptions, 'graceMs'> = {
   highWatermark: 100_000,
   lowWatermark: 5_000,
 };
+
+/** Size of a shell opened before its viewer; the first read-write viewer resizes it. */
+const PREOPEN_SIZE: ShellSize = { cols: 80, rows: 24 };
 
 /** At most one activity report per terminal in this long. */
 const ACTIVITY_THROTTLE_MS = 10_000;
@@ -51,6 +54,15 @@ export class TerminalHub {
     return { terminal, viewer: terminal.attach(sink, mode, hello) };
   }
 
+  /**
+   * Opens the sandbox's shell before anyone attaches (a pooled sandbox), so that a learner who
+   * gets it finds a prompt waiting instead of a shell starting on a busy machine.
+   */
+  async preopen(sandboxId: string, size: ShellSize = PREOPEN_SIZE): Promise<void> {
+    if (this.stopped) return;
+    await this.terminalFor(sandboxId, size, true);
+  }
+
   get(sandboxId: string): Terminal | undefined {
     return this.terminals.get(sandboxId);
   }
@@ -76,26 +88,26 @@ export class TerminalHub {
     }
   }
 
-  private async terminalFor(sandboxId: string, size: ShellSize): Promise<Terminal> {
+  private async terminalFor(sandboxId: string, size: ShellSize, ahead = false): Promise<Terminal> {
     const open = this.terminals.get(sandboxId);
     if (open && !open.isEnded) return open;
     let opening = this.opening.get(sandboxId);
     if (!opening) {
-      opening = this.open(sandboxId, size);
+      opening = this.open(sandboxId, size, ahead);
       this.opening.set(sandboxId, opening);
       void opening.finally(() => this.opening.delete(sandboxId)).catch(() => undefined);
     }
     return opening;
   }
 
-  private async open(sandboxId: string, size: ShellSize): Promise<Terminal> {
+  private async open(sandboxId: string, size: ShellSize, ahead: boolean): Promise<Terminal> {
     const shell = await this.openShell(sandboxId, size);
     if (this.stopped) {
       await shell.kill();
       throw new Error('The server is stopping.');
     }
     let lastActivity = 0;
-    const terminal: Terminal = new Terminal(sandboxId, shell, size, this.options, {
+    const terminal: Terminal = new Terminal(sandboxId, shell, size, { ...this.options, awaitFirstViewer: ahead }, {
       onPrompt: ({ command, exitCode }) => {
         this.guard('prompt listener', () => this.hooks.onPrompt({ sandboxId, command, exitCode, at: Date.now() }));
         lastActivity = Date.now();

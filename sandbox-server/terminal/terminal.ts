@@ -24,6 +24,11 @@ export interface TerminalOptions {
   lowWatermark: number;
   /** How long the shell lives on with no viewer attached. */
   graceMs: number;
+  /**
+   * Opened ahead of its learner (a pooled sandbox): the grace period starts only once a first
+   * viewer has come and gone, so a shell waiting for its learner is never closed as abandoned.
+   */
+  awaitFirstViewer?: boolean;
 }
 
 export interface TerminalHooks {
@@ -66,7 +71,7 @@ export class Terminal {
     this.integration = new IntegrationParser((payload) => this.onSignal(payload));
     shell.onData((chunk) => this.onOutput(chunk));
     shell.onExit((exit) => this.onShellExit(exit.code));
-    this.startGrace();
+    if (!options.awaitFirstViewer) this.startGrace();
   }
 
   get isEnded(): boolean {

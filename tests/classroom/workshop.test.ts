@@ -109,6 +109,10 @@ describe('classroom workshops', () => {
       const warm = feed.events.filter((e) => e.type === 'warm').map((e) => e.data);
       assert.ok(warm.some((w) => w.pooled < LEARNERS && w.target === LEARNERS), 'no progress was shown while warming');
       assert.ok(warm.at(-1).capacity.computation.some((line: string) => line.startsWith('memory:')));
+      // Each warm sandbox's shell is opened ahead, so a learner finds a prompt waiting.
+      const pooled = server.manager['store'].live().filter((r) => r.state === 'pooled').map((r) => r.id);
+      await eventually('shells opened ahead in the warm sandboxes', () => pooled.every((id) => server.terminals.hub.get(id)));
+      const openedAhead = new Map(pooled.map((id) => [id, server.terminals.hub.get(id)!.id]));
 
       const joined = await Promise.all(
         Array.from({ length: LEARNERS }, async (_, i) => {
@@ -131,6 +135,7 @@ describe('classroom workshops', () => {
       // Each learner completes step 1 in their own terminal.
       const terminals = await Promise.all(joined.map((l) => TermClient.connect(server.url, { cookie: l.cookie })));
       try {
+        for (const t of terminals) assert.equal(t.hello?.terminal, openedAhead.get(t.hello!.sandboxId), 'the learner got a new shell, not the one opened ahead');
         await Promise.all(terminals.map(async (t) => {
           await t.waitFor(/#\s*$/, 60_000);
           await t.run('echo hello-classroom', /hello-classroom[\s\S]*#\s*$/, 30_000);
@@ -196,6 +201,14 @@ describe('classroom workshops', () => {
         assert.equal(reset.status, 200, reset.text);
         assert.notEqual(reset.body.sandbox.id, second.sandbox.id);
         assert.equal(reset.body.cells[0].status, 'done');
+
+        // The idle timeout spares a workshop learner (their time in the workshop bounds them), not others.
+        const idler = await learnerSession(server.url);
+        const third = dashboard.learners.find((l: any) => l.name === 'Learner 3');
+        server.db.prepare('UPDATE sandboxes SET last_active_at = 0 WHERE id IN (?, ?)').run(third.sandbox.id, idler.sandboxId);
+        await server.manager.sweep();
+        assert.equal(server.manager['store'].get(third.sandbox.id)!.ended_at, null, "a workshop learner's sandbox was ended as idle");
+        assert.equal(server.manager['store'].get(idler.sandboxId)!.state, 'expired', 'the idle timeout no longer works outside workshops');
       } finally {
         await Promise.all(terminals.map((t) => t.close().catch(() => undefined)));
       }

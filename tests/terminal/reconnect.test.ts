@@ -111,4 +111,20 @@ describe('terminal grace period', () => {
     assert.notEqual(newPid, pid);
     await fresh.close();
   });
+
+  it('keeps a shell opened ahead (a pooled sandbox) until its learner comes, then applies the grace period', async () => {
+    const other = await learnerSession(server.url);
+    await server.terminals.hub.preopen(other.sandboxId);
+    const ahead = server.terminals.hub.get(other.sandboxId)!.id;
+    // Longer than the 2 s grace period: nobody has come yet, so nothing is abandoned.
+    await new Promise((r) => setTimeout(r, 3500));
+    assert.equal(server.terminals.hub.get(other.sandboxId)?.id, ahead, 'the shell opened ahead was closed before its learner came');
+
+    const term = await TermClient.connect(server.url, { cookie: other.cookie });
+    assert.equal(term.hello!.terminal, ahead);
+    await term.waitFor(/# $/);
+    await term.run('echo ready-$((6*7))', /ready-42/);
+    await term.close();
+    await eventually('the terminal to end after the grace period', () => !server.terminals.hub.get(other.sandboxId));
+  });
 });
