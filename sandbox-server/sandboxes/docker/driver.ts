@@ -9,7 +9,7 @@ import type { Logger } from '../../log.js';
 import { prepareImages, resolveOnline, startMirror } from '../../images/supply.js';
 import { SandboxError, type BackendSandbox, type ExecOptions, type ExecResult, type SandboxDriver, type Shell, type ShellSize } from '../driver.js';
 import { execInContainer } from './exec.js';
-import { openDockerShell } from './shell.js';
+import { endLeftoverShells, openDockerShell } from './shell.js';
 import { detectIsolation, hostConfigFor, type IsolationMode } from './isolation.js';
 import { LABEL, labels, names, roleFilter } from './labels.js';
 import { applyFirewall, ensureNetwork, type SandboxNetwork } from './network.js';
@@ -144,6 +144,12 @@ export class DockerSandboxDriver implements SandboxDriver {
     const info = await container.inspect();
     if (!info.State.Running) throw new SandboxError(`Sandbox ${id} is not running (exit code ${info.State.ExitCode}).`, 'engine_unavailable');
     await this.waitReady(id, container);
+    // Shells of a server that died without stopping them are out of reach now; end them.
+    const ended = await endLeftoverShells((command, options) => this.exec(id, command, options)).catch((err: Error) => {
+      this.log.warn({ sandbox: id, err: err.message }, 'could not end the shells a previous server left');
+      return 0;
+    });
+    if (ended > 0) this.log.info({ sandbox: id, shells: ended }, 'ended shells left by a previous server');
   }
 
   async destroy(id: string): Promise<void> {

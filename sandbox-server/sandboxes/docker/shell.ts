@@ -40,6 +40,32 @@ export async function openDockerShell(options: DockerShellOptions): Promise<Shel
   return shell;
 }
 
+/**
+ * Ends the terminal sessions a previous server process left in a sandbox. A shell outlives the
+ * server that opened it when that server dies without stopping (kill -9, a crash, the host
+ * losing power): nobody can reach it again, since the restarted server opens new shells, yet it
+ * and whatever the learner left running in it would go on until the sandbox ends. Every docker
+ * exec with a terminal is such a shell: the engine starts it (parent PID 0 in the sandbox) as
+ * the leader of its own session on a pty; nothing else in a sandbox runs that way. Ends each
+ * session as kill() does (HUP, then KILL) and resolves with how many there were.
+ */
+export async function endLeftoverShells(exec: DockerShellOptions['exec']): Promise<number> {
+  const polls = HANGUP_GRACE_S * 10;
+  const script = `sids=$(ps -eo pid=,ppid=,sid=,tty= | awk '$2 == 0 && $1 == $3 && $4 != "?" { print $1 }')
+[ -z "$sids" ] && { echo 0; exit 0; }
+for s in $sids; do pkill -HUP -s "$s"; done
+i=0
+while [ $i -lt ${polls} ]; do
+  alive=0; for s in $sids; do pgrep -s "$s" >/dev/null && alive=1; done
+  [ $alive = 0 ] && break; sleep 0.1; i=$((i+1))
+done
+for s in $sids; do pkill -KILL -s "$s"; done
+echo $sids | wc -w`;
+  const result = await exec(['sh', '-c', script], { timeoutMs: 10_000 });
+  if (result.exitCode !== 0) throw new Error(`could not end leftover shells: ${result.stderr.trim() || `exit code ${result.exitCode}`}`);
+  return Number.parseInt(result.stdout.trim(), 10) || 0;
+}
+
 class DockerShell implements Shell {
   private pid: number | undefined;
   private preamble: Buffer = Buffer.alloc(0);
