@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import Docker from 'dockerode';
+import type { Express } from 'express';
 import { LessonChecks } from './checks/service.js';
 import { Classroom } from './classroom/classroom.js';
 import { InstructorAuth } from './classroom/instructor-auth.js';
@@ -35,6 +36,8 @@ export interface SlipwayServer {
   config: Config;
   log: Logger;
   db: Db;
+  /** The HTTP application (its router stack lists every endpoint, for tests that walk them all). */
+  app: Express;
   driver: SandboxDriver;
   manager: SandboxManager;
   sessions: Sessions;
@@ -83,6 +86,7 @@ export function createSlipwayServer(config: Config, options: { log?: Logger; sit
       const row = sandboxStore.get(id);
       return row?.ended_at ? (row.end_reason ?? 'The sandbox ended.') : null;
     },
+    checkSandbox: () => manager.checkLiveness(),
   });
 
   // A pooled sandbox's shell starts while it waits, so its learner finds a prompt at once.
@@ -102,7 +106,7 @@ export function createSlipwayServer(config: Config, options: { log?: Logger; sit
     metrics,
     cookieSecret,
     siteDir: options.siteDir ?? SITE_DIR,
-    routers: [sessionRoutes(sessions, driver, (id) => classroom.sandboxRefusal(id)), lessonRoutes(checks, lessons, sessions, progressStore), eventRoutes(checks, sessions), learnerClassroomRoutes(classroom, sessions), instructorRoutes(classroom, instructorAuth, terminals.viewerTokens)],
+    routers: [sessionRoutes(sessions, driver, config, (id) => classroom.sandboxRefusal(id)), lessonRoutes(checks, lessons, sessions, progressStore), eventRoutes(checks, sessions), learnerClassroomRoutes(classroom, sessions, config), instructorRoutes(classroom, instructorAuth, terminals.viewerTokens, config)],
     health: () => ({
       driver: driver.kind,
       isolated: driver.isolated,
@@ -116,6 +120,7 @@ export function createSlipwayServer(config: Config, options: { log?: Logger; sit
     config,
     log,
     db,
+    app,
     driver,
     manager,
     sessions,

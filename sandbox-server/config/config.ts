@@ -25,6 +25,24 @@ const duration = (what: string) =>
     return ms;
   });
 
+/** "N/window": at most N requests per window, e.g. 300/10m. */
+export interface Rate {
+  limit: number;
+  windowMs: number;
+}
+
+const rate = (what: string) =>
+  z.string().transform((text, ctx): Rate => {
+    const match = /^\s*(\d{1,6})\s*\/\s*(\S+)\s*$/.exec(text);
+    const limit = match ? Number(match[1]) : 0;
+    const windowMs = match ? parseDuration(match[2]!) : undefined;
+    if (!limit || windowMs === undefined || windowMs <= 0) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${what}: expected requests per duration such as 300/10m, got "${text}"` });
+      return z.NEVER;
+    }
+    return { limit, windowMs };
+  });
+
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const boolean = z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']).transform((v) => ['true', '1', 'yes', 'on'].includes(v));
 
@@ -63,6 +81,9 @@ export const settings = {
   innerSubnet: { env: 'SLIPWAY_INNER_SUBNET', flag: 'inner-subnet', default: '10.251.0.1/24', schema: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/), describe: "Address of the default bridge of each sandbox's inner engine; must not overlap this host's networks." },
   innerPool: { env: 'SLIPWAY_INNER_POOL', flag: 'inner-pool', default: '10.252.0.0/16', schema: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/), describe: "Address pool for networks the learner creates inside a sandbox; must not overlap this host's networks." },
   instructorPassword: { env: 'SLIPWAY_INSTRUCTOR_PASSWORD', flag: 'instructor-password', default: '', schema: z.string().max(200), describe: 'Password for the instructor pages (workshops, live dashboard). Empty: the server prints a one-time instructor link at each start instead. Never logged.' },
+  rateJoin: { env: 'SLIPWAY_RATE_JOIN', flag: 'rate-join', default: '300/10m', schema: rate('SLIPWAY_RATE_JOIN'), describe: 'Workshop joins per IP address that add a new learner or fail (a wrong code); a learner rejoining or waiting in the queue never counts. A class behind one NAT shares one address. Over it: HTTP 429 with Retry-After.' },
+  rateSandbox: { env: 'SLIPWAY_RATE_SANDBOX', flag: 'rate-sandbox', default: '20/10m', schema: rate('SLIPWAY_RATE_SANDBOX'), describe: "Sandboxes one learner session may create or reset (asking for the sandbox it already has never counts). Over it: HTTP 429 with Retry-After." },
+  rateLogin: { env: 'SLIPWAY_RATE_LOGIN', flag: 'rate-login', default: '20/15m', schema: rate('SLIPWAY_RATE_LOGIN'), describe: 'Failed instructor logins per IP address (password guessing); past it every login from that address waits. Over it: HTTP 429 with Retry-After.' },
   logLevel: { env: 'LOG_LEVEL', flag: 'log-level', default: 'info', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), describe: 'Log verbosity (logs are JSON lines on standard output).' },
 } satisfies Record<string, Setting>;
 
@@ -105,12 +126,14 @@ const SHOWN_AS_DURATION = new Set<string>(['sandboxLifetime', 'sandboxIdleTimeou
 /** Settings whose value is never shown (doctor, startup log). */
 const SECRET = new Set<string>(['instructorPassword']);
 const SHOWN_AS_SIZE = new Set<string>(['sandboxMemory', 'sandboxDisk', 'sandboxLogSize', 'minFreeDisk']);
+const SHOWN_AS_RATE = new Set<string>(['rateJoin', 'rateSandbox', 'rateLogin']);
 
 /** The configuration in the units operators write, for `doctor` and the startup log. */
 export function describeConfig(config: Config): Array<{ env: string; value: string }> {
   return (Object.entries(settings) as [keyof Settings, Setting][]).map(([key, setting]) => {
     const value = config[key] as unknown;
     if (SECRET.has(key)) return { env: setting.env, value: value ? '(set, hidden)' : '(not set)' };
+    if (SHOWN_AS_RATE.has(key)) return { env: setting.env, value: `${(value as Rate).limit}/${formatDuration((value as Rate).windowMs)}` };
     const shown = SHOWN_AS_DURATION.has(key) ? formatDuration(value as number) : SHOWN_AS_SIZE.has(key) ? formatSize(value as number) : String(value);
     return { env: setting.env, value: shown };
   });

@@ -5,7 +5,9 @@ import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { crossOriginProtection } from './cross-origin.js';
 import { errorHandler, notFound } from './errors.js';
+import { securityHeaders } from './security-headers.js';
 
 export interface AppParts {
   log: Logger;
@@ -20,6 +22,9 @@ export function createApp(parts: AppParts): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders(parts.siteDir));
+  // Before the body is even read: a cross-site POST never reaches a route.
+  app.use(crossOriginProtection);
   app.use(express.json({ limit: '64kb', strict: true }));
   app.use(cookieParser(parts.cookieSecret));
 

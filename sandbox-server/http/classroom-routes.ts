@@ -4,6 +4,7 @@
 // Every instructor endpoint but login/status answers 401 without the instructor cookie.
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import type { Config } from '../config/config.js';
 import { ClassroomError, type Classroom, type DashboardEvent } from '../classroom/classroom.js';
 import { normalizeCode, CODE_ALPHABET, CODE_LENGTH } from '../classroom/codes.js';
 import { resultsCsv, resultsJson } from '../classroom/export.js';
@@ -13,6 +14,7 @@ import type { Sessions } from '../sessions/sessions.js';
 import type { ViewerTokens } from '../terminal/authorize.js';
 import { VIEWER_PATH } from '../terminal/index.js';
 import { HttpError } from './errors.js';
+import { ipKey, limit } from './rate-limits.js';
 import { sessionIdOf, setSessionCookie } from './session-cookie.js';
 
 const HEARTBEAT_MS = 15_000;
@@ -58,10 +60,24 @@ function joinUrl(req: Request, path: string): string {
   return `${req.protocol}://${req.get('host') ?? 'localhost'}${path}`;
 }
 
-export function learnerClassroomRoutes(classroom: Classroom, sessions: Sessions): Router {
+export function learnerClassroomRoutes(classroom: Classroom, sessions: Sessions, rates: Pick<Config, 'rateJoin'>): Router {
   const router = Router();
 
-  router.post('/api/classroom/join', async (req, res) => {
+  // Counts, per address, the joins that add a learner or fail (guessing codes, filling the
+  // queue with made-up learners). A learner of this workshop joining again (another tab, the
+  // join page polling its place in the queue every few seconds) never counts.
+  const joinLimit = limit(rates.rateJoin, {
+    what: 'workshop joins from this address',
+    key: ipKey,
+    skip: (req) => {
+      const id = sessionIdOf(req);
+      const code = (req.body as { code?: unknown } | undefined)?.code;
+      const state = id ? classroom.learnerState(id) : undefined;
+      return state !== undefined && typeof code === 'string' && state.workshop.code === normalizeCode(code);
+    },
+  });
+
+  router.post('/api/classroom/join', joinLimit, async (req, res) => {
     const body = joinBody.parse(req.body ?? {});
     const existingId = sessionIdOf(req);
     const existing = existingId ? sessions.get(existingId) : undefined;
@@ -80,14 +96,18 @@ export function learnerClassroomRoutes(classroom: Classroom, sessions: Sessions)
   return router;
 }
 
-export function instructorRoutes(classroom: Classroom, auth: InstructorAuth, viewerTokens: ViewerTokens): Router {
+export function instructorRoutes(classroom: Classroom, auth: InstructorAuth, viewerTokens: ViewerTokens, rates: Pick<Config, 'rateLogin'>): Router {
   const router = Router();
+
+  // Password guessing: failed logins per address. Past the limit every login from that
+  // address waits, the right password included, so guessing cannot go on between successes.
+  const loginLimit = limit(rates.rateLogin, { what: 'failed instructor logins from this address', key: ipKey, failedOnly: true });
 
   router.get('/api/instructor/status', (req, res) => {
     res.json({ instructor: auth.isInstructor(req), passwordEnabled: auth.passwordEnabled });
   });
 
-  router.post('/api/instructor/login', (req, res) => {
+  router.post('/api/instructor/login', loginLimit, (req, res) => {
     const body = loginBody.parse(req.body ?? {});
     if (!body.token && !body.password) throw new HttpError(400, 'invalid_input', 'token or password: give one of them');
     if (!auth.login(body)) {

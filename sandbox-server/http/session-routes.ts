@@ -1,10 +1,12 @@
 // /api/session: the browser's own learner session and its sandbox.
 import { Router, type Request } from 'express';
 import { z } from 'zod';
+import type { Config } from '../config/config.js';
 import { readInventory } from '../sandboxes/inventory.js';
 import type { SandboxDriver } from '../sandboxes/driver.js';
 import type { Sessions } from '../sessions/sessions.js';
 import { HttpError } from './errors.js';
+import { limit } from './rate-limits.js';
 import { sessionIdOf, setSessionCookie } from './session-cookie.js';
 
 const createBody = z
@@ -14,12 +16,27 @@ const createBody = z
 /** Why a session may not get a sandbox by itself (a workshop's limits), if it may not. */
 export type SandboxPolicy = (sessionId: string) => string | undefined;
 
-export function sessionRoutes(sessions: Sessions, driver: SandboxDriver, policy: SandboxPolicy = () => undefined): Router {
+export function sessionRoutes(sessions: Sessions, driver: SandboxDriver, rates: Pick<Config, 'rateSandbox'>, policy: SandboxPolicy = () => undefined): Router {
   const router = Router();
 
-  const current = (req: Request) => {
+  const sessionOf = (req: Request) => {
     const id = sessionIdOf(req);
-    const session = id ? sessions.get(id) : undefined;
+    return id ? sessions.get(id) : undefined;
+  };
+  // Creating or resetting a sandbox costs seconds of the engine's work: counted per session,
+  // both together. A request without a session is answered 401 below and never counts; nor
+  // does asking for the live sandbox the session already has (every lesson page does on load).
+  const sandboxLimit = limit(rates.rateSandbox, {
+    what: 'new sandboxes for this session',
+    key: (req) => `session:${sessionIdOf(req)}`,
+    skip: (req) => {
+      const session = sessionOf(req);
+      return !session || (req.path === '/api/session/sandbox' && sessions.liveSandbox(session) !== undefined);
+    },
+  });
+
+  const current = (req: Request) => {
+    const session = sessionOf(req);
     if (!session) throw new HttpError(401, 'no_session', 'No session: create one with POST /api/session first.');
     return session;
   };
@@ -41,14 +58,14 @@ export function sessionRoutes(sessions: Sessions, driver: SandboxDriver, policy:
     if (refusal) throw new HttpError(403, 'not_allowed', refusal);
   };
 
-  router.post('/api/session/sandbox', async (req, res) => {
+  router.post('/api/session/sandbox', sandboxLimit, async (req, res) => {
     const session = current(req);
     if (!sessions.liveSandbox(session)) allowed(session.id);
     await sessions.ensureSandbox(session);
     res.json(sessions.view(sessions.get(session.id)!));
   });
 
-  router.post('/api/session/sandbox/reset', async (req, res) => {
+  router.post('/api/session/sandbox/reset', sandboxLimit, async (req, res) => {
     const session = current(req);
     allowed(session.id);
     await sessions.reset(session);
