@@ -107,7 +107,7 @@ export async function killAndResume(options: KillResumeOptions): Promise<KillRes
         return outcome;
       }),
     );
-    const after = await census({ instance, dataDir, openTerminals: count });
+    const after = await census({ instance, dataDir, terminalsPerLearner: 1 });
     const resumed = outcomes.filter((o) => o.sameSandbox && o.progressKept && o.terminalAnswers && o.checksResumed).length;
     return { outcomes, resumedPct: (100 * resumed) / count, restartMs, after };
   } catch (err) {

@@ -18,9 +18,9 @@ export interface LeakCensus {
   networks: number;
   /** Per-sandbox folders in the data directory that belong to no live sandbox. */
   socketDirs: number;
-  /** Exec sessions running on live sandbox containers beyond the open terminals. */
+  /** Exec sessions running on live sandbox containers beyond the terminals meant to be open. */
   execs: number;
-  /** Terminal sessions (processes on a pty) inside live sandboxes beyond the open terminals. */
+  /** Terminal sessions (processes on a pty) inside live sandboxes beyond the terminals meant to be open. */
   shells: number;
   /** The sandboxes the store calls live, for the record. */
   live: string[];
@@ -29,19 +29,23 @@ export interface LeakCensus {
 export interface CensusOptions {
   instance: string;
   dataDir: string;
-  /** Terminals that are meant to be open now (each is one exec and one pty session). */
-  openTerminals?: number;
+  /**
+   * Terminals meant to be open now in each sandbox a learner holds (each is one exec and one
+   * pty session): 1 while the learners have their terminal open or within its grace, else 0.
+   * A pooled sandbox may always hold one: its shell is opened ahead for the learner who gets it.
+   */
+  terminalsPerLearner?: number;
   docker?: Docker;
 }
 
 /** Sum of every kind of leaked object in a census. */
 export const leakedTotal = (c: LeakCensus) => c.containers + c.volumes + c.networks + c.socketDirs + c.execs + c.shells;
 
-/** The sandboxes the server's store holds as live, read from its SQLite file (WAL allows a reader alongside the server). */
-export function liveSandboxes(dataDir: string): string[] {
+/** The sandboxes the server's store holds as live, with their state, read from its SQLite file (WAL allows a reader alongside the server). */
+export function liveSandboxes(dataDir: string): Array<{ id: string; state: string }> {
   const db = new Database(path.join(dataDir, 'slipway.db'), { readonly: true, fileMustExist: true });
   try {
-    return db.prepare(`SELECT id FROM sandboxes WHERE state IN ('creating','pooled','assigned','active')`).pluck().all() as string[];
+    return db.prepare(`SELECT id, state FROM sandboxes WHERE state IN ('creating','pooled','assigned','active')`).all() as Array<{ id: string; state: string }>;
   } finally {
     db.close();
   }
@@ -51,7 +55,7 @@ export async function census(options: CensusOptions): Promise<LeakCensus> {
   const docker = options.docker ?? new Docker();
   const { instance, dataDir } = options;
   const live = liveSandboxes(dataDir);
-  const isLive = new Set(live);
+  const isLive = new Set(live.map((row) => row.id));
   const sandboxFilter = JSON.stringify({ label: [`${LABEL.instance}=${instance}`, `${LABEL.role}=sandbox`] });
   const containers = await docker.listContainers({ all: true, filters: sandboxFilter });
   const { Volumes: volumes = [] } = await docker.listVolumes({ filters: sandboxFilter });
@@ -61,23 +65,23 @@ export async function census(options: CensusOptions): Promise<LeakCensus> {
 
   let execs = 0;
   let shells = 0;
-  for (const id of live) {
+  for (const { id, state } of live) {
     const container = docker.getContainer(names.sandboxContainer(instance, id));
     // Inspect first: the exec that lists processes below would otherwise count itself.
     const info = await container.inspect().catch(() => undefined);
     if (!info?.State.Running) continue;
-    execs += info.ExecIDs?.length ?? 0;
-    shells += await terminalSessions(container);
+    const allowed = state === 'pooled' ? 1 : state === 'creating' ? 0 : (options.terminalsPerLearner ?? 0);
+    execs += Math.max(0, (info.ExecIDs?.length ?? 0) - allowed);
+    shells += Math.max(0, (await terminalSessions(container)) - allowed);
   }
-  const open = options.openTerminals ?? 0;
   return {
     containers: containers.filter((c) => !isLive.has(c.Labels[LABEL.sandbox] ?? '')).length,
     volumes: volumes.filter((v) => !isLive.has(v.Labels?.[LABEL.sandbox] ?? '')).length,
     networks: Math.max(0, networks.length - 1),
     socketDirs: socketDirs.filter((id) => !isLive.has(id)).length,
-    execs: Math.max(0, execs - open),
-    shells: Math.max(0, shells - open),
-    live,
+    execs,
+    shells,
+    live: live.map((row) => row.id),
   };
 }
 

@@ -153,6 +153,7 @@ export class Learner {
 
   /** Opens the terminal (resuming an earlier one, as the page does after a drop) and waits for the shell's prompt. */
   async connectTerminal(resume?: { terminal: string; seq: number }): Promise<TermClient> {
+    await this.terminal?.close();
     this.terminal = await TermClient.connect(this.url, { cookie: this.cookie, cols: 120, rows: 30, ...(resume ? { resume } : {}) });
     await this.terminal.waitFor(PROMPT, 60_000);
     return this.terminal;

@@ -1,0 +1,23 @@
+// Nothing leaks: after sandbox resets (each destroys a sandbox and takes another, with a
+// terminal opened in it) and many terminal attach/detach cycles over the real WebSocket, the
+// server's instance holds exactly what it should: no container, volume, network or sandbox
+// folder without a live sandbox, no exec session or shell beyond the pooled sandboxes' ready
+// shells, and the server process (its own process) holds no more file descriptors than after
+// warm-up. bench/leaks.soak.ts runs the same with 500 resets and reports memory growth too.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { requireEngine } from '../support/engine.js';
+import { runLeakCycles } from './support/leak-cycles.js';
+
+const INSTANCE = 'leaks';
+
+describe('leaks', () => {
+  it('leaves no Docker object, exec session, shell or file descriptor behind after 10 resets and 200 terminal attach/detach cycles', async () => {
+    await requireEngine();
+    const result = await runLeakCycles({ instance: INSTANCE, sandboxCycles: 10, attachCycles: 200, log: (line) => console.log(`  ${line}`) });
+    assert.deepEqual(result.errors, []);
+    const { live: _live, ...leftover } = result.leftover;
+    assert.deepEqual(leftover, { containers: 0, volumes: 0, networks: 0, socketDirs: 0, execs: 0, shells: 0 });
+    assert.ok(result.end.fds <= result.baseline.fds, `the server holds ${result.end.fds} file descriptors, ${result.baseline.fds} after warm-up`);
+  });
+});
