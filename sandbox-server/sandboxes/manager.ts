@@ -11,6 +11,8 @@ import { freeBytes, measureDisk, type DiskUsage } from './disk.js';
 import { SandboxError, type SandboxDriver } from './driver.js';
 
 const SWEEP_INTERVAL_MS = 15_000;
+/** How often sandboxes are checked to be running: a dead one is reported within this long. */
+const LIVENESS_INTERVAL_MS = 5_000;
 /** Measuring disk use walks file trees; once a minute is plenty. */
 const DISK_EVERY_SWEEPS = 4;
 /** Sandbox creation is CPU-heavy (an engine starting); more in parallel only slows each one. */
@@ -20,12 +22,18 @@ export type EndReason = 'lifetime' | 'idle' | 'reset' | 'released' | 'orphan' | 
 
 /**
  * Events: 'changed' when sandboxes were created, handed out or ended; 'pooled' (id) when a
- * sandbox is ready and waiting in the pool (also for those re-adopted at start).
+ * sandbox is ready and waiting in the pool (also for those re-adopted at start); 'revived' (id)
+ * when a sandbox stopped by an engine restart was started again.
  */
 export class SandboxManager extends EventEmitter {
   private creating = 0;
   private filling: Promise<void> | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private livenessTimer: NodeJS.Timeout | undefined;
+  private checkingLiveness: Promise<void> | undefined;
+  private nextLiveness: Promise<void> | undefined;
+  /** The backend (Docker Engine) did not answer at the last liveness check. */
+  private backendDown = false;
   private stopped = false;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly disk = new Map<string, DiskUsage>();
@@ -53,13 +61,101 @@ export class SandboxManager extends EventEmitter {
     for (const row of this.store.live()) if (row.state === 'pooled') this.emit('pooled', row.id);
     this.sweepTimer = setInterval(() => void this.sweep().catch((err) => this.log.error({ err }, 'sweep failed')), SWEEP_INTERVAL_MS);
     this.sweepTimer.unref();
+    this.livenessTimer = setInterval(() => void this.checkLiveness(), LIVENESS_INTERVAL_MS);
+    this.livenessTimer.unref();
     this.fillPool();
+  }
+
+  /** Whether the backend answered at the last liveness check. */
+  get backendAnswering(): boolean {
+    return !this.backendDown;
+  }
+
+  /**
+   * Finds sandboxes that stopped or vanished. After a restart of the backend (the Docker Engine
+   * stops every container when it stops) they are started again with their files and images;
+   * otherwise the sandbox died and its learner is told, and offered a fresh one.
+   */
+  checkLiveness(): Promise<void> {
+    // Asked while a check runs: that one may have looked before what prompted this ask.
+    if (this.checkingLiveness) {
+      this.nextLiveness ??= this.checkingLiveness.then(() => {
+        this.nextLiveness = undefined;
+        return this.checkLiveness();
+      });
+      return this.nextLiveness;
+    }
+    this.checkingLiveness = this.livenessCheck()
+      .catch((err: Error) => this.log.error({ err: err.message }, 'sandbox liveness check failed'))
+      .finally(() => (this.checkingLiveness = undefined));
+    return this.checkingLiveness;
+  }
+
+  /**
+   * A shell in this sandbox ended by itself. If the sandbox died with it, end it now, so the
+   * learner is told that rather than "the shell exited". The engine may report the container
+   * as running for a moment after its processes died, hence a few looks unless the shell
+   * exited cleanly (the learner typed exit).
+   */
+  async confirmAlive(id: string, shellExitCode: number | null): Promise<void> {
+    const looks = shellExitCode === 0 ? 1 : 10;
+    for (let look = 0; look < looks; look++) {
+      if (look > 0) await new Promise((r) => setTimeout(r, 100));
+      const stopped = await this.driver.whyStopped?.(id).catch(() => undefined);
+      if (stopped !== undefined) return this.checkLiveness();
+    }
+  }
+
+  private async livenessCheck(): Promise<void> {
+    if (this.stopped) return;
+    // Rows first: a sandbox that finishes creating after the listing is not taken for a vanished one.
+    const rows = this.store.live().filter((row) => row.state !== 'creating');
+    let backend: Map<string, boolean>;
+    try {
+      backend = new Map((await this.driver.list()).map((b) => [b.id, b.running]));
+    } catch (err) {
+      if (!this.backendDown) this.log.error({ err: (err as Error).message }, 'the Docker Engine does not answer; sandboxes cannot start until it is back');
+      this.backendDown = true;
+      return;
+    }
+    if (this.backendDown) this.log.info('the Docker Engine answers again');
+    this.backendDown = false;
+    const restarted = (await this.driver.recoverRestart?.()) ?? false;
+    for (const { id } of rows) {
+      const row = this.store.get(id);
+      if (!row || row.ended_at || this.stopped) continue;
+      const running = backend.get(id);
+      if (running) continue;
+      if (running === undefined) {
+        this.log.warn({ sandbox: id }, 'sandbox container is gone');
+        await this.destroy(id, 'lost', 'Your sandbox disappeared from the server (its container was removed). Start a fresh one; your progress is kept.');
+      } else if (restarted && this.driver.revive) {
+        await this.revive(id);
+      } else {
+        const why = await this.driver.whyStopped?.(id);
+        this.log.warn({ sandbox: id, why }, 'sandbox stopped');
+        await this.destroy(id, 'lost', `Your sandbox stopped unexpectedly${why ? ` (${why})` : ''}. Start a fresh one; your progress is kept.`);
+      }
+    }
+  }
+
+  private async revive(id: string): Promise<void> {
+    try {
+      await this.track(this.driver.revive!(id));
+      this.log.info({ sandbox: id }, 'sandbox started again after the engine restarted');
+      this.emit('revived', id);
+    } catch (err) {
+      this.log.warn({ sandbox: id, err: (err as Error).message }, 'could not start a sandbox again after the engine restarted');
+      await this.destroy(id, 'lost', "The server's Docker Engine restarted and your sandbox could not be started again. Start a fresh one; your progress is kept.");
+    }
   }
 
   /** Stops background work; sandboxes stay up to be re-adopted by the next start. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.sweepTimer);
+    clearInterval(this.livenessTimer);
+    await this.checkingLiveness;
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -72,6 +168,17 @@ export class SandboxManager extends EventEmitter {
     await Promise.all(
       backend.map(async ({ id, running }) => {
         const row = live.get(id);
+        if (row && !running && row.state !== 'creating' && this.driver.revive) {
+          // Stopped with the engine (a host reboot, an engine restart while the server was down).
+          try {
+            await this.driver.revive(id);
+            adopted.push(id);
+            this.emit('revived', id);
+            return;
+          } catch (err) {
+            this.log.warn({ sandbox: id, err: (err as Error).message }, 'could not start a stopped sandbox again');
+          }
+        }
         if (row && running && row.state !== 'creating') {
           try {
             await this.driver.adopt(id);
@@ -118,6 +225,8 @@ export class SandboxManager extends EventEmitter {
     const started = performance.now();
     this.store.end(id, reason === 'lifetime' || reason === 'idle' ? 'expired' : 'destroyed', message);
     this.disk.delete(id);
+    // 'ended' (id, reason, message), before the removal: the sandbox monitor tells the learner at once.
+    this.emit('ended', id, reason, message);
     await this.track(this.driver.destroy(id));
     this.metrics.destroyed.inc({ reason });
     this.metrics.destroySeconds.observe((performance.now() - started) / 1000);
@@ -135,6 +244,9 @@ export class SandboxManager extends EventEmitter {
 
   /** Creates a sandbox for the pool, or straight for a session so no one else can claim it. */
   private async createOne(forSession?: string): Promise<string> {
+    if (this.backendDown) {
+      throw new SandboxError("The server's Docker Engine is not answering (it may be restarting), so no sandbox can start right now. Try again in a minute; if it lasts, the operator should run npm run doctor.", 'engine_unavailable');
+    }
     if (this.liveCount() >= this.config.maxSandboxes) {
       throw new SandboxError(
         `All ${this.config.maxSandboxes} sandboxes this server may run are in use. Ask the instructor, or try again when someone leaves.`,
@@ -242,6 +354,8 @@ export class SandboxManager extends EventEmitter {
         continue;
       }
       this.disk.set(row.id, usage);
+      // 'disk' (id, usage) after each measurement: the sandbox monitor warns near the allowance.
+      this.emit('disk', row.id, usage);
       if (usage.level === 'over') {
         this.log.warn({ sandbox: row.id, used: usage.usedBytes, limit: usage.limitBytes }, 'sandbox over its disk allowance; removing it');
         await this.destroy(row.id, 'disk', `The sandbox used ${formatSize(usage.usedBytes)} of disk, more than its ${formatSize(usage.limitBytes)} allowance, and was removed to protect the other learners. Start a fresh one; delete big images or files as you go (docker system df shows what uses space).`);

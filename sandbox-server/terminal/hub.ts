@@ -15,6 +15,8 @@ export interface HubHooks {
   onActivity(sandboxId: string): void;
   /** Why a sandbox ended, when it has; null while it is alive. */
   sandboxEnded(sandboxId: string): string | null;
+  /** A shell ended by itself: find out whether its sandbox died with it. */
+  checkSandbox?(sandboxId: string, shellExitCode: number | null): Promise<void>;
 }
 
 export const DEFAULT_TERMINAL_OPTIONS: Omit<TerminalOptions, 'graceMs'> = {
@@ -124,6 +126,7 @@ export class TerminalHub {
         this.log.info({ sandbox: sandboxId, terminal: terminal.id }, 'terminal ended');
       },
       sandboxEnded: () => this.hooks.sandboxEnded(sandboxId),
+      settle: this.hooks.checkSandbox && ((code) => this.hooks.checkSandbox!(sandboxId, code)),
     });
     this.terminals.set(sandboxId, terminal);
     this.log.info({ sandbox: sandboxId, terminal: terminal.id }, 'terminal opened');

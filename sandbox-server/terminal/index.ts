@@ -25,6 +25,8 @@ export interface TerminalParts {
   touch(sandboxId: string): void;
   /** Why a sandbox ended, or null while it is alive. */
   sandboxEnded(sandboxId: string): string | null;
+  /** A shell ended by itself: find out whether its sandbox died with it. */
+  checkSandbox?(sandboxId: string, shellExitCode: number | null): Promise<void>;
 }
 
 export interface Terminals {
@@ -46,6 +48,7 @@ export function createTerminals(parts: TerminalParts): Terminals {
       onPrompt: (event) => parts.activity.emit('prompt', event),
       onActivity: (sandboxId) => parts.touch(sandboxId),
       sandboxEnded: (sandboxId) => parts.sandboxEnded(sandboxId),
+      checkSandbox: parts.checkSandbox,
     },
     log,
   );

@@ -40,6 +40,11 @@ export interface TerminalHooks {
   onEnd(): void;
   /** Why the sandbox ended, when it has; null while it is alive. */
   sandboxEnded(): string | null;
+  /**
+   * Called when the shell ended by itself, before the viewers are told why: a chance to notice
+   * that the sandbox died with it, so they are told that rather than "the shell exited".
+   */
+  settle?(exitCode: number | null): Promise<void>;
 }
 
 /** Largest binary frame sent to a viewer. */
@@ -246,6 +251,12 @@ export class Terminal {
     this.ended = true;
     clearTimeout(this.graceTimer);
     clearTimeout(this.holdTimer);
+    this.hooks.onEnd();
+    const settled = this.endReason || !this.hooks.settle ? Promise.resolve() : this.hooks.settle(code);
+    void settled.catch(() => undefined).then(() => this.tellEnd(code));
+  }
+
+  private tellEnd(code: number | null): void {
     const sandboxEnded = this.hooks.sandboxEnded();
     const reason: ExitReason = this.endReason ?? (sandboxEnded ? 'sandbox_ended' : 'exited');
     const message =
@@ -260,6 +271,5 @@ export class Terminal {
       viewer.sink.close(CLOSE.exit, reason);
     }
     this.viewers.clear();
-    this.hooks.onEnd();
   }
 }

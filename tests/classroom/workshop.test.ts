@@ -129,8 +129,13 @@ describe('classroom workshops', () => {
       const sandboxes = new Set(dashboard0.learners.map((l: any) => l.sandbox.id));
       assert.equal(sandboxes.size, LEARNERS, 'every learner has a sandbox of their own');
       assert.ok(!sandboxes.has(outsider.sandboxId));
-      // Nobody has done anything yet.
-      assert.deepEqual(dashboard0.counts[0], { not_started: 0, working: LEARNERS, failing: 0, done: 0 });
+      // Nobody has done anything yet; the lesson opens for everyone shortly after joining.
+      let counts: unknown;
+      await eventually('the lesson to open for every learner', async () => {
+        counts = (await call(server, 'GET', `/api/instructor/workshops/${workshop.id}`, { cookie: instructor })).body.counts[0];
+        return (counts as { working: number }).working === LEARNERS;
+      });
+      assert.deepEqual(counts, { not_started: 0, working: LEARNERS, failing: 0, done: 0 });
 
       // Each learner completes step 1 in their own terminal.
       const terminals = await Promise.all(joined.map((l) => TermClient.connect(server.url, { cookie: l.cookie })));
