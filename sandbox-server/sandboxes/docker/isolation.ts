@@ -19,14 +19,28 @@ export const TRIMMED_CAPABILITIES = {
   SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
 };
 
-export function hostConfigFor(mode: IsolationMode): Docker.HostConfig {
+/**
+ * The sandbox gets a cgroup namespace of its own. Its entrypoint mounts the cgroup controllers
+ * afresh for the nested engine; in the host's namespace that mount shows the host's whole tree,
+ * so the nested engine made its containers' cgroups beside the sandbox instead of inside it,
+ * and a fork bomb or memory hog run with `docker run` escaped the sandbox's pids and memory
+ * limits. In a namespace of its own the sandbox's cgroup is the root it sees: everything the
+ * nested engine starts counts against the sandbox's limits, and its device list too (so a
+ * nested `--privileged` container, which needs every device, is refused in the capabilities
+ * tier). Docker 20.10 (API 1.41) has the setting; on cgroup v2 it is the default anyway.
+ */
+export const OWN_CGROUP_NAMESPACE = { CgroupnsMode: 'private' } as const;
+
+export type SandboxHostConfig = Docker.HostConfig & { CgroupnsMode?: 'private' | 'host' };
+
+export function hostConfigFor(mode: IsolationMode): SandboxHostConfig {
   switch (mode) {
     case 'sysbox':
       return { Runtime: 'sysbox-runc' };
     case 'privileged':
-      return { Privileged: true };
+      return { Privileged: true, ...OWN_CGROUP_NAMESPACE };
     case 'capabilities':
-      return { ...TRIMMED_CAPABILITIES };
+      return { ...TRIMMED_CAPABILITIES, ...OWN_CGROUP_NAMESPACE };
   }
 }
 
