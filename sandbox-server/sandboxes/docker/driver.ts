@@ -55,7 +55,7 @@ export class DockerSandboxDriver implements SandboxDriver {
     progress(`images: ${online ? 'online (Docker Hub through a pull-through cache)' : 'offline (stand-in images built from Debian packages)'}`);
     const images = await prepareImages(this.docker, this.config, online, progress);
     const net = await ensureNetwork(this.docker, this.config.instance, this.config.egress, this.log);
-    const firewalled = await applyFirewall(net.bridge, this.config.mirrorPort, this.log);
+    const firewalled = await applyFirewall(net.bridge, this.config.mirrorPort, this.log, this.config.egress);
     const standins = await startMirror(this.docker, this.config, online, images, progress);
     const isolation = await detectIsolation(this.docker, images.sandboxImage, this.config.isolation, this.log);
     const { DockerRootDir: engineRoot } = (await this.docker.info()) as { DockerRootDir?: string };

@@ -54,12 +54,18 @@ export async function ensureNetwork(docker: Docker, instance: string, egress: bo
 /** iptables chain names are limited to 28 characters; the bridge name is at most 15. */
 const chainName = (bridge: string) => `SLIPWAY-${bridge}`.toUpperCase();
 
+/** With egress off, what the sandboxes send beyond their own bridge is refused at once. */
+const egressRefusal = (bridge: string) => ['-i', bridge, '!', '-o', bridge, '-j', 'REJECT', '--reject-with', 'icmp-net-unreachable'];
+
 /**
  * Installs (idempotently) the rules that confine sandboxes on this host: from the sandbox
  * bridge, only the mirror (registry port and DNS) of the host answers; cloud metadata addresses are unreachable
- * even with egress on. Returns false, after logging why, when iptables cannot be used.
+ * even with egress on. With `egress` given, also the egress refusal: the network is internal
+ * when egress is off, and Docker silently drops what tries to leave it, so `curl 192.0.2.1`
+ * would hang for minutes; refused, it fails at once with "Network is unreachable" and no
+ * packet leaves the host. Returns false, after logging why, when iptables cannot be used.
  */
-export async function applyFirewall(bridge: string, mirrorPort: number, log: Logger): Promise<boolean> {
+export async function applyFirewall(bridge: string, mirrorPort: number, log: Logger, egress?: boolean): Promise<boolean> {
   const chain = chainName(bridge);
   const iptables = (...args: string[]) => run('iptables', ['-w', ...args]);
   try {
@@ -78,6 +84,8 @@ export async function applyFirewall(bridge: string, mirrorPort: number, log: Log
     await iptables('-N', 'DOCKER-USER').catch(() => undefined);
     const metadata = ['-i', bridge, '-d', '169.254.0.0/16', '-j', 'REJECT'];
     await iptables('-C', 'DOCKER-USER', ...metadata).catch(() => iptables('-I', 'DOCKER-USER', '1', ...metadata));
+    if (egress === false) await iptables('-C', 'DOCKER-USER', ...egressRefusal(bridge)).catch(() => iptables('-I', 'DOCKER-USER', '1', ...egressRefusal(bridge)));
+    if (egress === true) await iptables('-D', 'DOCKER-USER', ...egressRefusal(bridge)).catch(() => undefined);
     return true;
   } catch (err) {
     log.warn({ err: (err as Error).message }, 'could not install firewall rules for sandboxes (is iptables installed and are we root?); sandboxes can reach host ports');
@@ -90,6 +98,7 @@ export async function removeFirewall(bridge: string): Promise<void> {
   const iptables = (...args: string[]) => run('iptables', ['-w', ...args]).catch(() => undefined);
   await iptables('-D', 'INPUT', '-i', bridge, '-j', chain);
   await iptables('-D', 'DOCKER-USER', '-i', bridge, '-d', '169.254.0.0/16', '-j', 'REJECT');
+  await iptables('-D', 'DOCKER-USER', ...egressRefusal(bridge));
   await iptables('-F', chain);
   await iptables('-X', chain);
 }
