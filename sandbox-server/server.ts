@@ -23,6 +23,8 @@ import { SandboxActivity } from './sandboxes/activity.js';
 import type { SandboxDriver } from './sandboxes/driver.js';
 import { LocalSandboxDriver } from './sandboxes/local/driver.js';
 import { SandboxManager } from './sandboxes/manager.js';
+import { SandboxMonitor } from './sandboxes/monitor.js';
+import { NoticeBoard } from './sandboxes/notices.js';
 import { Sessions } from './sessions/sessions.js';
 import { CommandStore } from './store/commands.js';
 import { openDatabase, type Db } from './store/database.js';
@@ -50,6 +52,10 @@ export interface SlipwayServer {
   checks: LessonChecks;
   /** Classroom workshops: join codes, the instructor's live dashboard, results. */
   classroom: Classroom;
+  /** What happened to sandboxes without their learners asking (limits hit, engine restarted, disk, removal). */
+  notices: NoticeBoard;
+  /** Finds those happenings: reads sandboxes in use every few seconds. */
+  monitor: SandboxMonitor;
   instructorAuth: InstructorAuth;
   /** A fresh one-time instructor link for the console (never for the log). */
   instructorLink(siteUrl: string): string;
@@ -70,7 +76,8 @@ export function createSlipwayServer(config: Config, options: { log?: Logger; sit
   const driver = createDriver(config, log);
   const sandboxStore = new SandboxStore(db);
   const manager = new SandboxManager(config, driver, sandboxStore, metrics, log);
-  const sessions = new Sessions(new SessionStore(db), sandboxStore, manager, driver.isolated);
+  const notices = new NoticeBoard();
+  const sessions = new Sessions(new SessionStore(db), sandboxStore, manager, driver.isolated, notices);
   const activity = new SandboxActivity();
   const cookieSecret = secret(db, 'cookie');
   let server: http.Server | undefined;
@@ -96,6 +103,9 @@ export function createSlipwayServer(config: Config, options: { log?: Logger; sit
   const lessons = new LessonLibrary(path.resolve(config.lessonsDir));
   const progressStore = new ProgressStore(db);
   const checks = new LessonChecks({ library: lessons, progress: progressStore, commands: new CommandStore(db), driver, sessions, activity, log: log.child({ component: 'checks' }) });
+  const monitor = new SandboxMonitor({ config, driver, store: sandboxStore, manager, board: notices, metrics, log: log.child({ component: 'monitor' }) });
+  // Notices go out on the learner's event stream: their lesson page and the instructor's dashboard.
+  notices.subscribe((notice, sessionId) => sessionId && checks.notify(sessionId, notice));
 
   const instructorAuth = new InstructorAuth(secret(db, 'instructor'), config.instructorPassword);
   const classroom = new Classroom({ config, store: new WorkshopStore(db), sessions, sandboxes: sandboxStore, manager, checks, progress: progressStore, library: lessons, log: log.child({ component: 'classroom' }) });
@@ -128,6 +138,8 @@ export function createSlipwayServer(config: Config, options: { log?: Logger; sit
     lessons,
     checks,
     classroom,
+    notices,
+    monitor,
     instructorAuth,
     instructorLink(siteUrl) {
       return `${siteUrl}/instructor/?token=${instructorAuth.issueToken()}`;
@@ -135,6 +147,7 @@ export function createSlipwayServer(config: Config, options: { log?: Logger; sit
     async start(progress = (line) => log.info(line)) {
       await driver.prepare(progress);
       await manager.start();
+      monitor.start();
       for (const problem of lessons.problems()) log.error({ file: problem.file }, problem.message);
       checks.start();
       classroom.start();
@@ -155,6 +168,7 @@ export function createSlipwayServer(config: Config, options: { log?: Logger; sit
       await checks.stop();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       server?.closeAllConnections();
+      await monitor.stop();
       await manager.stop();
       db.close();
     },

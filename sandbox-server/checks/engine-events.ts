@@ -1,6 +1,7 @@
 // Follows one sandbox's inner engine event stream (`docker events`) and calls back on each
 // event that can change what a check sees. Reconnects while the sandbox lives: a learner may
-// kill the inner dockerd, which the sandbox restarts.
+// kill the inner dockerd, which the sandbox restarts. With other filters it follows any
+// engine's events the same way (the sandbox monitor follows the host engine's).
 import type Docker from 'dockerode';
 import type { Logger } from '../log.js';
 
@@ -11,6 +12,8 @@ export interface EngineEvent {
 }
 
 const RECONNECT_MS = [250, 500, 1000, 2000, 5000];
+/** What a check can see change: containers, images, volumes, networks. */
+const CHECK_FILTERS = { type: ['container', 'image', 'volume', 'network'] };
 
 /**
  * exec_* events come from health checks (every interval, forever) and from `docker exec`,
@@ -33,6 +36,8 @@ export class EngineEvents {
     /** Asked before reconnecting: false ends the watch (the sandbox is gone). */
     private readonly stillWanted: () => boolean,
     private readonly log: Logger,
+    /** Docker's event filters (type, event, label...). */
+    private readonly filters: Record<string, string[]> = CHECK_FILTERS,
   ) {}
 
   start(): void {
@@ -49,7 +54,7 @@ export class EngineEvents {
   private async connect(): Promise<void> {
     if (this.stopped) return;
     try {
-      const stream = (await this.engine.getEvents({ filters: { type: ['container', 'image', 'volume', 'network'] } })) as NodeJS.ReadableStream;
+      const stream = (await this.engine.getEvents({ filters: this.filters })) as NodeJS.ReadableStream;
       if (this.stopped) return void (stream as unknown as { destroy: () => void }).destroy();
       this.stream = stream;
       this.failures = 0;

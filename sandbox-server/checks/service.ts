@@ -7,6 +7,7 @@ import { starterFilesTar } from '../lessons/starter-files.js';
 import type { Logger } from '../log.js';
 import type { PromptEvent, SandboxActivity } from '../sandboxes/activity.js';
 import type { SandboxDriver } from '../sandboxes/driver.js';
+import type { SandboxNotice } from '../sandboxes/notices.js';
 import type { Sessions } from '../sessions/sessions.js';
 import type { CommandStore } from '../store/commands.js';
 import type { ProgressStore, StepProgressRow } from '../store/progress.js';
@@ -29,6 +30,8 @@ export type ProgressEvent =
   | { type: 'progress'; data: LessonProgressView }
   /** The sandbox's engine changed (a container started, an image was built...): the lesson page refreshes its sandbox panel. */
   | { type: 'sandbox'; data: { sandbox: string; at: number } }
+  /** Something happened to the sandbox that the learner did not ask for (a limit hit, its engine restarted...): the page shows it. */
+  | { type: 'notice'; data: SandboxNotice }
   | { type: 'shutdown' };
 
 /** Engine events come in bursts (compose up); the panel needs one refresh per burst. */
@@ -161,6 +164,11 @@ export class LessonChecks {
       set.delete(listener);
       if (set.size === 0) this.listeners.delete(sessionId);
     };
+  }
+
+  /** Tells the session's open pages (and the instructor's dashboard, which follows the same stream) about its sandbox. */
+  notify(sessionId: string, notice: SandboxNotice): void {
+    this.send(sessionId, { type: 'notice', data: notice });
   }
 
   /** Sessions whose sandbox is being followed now (for tests and diagnostics). */

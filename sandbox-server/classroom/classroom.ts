@@ -451,7 +451,7 @@ export class Classroom {
   private follow(learner: LearnerRow): void {
     if (this.subscriptions.has(learner.session_id)) return;
     const unsubscribe = this.deps.checks.subscribe(learner.session_id, (event) => {
-      if (event.type === 'step' || event.type === 'progress') this.publishLearner(learner.session_id);
+      if (event.type === 'step' || event.type === 'progress' || event.type === 'notice') this.publishLearner(learner.session_id);
     });
     this.subscriptions.set(learner.session_id, unsubscribe);
   }
@@ -462,7 +462,7 @@ export class Classroom {
   }
 
   private viewOf(learner: LearnerRow, columns = columnsOf(this.deps.library, JSON.parse(this.workshop(learner.workshop_id).lessons) as string[])): LearnerView {
-    return learnerView(learner, columns, this.deps.progress.allSteps(learner.session_id), this.liveSandboxOf(learner), this.queuePosition(learner));
+    return learnerView(learner, columns, this.deps.progress.allSteps(learner.session_id), this.liveSandboxOf(learner), this.queuePosition(learner), this.deps.sessions.latestNotice(learner.session_id));
   }
 
   private publishLearner(sessionId: string): LearnerView | undefined {

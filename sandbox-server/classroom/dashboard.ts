@@ -2,6 +2,7 @@
 // working, failing (with the last message) or done; per-step counts; completions over time.
 import crypto from 'node:crypto';
 import type { LessonLibrary } from '../lessons/library.js';
+import type { SandboxNotice } from '../sandboxes/notices.js';
 import type { StepProgressRow } from '../store/progress.js';
 import type { SandboxRow } from '../store/sandboxes.js';
 import type { LearnerRow, WorkshopRow } from './store.js';
@@ -35,6 +36,8 @@ export interface LearnerView {
   done: number;
   lastProgressAt: number;
   stuck: string | null;
+  /** The latest thing that happened to the learner's sandbox without their asking (a limit hit, its engine restarted, removed...). */
+  notice: SandboxNotice | null;
   /** One per column of the workshop's steps, in the same order. */
   cells: Cell[];
 }
@@ -105,6 +108,7 @@ export function learnerView(
   rows: StepProgressRow[],
   sandbox: SandboxRow | undefined,
   queuePosition: number | null,
+  notice: SandboxNotice | null = null,
   now = Date.now(),
 ): LearnerView {
   const byKey = new Map(rows.map((r) => [`${r.lesson}\n${r.step}`, r]));
@@ -127,6 +131,7 @@ export function learnerView(
       learner.removed_at !== null || queuePosition !== null
         ? null
         : stuckReason({ lastProgressAt, failingAttempts: current?.status === 'failing' ? current.attempts : 0, finished: done === columns.length && columns.length > 0 }, now),
+    notice,
     cells,
   };
 }

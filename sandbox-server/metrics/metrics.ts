@@ -14,6 +14,7 @@ export function createMetrics() {
     destroyed: new Counter({ name: 'slipway_sandbox_destroys_total', help: 'Sandboxes destroyed', labelNames: ['reason'] as const, registers: [registry] }),
     createSeconds: new Histogram({ name: 'slipway_sandbox_create_seconds', help: 'Time from create to inner engine ready', buckets: seconds, registers: [registry] }),
     destroySeconds: new Histogram({ name: 'slipway_sandbox_destroy_seconds', help: 'Time to remove a sandbox and everything made for it', buckets: seconds, registers: [registry] }),
+    notices: new Counter({ name: 'slipway_sandbox_notices_total', help: 'Notices told to learners about their sandbox (a limit hit, the inner engine restarted, disk nearly full, the sandbox removed), by kind', labelNames: ['kind'] as const, registers: [registry] }),
     assignSeconds: new Histogram({ name: 'slipway_sandbox_assign_seconds', help: 'Time for a learner to get a ready sandbox', labelNames: ['source'] as const, buckets: seconds, registers: [registry] }),
   };
 }

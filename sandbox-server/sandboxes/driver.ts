@@ -52,6 +52,23 @@ export interface Shell {
   kill(): Promise<void>;
 }
 
+/** A sandbox's processes as the host counts them (its nested containers included). */
+export interface PidsReading {
+  current: number;
+  /** The limit (Infinity when there is none). */
+  max: number;
+  /** Forks refused at the limit so far; only its growth means something. */
+  refused: number;
+}
+
+/** What the host can read of a sandbox's health without entering it (see sandboxes/monitor.ts). */
+export interface SandboxSignals {
+  /** Undefined where the host cannot read the sandbox's cgroups. */
+  pids: PidsReading | undefined;
+  /** Changes each time the sandbox's inner engine starts; null while it has no socket. */
+  engine: string | null;
+}
+
 export interface BackendSandbox {
   id: string;
   running: boolean;
@@ -81,6 +98,15 @@ export interface SandboxDriver {
   copyIn(id: string, tar: Readable, destination?: string): Promise<void>;
   /** Host folders whose file systems fill up as sandboxes grow (checked before creating one). */
   storagePaths?(): string[];
+  /** Host-side readings of the sandbox's limits and engine: file reads, no exec; undefined when the sandbox is not running. */
+  readSignals?(id: string): Promise<SandboxSignals | undefined>;
+  /** Calls back with the sandbox's id each time the kernel kills a process in it for lack of memory. Returns a stop function. */
+  watchOutOfMemory?(listener: (sandboxId: string) => void): () => void;
+  /**
+   * Stops, from outside, the programs the learner's terminals started (not the shells): for a
+   * sandbox held at its pids limit, where nothing new starts inside. Resolves with how many.
+   */
+  stopRunaway?(id: string): Promise<number>;
   /**
    * Starts an interactive login shell (bash with completion, TERM=xterm-256color, in the
    * workspace, with the shell integration that reports finished commands) on a new terminal.

@@ -3,6 +3,7 @@
 import crypto from 'node:crypto';
 import type { DiskUsage } from '../sandboxes/disk.js';
 import type { SandboxManager } from '../sandboxes/manager.js';
+import type { NoticeBoard, SandboxNotice } from '../sandboxes/notices.js';
 import type { SandboxRow, SandboxStore } from '../store/sandboxes.js';
 import type { SessionRow, SessionStore } from '../store/sessions.js';
 
@@ -12,6 +13,8 @@ export interface SessionView {
   sandbox: SandboxView | null;
   /** Why the previous sandbox ended, when it ended without the learner asking. */
   notice: string | null;
+  /** What happened to the current (or last) sandbox without the learner asking, newest first. */
+  notices: SandboxNotice[];
 }
 
 export interface SandboxView {
@@ -32,6 +35,7 @@ export class Sessions {
     private readonly sandboxes: SandboxStore,
     private readonly manager: SandboxManager,
     private readonly isolated: boolean,
+    private readonly board?: NoticeBoard,
   ) {}
 
   create(displayName: string | null = null): SessionRow {
@@ -79,6 +83,12 @@ export class Sessions {
       displayName: session.display_name,
       sandbox: live ? { id: live.id, state: live.state, expiresAt: live.expires_at, isolated: this.isolated, disk: this.manager.diskUsage(live.id) ?? null } : null,
       notice: previous && previous.end_reason ? previous.end_reason : null,
+      notices: this.board?.of(session.sandbox_id) ?? [],
     };
+  }
+
+  /** The latest notice about the session's current (or last) sandbox, for the instructor's dashboard. */
+  latestNotice(sessionId: string): SandboxNotice | null {
+    return this.board?.latest(this.sessions.get(sessionId)?.sandbox_id) ?? null;
   }
 }

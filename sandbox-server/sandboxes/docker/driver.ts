@@ -7,11 +7,14 @@ import Docker from 'dockerode';
 import type { Config } from '../../config/config.js';
 import type { Logger } from '../../log.js';
 import { prepareImages, resolveOnline, startMirror } from '../../images/supply.js';
-import { SandboxError, type BackendSandbox, type ExecOptions, type ExecResult, type SandboxDriver, type Shell, type ShellSize } from '../driver.js';
+import { EngineEvents } from '../../checks/engine-events.js';
+import { SandboxError, type BackendSandbox, type ExecOptions, type ExecResult, type SandboxDriver, type SandboxSignals, type Shell, type ShellSize } from '../driver.js';
 import { execInContainer } from './exec.js';
 import { endLeftoverShells, openDockerShell } from './shell.js';
 import { detectIsolation, hostConfigFor, type IsolationMode } from './isolation.js';
 import { LABEL, labels, names, roleFilter } from './labels.js';
+import { stopTerminalPrograms } from './runaway.js';
+import { findPidsCgroup, readPids, socketIdentity } from './signals.js';
 import { applyFirewall, ensureNetwork, type SandboxNetwork } from './network.js';
 
 const READY_TIMEOUT_MS = 60_000;
@@ -35,6 +38,8 @@ export class DockerSandboxDriver implements SandboxDriver {
   readonly workspace = '/root/workshop';
   private prepared: DockerDriverState | undefined;
   private readonly engines = new Map<string, Docker>();
+  /** Each running sandbox's pids cgroup folder on the host, found once. */
+  private readonly pidsCgroups = new Map<string, string>();
 
   constructor(
     private readonly config: Config,
@@ -155,6 +160,7 @@ export class DockerSandboxDriver implements SandboxDriver {
   async destroy(id: string): Promise<void> {
     const { instance } = this.config;
     this.engines.delete(id);
+    this.pidsCgroups.delete(id);
     await this.docker.getContainer(names.sandboxContainer(instance, id)).remove({ force: true, v: true }).catch(ignoreMissing);
     await this.docker.getVolume(names.sandboxVolume(instance, id)).remove().catch(ignoreMissing);
     fs.rmSync(this.socketDir(id), { recursive: true, force: true });
@@ -180,6 +186,41 @@ export class DockerSandboxDriver implements SandboxDriver {
 
   exec(id: string, command: string[], options?: ExecOptions): Promise<ExecResult> {
     return execInContainer(this.docker.getContainer(names.sandboxContainer(this.config.instance, id)), command, options);
+  }
+
+  async readSignals(id: string): Promise<SandboxSignals | undefined> {
+    let cgroup = this.pidsCgroups.get(id);
+    if (!cgroup) {
+      cgroup = await findPidsCgroup(this.docker.getContainer(names.sandboxContainer(this.config.instance, id)));
+      if (!cgroup) return undefined;
+      this.pidsCgroups.set(id, cgroup);
+    }
+    const pids = readPids(cgroup);
+    // Gone with a stopped container; found again once it runs.
+    if (!pids) this.pidsCgroups.delete(id);
+    return { pids, engine: socketIdentity(path.join(this.socketDir(id), 'docker.sock')) };
+  }
+
+  async stopRunaway(id: string): Promise<number> {
+    const cgroup = this.pidsCgroups.get(id) ?? (await findPidsCgroup(this.docker.getContainer(names.sandboxContainer(this.config.instance, id))));
+    return cgroup ? stopTerminalPrograms(cgroup) : 0;
+  }
+
+  /** The host engine's own out-of-memory events for this installation's sandboxes. */
+  watchOutOfMemory(listener: (sandboxId: string) => void): () => void {
+    const filters = { type: ['container'], event: ['oom'], label: [`${LABEL.instance}=${this.config.instance}`, `${LABEL.role}=sandbox`] };
+    const events = new EngineEvents(
+      this.docker,
+      (event) => {
+        const id = event.Action === 'oom' ? event.Actor?.Attributes?.[LABEL.sandbox] : undefined;
+        if (id) listener(id);
+      },
+      () => true,
+      this.log,
+      filters,
+    );
+    events.start();
+    return () => events.stop();
   }
 
   engine(id: string): Docker {
