@@ -1,11 +1,15 @@
 // The instructor dashboard's state in the browser: the snapshot from the event stream, kept up
 // to date by learner/workshop events. Counts, stuck flags and the chart are derived from it.
+import type { SandboxNotice } from '../../sandbox-server/sandboxes/notices.js';
+
 export type CellStatus = 'not_started' | 'working' | 'failing' | 'done';
 export interface Cell { status: CellStatus; attempts: number; message: string | null; doneAt: number | null }
 export interface Column { lesson: string; lessonTitle: string; step: string; title: string }
 export interface Learner {
   id: string; name: string; joinedAt: number; queuePosition: number | null; sandbox: { id: string; state: string } | null;
   expiresAt: number | null; removed: boolean; done: number; lastProgressAt: number; stuck: string | null; cells: Cell[];
+  /** The latest thing that happened to the learner's sandbox without their asking (the server's type). */
+  notice: SandboxNotice | null;
 }
 export interface Workshop {
   id: string; code: string; title: string; lessons: string[]; expectedSize: number; sessionMinutes: number;

@@ -5,6 +5,9 @@ import { chartPath, counts, stuckReason, type CellStatus, type Learner, type Sna
 
 const SYMBOL: Record<CellStatus, string> = { not_started: '', working: '…', failing: '✗', done: '✓' };
 const WORDS: Record<CellStatus, string> = { not_started: 'not started', working: 'working', failing: 'failing', done: 'done' };
+/** A notice about a learner's sandbox shows this long after it happened (one about its end, until they have a new one). */
+const NOTICE_SHOWN_MS = 30 * 60_000;
+const TIP_ID = 'notice-tip';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -21,7 +24,47 @@ function cellTitle(learner: Learner, column: Snapshot['columns'][number], status
   return text;
 }
 
+/** The badge on a learner's row for what happened to their sandbox; its message shows on hover or focus. */
+function noticeBadge(learner: Learner, now: number): HTMLElement | undefined {
+  const notice = learner.notice;
+  if (!notice || (notice.kind !== 'ended' && now - notice.at > NOTICE_SHOWN_MS)) return undefined;
+  const when = new Date(notice.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return el(
+    'button',
+    { type: 'button', class: 'notice-badge', 'data-severity': notice.severity, 'data-kind': notice.kind, 'data-tip': `${when} · ${notice.message}`, 'aria-label': `${learner.name}'s sandbox at ${when}: ${notice.title}`, 'aria-describedby': TIP_ID },
+    `⚠ ${notice.title}`,
+  );
+}
+
+/** One floating tooltip for the badges: fixed to the viewport, so the grid's scrolling box cannot clip it. */
+function enableNoticeTips(table: HTMLTableElement): void {
+  if (table.dataset.noticeTips) return;
+  table.dataset.noticeTips = 'on';
+  let tip = document.getElementById(TIP_ID);
+  if (!tip) {
+    tip = el('div', { id: TIP_ID, class: 'notice-tip', role: 'tooltip', hidden: '' });
+    document.body.append(tip);
+  }
+  const show = (event: Event) => {
+    const badge = (event.target as HTMLElement).closest?.<HTMLElement>('.notice-badge');
+    if (!badge) return;
+    tip.textContent = badge.dataset.tip ?? '';
+    const box = badge.getBoundingClientRect();
+    tip.style.left = `${Math.max(8, Math.min(box.left, window.innerWidth - 360))}px`;
+    tip.style.top = `${box.bottom + 6}px`;
+    tip.hidden = false;
+  };
+  const hide = (event: Event) => {
+    if ((event.target as HTMLElement).closest?.('.notice-badge')) tip.hidden = true;
+  };
+  table.addEventListener('mouseover', show);
+  table.addEventListener('focusin', show);
+  table.addEventListener('mouseout', hide);
+  table.addEventListener('focusout', hide);
+}
+
 export function renderGrid(table: HTMLTableElement, snapshot: Snapshot, now = Date.now()): void {
+  enableNoticeTips(table);
   const live = snapshot.learners.filter((l) => !l.removed);
   const head = el('thead');
   // One header row for the lessons (spanning their steps), one for the steps.
@@ -45,7 +88,8 @@ export function renderGrid(table: HTMLTableElement, snapshot: Snapshot, now = Da
   const body = el('tbody');
   for (const learner of live) {
     const stuck = stuckReason(learner, snapshot.stuckRule, now);
-    const row = el('tr', { 'data-learner': learner.id, ...(stuck ? { 'data-stuck': 'true' } : {}) });
+    const badge = noticeBadge(learner, now);
+    const row = el('tr', { 'data-learner': learner.id, ...(stuck ? { 'data-stuck': 'true' } : {}), ...(badge ? { 'data-notice': learner.notice!.kind } : {}) });
     const name = el('th', { scope: 'row', class: 'name-col' });
     const button = el('button', { type: 'button', class: 'learner-name', 'data-action': 'select', 'data-learner': learner.id }, learner.name);
     name.append(button);
@@ -54,6 +98,7 @@ export function renderGrid(table: HTMLTableElement, snapshot: Snapshot, now = Da
     else if (stuck) meta.textContent = `stuck: ${stuck}`;
     else if (learner.expiresAt) meta.textContent = snapshot.workshop.state === 'ended' ? `${learner.done} done` : `${timeLeft(learner.expiresAt - now)} left`;
     name.append(meta);
+    if (badge) name.append(badge);
     row.append(name);
     snapshot.columns.forEach((column, i) => {
       const cell = learner.cells[i]!;

@@ -1,4 +1,8 @@
 // The browser's side of the session API, shared by every page that gives the learner a sandbox.
+import type { SandboxNotice } from '../../sandbox-server/sandboxes/notices.js';
+
+// The server's own type, so the pages and the API cannot drift apart.
+export type { SandboxNotice };
 
 export interface DiskUsage {
   usedBytes: number;
@@ -11,6 +15,7 @@ export interface SessionView {
   displayName: string | null;
   sandbox: { id: string; state: string; expiresAt: number | null; isolated: boolean; disk: DiskUsage | null } | null;
   notice: string | null;
+  notices: SandboxNotice[];
 }
 
 export class ApiError extends Error {
