@@ -1,8 +1,10 @@
 // Watches the sandboxes in use for what hurts a learner without their asking: a fork bomb held
 // at the pids limit (stopped from outside when it holds on), a program killed for lack of
-// memory, the inner engine gone or restarted, the disk filling up, the sandbox removed. Each
-// becomes a notice on the board (notices.ts), once per episode. Cheap with 40 sandboxes: a few file reads each every few seconds, one event
-// stream from the host engine, and the manager's own disk measurements and ends.
+// memory, the inner engine gone or restarted, the disk filling up, the sandbox removed or
+// started again after the host's engine restarted. Each becomes a notice on the board
+// (notices.ts), once per episode. Cheap with 40 sandboxes: a few file reads each every few
+// seconds, one event stream from the host engine, and the manager's own disk measurements and
+// ends.
 import type { Config } from '../config/config.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -58,6 +60,7 @@ export class SandboxMonitor {
   private stopWatchingMemory: (() => void) | undefined;
   private readonly onDisk = (id: string, usage: DiskUsage) => this.diskMeasured(id, usage);
   private readonly onEnded = (id: string, reason: EndReason, message: string) => this.ended(id, reason, message);
+  private readonly onRevived = (id: string) => this.revived(id);
 
   constructor(private readonly deps: MonitorDeps) {}
 
@@ -70,6 +73,7 @@ export class SandboxMonitor {
     this.stopWatchingMemory = driver.watchOutOfMemory?.((id) => this.tell(id, 'out_of_memory', noticeText.outOfMemory(this.deps.config.sandboxMemory)));
     manager.on('disk', this.onDisk);
     manager.on('ended', this.onEnded);
+    manager.on('revived', this.onRevived);
   }
 
   async stop(): Promise<void> {
@@ -77,6 +81,7 @@ export class SandboxMonitor {
     this.stopWatchingMemory?.();
     this.deps.manager.off('disk', this.onDisk);
     this.deps.manager.off('ended', this.onEnded);
+    this.deps.manager.off('revived', this.onRevived);
     await this.polling;
   }
 
@@ -137,6 +142,12 @@ export class SandboxMonitor {
     this.seen.delete(id);
     const title = UNASKED_ENDS[reason];
     if (title) this.tell(id, 'ended', noticeText.ended(title, message), true);
+  }
+
+  /** Started again after the host's engine restarted: one notice says it all, not "engine restarted" too. */
+  private revived(id: string): void {
+    this.seen.delete(id);
+    this.tell(id, 'sandbox_restarted', noticeText.sandboxRestarted(), true);
   }
 
   /** Publishes a notice unless the same one was told lately (or `always`). */

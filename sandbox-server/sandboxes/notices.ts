@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { formatSize } from '../config/units.js';
 
-export type NoticeKind = 'pids_limit' | 'runaway_stopped' | 'out_of_memory' | 'disk_warning' | 'engine_down' | 'engine_restarted' | 'ended';
+export type NoticeKind = 'pids_limit' | 'runaway_stopped' | 'out_of_memory' | 'disk_warning' | 'engine_down' | 'engine_restarted' | 'sandbox_restarted' | 'ended';
 
 export interface SandboxNotice {
   kind: NoticeKind;
@@ -67,6 +67,13 @@ export const noticeText = {
     message:
       "Your sandbox's Docker Engine stopped (it was killed, or it crashed) and has started again. Your images, volumes and files are still there, " +
       'but containers that were running have stopped: start them again with docker start NAME, or docker compose up -d.',
+  }),
+  sandboxRestarted: (): NoticeText => ({
+    severity: 'warning',
+    title: 'Sandbox restarted',
+    message:
+      "The server's Docker Engine restarted, which stops every sandbox, so yours was started again. Your files, images and volumes are still there, " +
+      'but containers that were running have stopped: start them again with docker start NAME, or docker compose up -d. Press a key in the terminal for a new shell.',
   }),
   ended: (title: string, message: string): NoticeText => ({ severity: 'error', title, message }),
 };
