@@ -93,6 +93,7 @@ export function createSlipwayServer(config: Config, options: { log?: Logger; sit
       const row = sandboxStore.get(id);
       return row?.ended_at ? (row.end_reason ?? 'The sandbox ended.') : null;
     },
+    checkSandbox: (id, code) => manager.confirmAlive(id, code),
   });
 
   // A pooled sandbox's shell starts while it waits, so its learner finds a prompt at once.

@@ -130,6 +130,15 @@ export class LessonChecks {
     return view;
   }
 
+  /**
+   * Records that the learner is on this lesson, so commands count from now, without touching
+   * the sandbox; open() does the rest (starter files, evaluation) later.
+   */
+  markOpened(session: SessionRow, slug: string): void {
+    this.lesson(slug);
+    this.deps.progress.open(session.id, slug);
+  }
+
   /** "Check now": evaluates at once and counts as an attempt. */
   async check(session: SessionRow, slug: string): Promise<LessonProgressView> {
     this.lesson(slug);

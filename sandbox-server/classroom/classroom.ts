@@ -3,6 +3,7 @@
 // everyone, end it and keep the results.
 import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import pLimit from 'p-limit';
 import type { LessonChecks } from '../checks/service.js';
 import type { Config } from '../config/config.js';
 import type { LessonLibrary } from '../lessons/library.js';
@@ -78,6 +79,13 @@ export interface ClassroomDeps {
 }
 
 const WARM_INTERVAL_MS = 1000;
+/**
+ * Lessons are opened ahead for learners who just joined, a moment later and a couple at a time:
+ * thirty at once (a class joining together) starved the joins and terminals themselves. The
+ * lesson page opens its lesson on demand anyway; these only get a head start.
+ */
+const BACKGROUND_OPENS = 2;
+const BACKGROUND_OPEN_DELAY_MS = 1000;
 
 export class Classroom {
   private readonly events = new EventEmitter();
@@ -87,7 +95,7 @@ export class Classroom {
   private admitting: Promise<void> | undefined;
   /** Learners being given a sandbox right now: not waiting in the queue, whatever the store says. */
   private readonly inFlight = new Set<string>();
-  /** Admissions under way (a sandbox being handed out), awaited by stop(). */
+  /** Admissions under way (a sandbox being handed out, a lesson opened ahead), awaited by stop(). */
   private readonly admissions = new Set<Promise<void>>();
   /** A sandbox ended somewhere: someone queued may now get one. */
   private readonly onSandboxChange = () => {
@@ -98,6 +106,7 @@ export class Classroom {
     });
   };
   private stopped = false;
+  private readonly backgroundOpens = pLimit(BACKGROUND_OPENS);
 
   /**
    * Why a workshop learner may not get a sandbox on their own (the lesson page's "fresh
@@ -426,17 +435,30 @@ export class Classroom {
    * at once still counts; the lesson page opens it again anyway.
    */
   private openInBackground(learner: LearnerRow, workshop: WorkshopRow): void {
-    void this.openLesson(learner, workshop).catch((err: Error) => this.deps.log.warn({ err: err.message }, 'could not open the lesson for a learner'));
+    const lesson = this.lessonOf(learner, workshop);
+    if (!lesson) return;
+    this.deps.checks.markOpened(lesson.session, lesson.slug);
+    const opening = new Promise((resolve) => setTimeout(resolve, BACKGROUND_OPEN_DELAY_MS).unref())
+      .then(() => this.backgroundOpens(() => (this.stopped ? undefined : this.openLesson(learner, workshop))))
+      .catch((err: Error) => this.deps.log.warn({ err: err.message }, 'could not open the lesson for a learner'))
+      .finally(() => this.admissions.delete(opening));
+    this.admissions.add(opening);
   }
 
-  /** Opens the lesson the learner is on (their last opened one of the workshop, else the first). */
+  /** Opens the lesson the learner is on. */
   private async openLesson(learner: LearnerRow, workshop: WorkshopRow): Promise<void> {
+    const lesson = this.lessonOf(learner, workshop);
+    if (lesson) await this.deps.checks.open(lesson.session, lesson.slug);
+  }
+
+  /** The lesson the learner is on: their last opened one of the workshop, else its first. */
+  private lessonOf(learner: LearnerRow, workshop: WorkshopRow): { session: SessionRow; slug: string } | undefined {
     const lessons = JSON.parse(workshop.lessons) as string[];
     const last = this.deps.progress.lastOpened(learner.session_id);
     const slug = last && lessons.includes(last.lesson) ? last.lesson : lessons[0];
     const session = this.deps.sessions.get(learner.session_id);
-    if (!slug || !session || !this.deps.library.get(slug)) return;
-    await this.deps.checks.open(session, slug);
+    if (!slug || !session || !this.deps.library.get(slug)) return undefined;
+    return { session, slug };
   }
 
   /** The sandbox lives as long as the learner's time in the workshop. */

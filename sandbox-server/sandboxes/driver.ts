@@ -90,6 +90,15 @@ export interface SandboxDriver {
   list(): Promise<BackendSandbox[]>;
   /** Resolves once the sandbox's engine answers again (after a server restart), or throws. */
   adopt(id: string): Promise<void>;
+  /** Starts a stopped sandbox again (its volume kept) and resolves once its engine answers. */
+  revive?(id: string): Promise<void>;
+  /** In plain words, why a stopped sandbox stopped (exit code, out of memory), if known. */
+  whyStopped?(id: string): Promise<string | undefined>;
+  /**
+   * Whether the backend restarted since the last call (or since prepare); when it has, what
+   * sandboxes share (network, firewall, mirror) is set up again before this resolves.
+   */
+  recoverRestart?(): Promise<boolean>;
   /** Runs a command inside the sandbox (not through the learner's shell). */
   exec(id: string, command: string[], options?: ExecOptions): Promise<ExecResult>;
   /** A client for the sandbox's own Docker Engine, for state reads without spawning CLIs. */

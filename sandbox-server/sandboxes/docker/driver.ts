@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import Docker from 'dockerode';
 import type { Config } from '../../config/config.js';
 import type { Logger } from '../../log.js';
+import { MIRROR_CONTAINER } from '../../images/mirror.js';
 import { prepareImages, resolveOnline, startMirror } from '../../images/supply.js';
 import { EngineEvents } from '../../checks/engine-events.js';
 import { SandboxError, type BackendSandbox, type ExecOptions, type ExecResult, type SandboxDriver, type SandboxSignals, type Shell, type ShellSize } from '../driver.js';
@@ -40,6 +41,9 @@ export class DockerSandboxDriver implements SandboxDriver {
   private readonly engines = new Map<string, Docker>();
   /** Each running sandbox's pids cgroup folder on the host, found once. */
   private readonly pidsCgroups = new Map<string, string>();
+  /** When the mirror last started: the engine restarts it with itself, so a change means a restart. */
+  private mirrorStartedAt: string | undefined;
+  private mirrorImages: { base: string; mirrorImage: string } | undefined;
 
   constructor(
     private readonly config: Config,
@@ -62,6 +66,8 @@ export class DockerSandboxDriver implements SandboxDriver {
     const net = await ensureNetwork(this.docker, this.config.instance, this.config.egress, this.log);
     const firewalled = await applyFirewall(net.bridge, this.config.mirrorPort, this.log, this.config.egress);
     const standins = await startMirror(this.docker, this.config, online, images, progress);
+    this.mirrorImages = images;
+    this.mirrorStartedAt = await this.mirrorStart();
     const isolation = await detectIsolation(this.docker, images.sandboxImage, this.config.isolation, this.log);
     const { DockerRootDir: engineRoot } = (await this.docker.info()) as { DockerRootDir?: string };
     this.prepared = { image: images.sandboxImage, isolation, network: { ...net, firewalled }, online, standins, engineRoot };
@@ -155,6 +161,42 @@ export class DockerSandboxDriver implements SandboxDriver {
       return 0;
     });
     if (ended > 0) this.log.info({ sandbox: id, shells: ended }, 'ended shells left by a previous server');
+  }
+
+  async revive(id: string): Promise<void> {
+    const container = this.docker.getContainer(names.sandboxContainer(this.config.instance, id));
+    this.engines.delete(id);
+    await container.start().catch((err: { statusCode?: number }) => {
+      // 304: already running.
+      if (err.statusCode !== 304) throw err;
+    });
+    await this.waitReady(id, container);
+  }
+
+  async whyStopped(id: string): Promise<string | undefined> {
+    const info = await this.docker.getContainer(names.sandboxContainer(this.config.instance, id)).inspect().catch(() => undefined);
+    if (!info) return 'its container was removed';
+    if (info.State.Running) return undefined;
+    if (info.State.OOMKilled) return 'it ran out of memory';
+    const code = info.State.ExitCode;
+    return code === 137 ? 'it was killed' : code === 143 ? 'it was stopped' : `its main process exited with code ${code}`;
+  }
+
+  async recoverRestart(): Promise<boolean> {
+    const startedAt = await this.mirrorStart();
+    if (startedAt !== undefined && startedAt === this.mirrorStartedAt) return false;
+    this.log.warn('the Docker Engine restarted (the image mirror started again); setting up the sandbox network, firewall and mirror again');
+    const net = await ensureNetwork(this.docker, this.config.instance, this.config.egress, this.log);
+    const firewalled = await applyFirewall(net.bridge, this.config.mirrorPort, this.log);
+    await startMirror(this.docker, this.config, this.state.online, this.mirrorImages!, (line) => this.log.info(line));
+    this.prepared = { ...this.state, network: { ...net, firewalled } };
+    this.mirrorStartedAt = await this.mirrorStart();
+    return true;
+  }
+
+  private async mirrorStart(): Promise<string | undefined> {
+    const info = await this.docker.getContainer(MIRROR_CONTAINER).inspect().catch(() => undefined);
+    return info?.State.Running ? info.State.StartedAt : undefined;
   }
 
   async destroy(id: string): Promise<void> {
