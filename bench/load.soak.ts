@@ -119,9 +119,11 @@ const bench: Bench = {
       env: {
         SLIPWAY_INSTANCE: 'load',
         SLIPWAY_LESSONS_DIR: lessonsDir,
-        // Every learner's sandbox is made ahead, as an instructor pre-warms before class.
+        // Every learner's sandbox is made ahead, as an instructor pre-warms before class; the
+        // limit keeps the pool from refilling behind them, which would load the machine during
+        // the measurement with sandboxes nobody uses.
         SLIPWAY_POOL_SIZE: String(LEARNERS),
-        SLIPWAY_MAX_SANDBOXES: String(LEARNERS * 2 + 4),
+        SLIPWAY_MAX_SANDBOXES: String(LEARNERS),
         SLIPWAY_SANDBOX_MEMORY: '512m',
       },
     });
