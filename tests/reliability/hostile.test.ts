@@ -179,6 +179,8 @@ describe('hostile learners', () => {
     const tip = instructorPage.locator('#notice-tip');
     await tip.waitFor({ state: 'visible' });
     assert.match(await tip.innerText(), new RegExp(`limit of ${PIDS} processes`));
+    // And counted for the operator.
+    assert.match(await (await fetch(`${server.url}/metrics`)).text(), /^slipway_sandbox_notices_total\{kind="runaway_stopped"\} 1$/m);
     await screenshot(adaPage, 'hostile-learner-notice');
     await screenshot(instructorPage, 'hostile-dashboard-notice');
 
