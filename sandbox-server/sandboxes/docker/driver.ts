@@ -177,9 +177,10 @@ export class DockerSandboxDriver implements SandboxDriver {
     const info = await this.docker.getContainer(names.sandboxContainer(this.config.instance, id)).inspect().catch(() => undefined);
     if (!info) return 'its container was removed';
     if (info.State.Running) return undefined;
-    if (info.State.OOMKilled) return 'it ran out of memory';
     const code = info.State.ExitCode;
-    return code === 137 ? 'it was killed' : code === 143 ? 'it was stopped' : `its main process exited with code ${code}`;
+    // OOMKilled stays set once anything in the sandbox was killed for memory, even long before.
+    if (code === 137) return info.State.OOMKilled ? 'it was killed, having run out of memory' : 'it was killed';
+    return code === 143 ? 'it was stopped' : `its main process exited with code ${code}`;
   }
 
   async recoverRestart(): Promise<boolean> {
