@@ -106,8 +106,13 @@ export class ProtocolError extends Error {
   }
 }
 
-/** Acks are the most frequent frame by far; this exact form skips the general parser. */
-const PLAIN_ACK = /^\{"type":"ack","seq":(\d{1,15})\}$/;
+/**
+ * Acks are the most frequent frame by far; this exact form skips the general parser. It must
+ * accept only valid JSON: no leading zeros ("seq":00 is not JSON, and is refused as bad_json).
+ */
+const PLAIN_ACK = /^\{"type":"ack","seq":(0|[1-9]\d{0,14})\}$/;
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Parses one JSON control frame or throws a ProtocolError that names what is wrong. */
 export function parseControl(data: Buffer): ClientMessage {
@@ -120,9 +125,10 @@ export function parseControl(data: Buffer): ClientMessage {
   }
   let json: unknown;
   try {
-    json = JSON.parse(data.toString('utf8'));
+    // Strict decoding: invalid UTF-8 is refused as such, never read as U+FFFD inside JSON.
+    json = JSON.parse(UTF8.decode(data));
   } catch {
-    throw new ProtocolError('bad_json', 'A text frame must hold one JSON object.');
+    throw new ProtocolError('bad_json', 'A text frame must hold one JSON object, in UTF-8.');
   }
   const parsed = clientMessage.safeParse(json);
   if (!parsed.success) {
