@@ -14,6 +14,7 @@ import type { Sessions } from '../sessions/sessions.js';
 import type { ViewerTokens } from '../terminal/authorize.js';
 import { VIEWER_PATH } from '../terminal/index.js';
 import { HttpError } from './errors.js';
+import { openEventStream } from './event-stream.js';
 import { ipKey, limit } from './rate-limits.js';
 import { sessionIdOf, setSessionCookie } from './session-cookie.js';
 
@@ -195,13 +196,7 @@ export function instructorRoutes(classroom: Classroom, auth: InstructorAuth, vie
   router.get('/api/instructor/workshops/:id/events', async (req, res: Response) => {
     const id = param(req, 'id');
     const snapshot = await answer(() => classroom.dashboard(id));
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    res.write('retry: 2000\n\n');
+    if (!openEventStream(req, res)) return;
     let seq = 0;
     const write = (type: string, data: unknown) => res.write(`id: ${++seq}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
     const unsubscribe = classroom.subscribe(id, (event: DashboardEvent) => {

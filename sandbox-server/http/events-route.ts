@@ -5,6 +5,7 @@ import { Router } from 'express';
 import type { LessonChecks, ProgressEvent } from '../checks/service.js';
 import type { Sessions } from '../sessions/sessions.js';
 import { currentSession } from './current-session.js';
+import { openEventStream } from './event-stream.js';
 
 /** Proxies drop idle connections; a comment line now and then keeps the stream open. */
 const HEARTBEAT_MS = 15_000;
@@ -14,14 +15,7 @@ export function eventRoutes(checks: LessonChecks, sessions: Sessions): Router {
 
   router.get('/api/session/events', (req, res) => {
     const session = currentSession(sessions, req);
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      // nginx in front must not buffer the stream.
-      'x-accel-buffering': 'no',
-    });
-    res.write('retry: 2000\n\n');
+    if (!openEventStream(req, res)) return;
 
     let id = 0;
     const write = (event: Exclude<ProgressEvent, { type: 'shutdown' }>) => {
