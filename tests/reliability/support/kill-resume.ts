@@ -2,16 +2,9 @@
 // learners in the middle of a lesson (session, sandbox, open terminal, a finished step), the
 // server process killed with SIGKILL, started again on the same data folder and port; then each
 // learner's page reconnects as a browser would, and we look at what it finds.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { census, type LeakCensus } from './leak-count.js';
-import { Learner } from './learner.js';
+import { FIXTURE_LESSON as LESSON, FIXTURE_LESSONS_DIR, Learner } from './learner.js';
 import { removeInstance, startServerProcess, waitForPool, type ServerProcess } from './process-server.js';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-/** A two-step lesson whose steps are done by commands typed in the terminal. */
-export const KILL_LESSONS_DIR = path.join(ROOT, 'tests', 'classroom', 'fixtures', 'lessons');
-const LESSON = 'classroom-basics';
 
 export interface LearnerOutcome {
   learner: number;
@@ -48,7 +41,7 @@ export async function killAndResume(options: KillResumeOptions): Promise<KillRes
   const log = options.log ?? (() => undefined);
   const env = {
     SLIPWAY_INSTANCE: instance,
-    SLIPWAY_LESSONS_DIR: KILL_LESSONS_DIR,
+    SLIPWAY_LESSONS_DIR: FIXTURE_LESSONS_DIR,
     // Pre-warmed, as an instructor does before class.
     SLIPWAY_POOL_SIZE: String(count),
     SLIPWAY_MAX_SANDBOXES: String(count * 2 + 2),

@@ -4,11 +4,9 @@
 // WebSocket; then what is left is counted against what should be: Docker objects, exec sessions
 // and shells in the sandboxes, file descriptors and memory of the server process.
 import { sampleProcess, settledCensus, type LeakCensus } from './leak-count.js';
-import { KILL_LESSONS_DIR } from './kill-resume.js';
-import { Learner } from './learner.js';
+import { FIXTURE_LESSON as LESSON, FIXTURE_LESSONS_DIR, Learner } from './learner.js';
 import { removeInstance, startServerProcess, waitForPool, type ServerProcess } from './process-server.js';
 
-const LESSON = 'classroom-basics';
 /** Short, so that detached shells end within the run; the grace path is part of what is measured. */
 const GRACE_MS = 1000;
 /** Every this many attach cycles, the next attach comes after the grace: the old shell was ended, a new one opens. */
@@ -58,7 +56,7 @@ export async function runLeakCycles(options: LeakRunOptions): Promise<LeakRunRes
   const server = await startServerProcess({
     env: {
       SLIPWAY_INSTANCE: instance,
-      SLIPWAY_LESSONS_DIR: KILL_LESSONS_DIR,
+      SLIPWAY_LESSONS_DIR: FIXTURE_LESSONS_DIR,
       SLIPWAY_POOL_SIZE: String(POOL),
       SLIPWAY_SANDBOX_MEMORY: '512m',
       SLIPWAY_TERMINAL_GRACE: `${GRACE_MS}ms`,

@@ -1,9 +1,15 @@
 // A learner as the lesson page drives the server: a session cookie, the JSON API, the progress
 // event stream and the terminal WebSocket. Keeps what went wrong (failed requests, lost streams,
 // error frames) so that soak scripts can count it instead of stopping at the first problem.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { LessonProgressView } from '../../../sandbox-server/checks/progress-view.js';
 import type { SessionView } from '../../../sandbox-server/sessions/sessions.js';
 import { TermClient } from '../../terminal/support/client.js';
+
+/** Two-step lesson whose steps are done by commands typed in the terminal (`echo hello-classroom`, `ls -la`). */
+export const FIXTURE_LESSONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'classroom', 'fixtures', 'lessons');
+export const FIXTURE_LESSON = 'classroom-basics';
 
 export interface StepArrival {
   step: string;

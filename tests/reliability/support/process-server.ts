@@ -87,7 +87,16 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
   });
   let output = '';
   let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  // A test or soak that dies unexpectedly must not leave its server running.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      process.off('exit', killOnExit);
+      resolve();
+    }),
+  );
   const memoryWaiters: Array<(memory: ProcessMemory) => void> = [];
   const onText = (chunk: Buffer) => {
     const text = chunk.toString('utf8');
