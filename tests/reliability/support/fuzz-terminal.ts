@@ -159,19 +159,16 @@ class Recorder {
   readonly problems: string[] = [];
   private readonly waiters = new Set<() => void>();
 
-  /** Where the server has the client's ack, once attached (updated by every ack sent). */
+  /** Where the server has the client's ack, once attached. */
   session = { state: 'hello' as 'hello' | 'attached', acked: 0 };
+  /** A fuzz frame is on its way: the server's ack is not known until its probe answers. */
+  busy = false;
 
   constructor(readonly ws: WebSocket) {
     ws.on('message', (data: Buffer, isBinary) => {
       if (isBinary) {
         this.received += data.length;
-        // Acknowledge what arrived, as the browser does, so that flow control never holds the
-        // shell: a valid ack, so it never answers (at least where the server has it already).
-        if (this.session.state === 'attached' && ws.readyState === ws.OPEN) {
-          this.session.acked = Math.max(this.received, this.session.acked);
-          ws.send(JSON.stringify({ type: 'ack', seq: this.session.acked }));
-        }
+        this.ackAll();
       } else {
         let message: Record<string, unknown> | undefined;
         try {
@@ -193,6 +190,17 @@ class Recorder {
       this.wake();
     });
     ws.on('error', () => undefined);
+  }
+
+  /**
+   * Acknowledges what arrived, as the browser does, so that flow control never holds the
+   * shell. Only between fuzz frames, when the client knows where the server has its ack, so
+   * that this ack is valid and never answered.
+   */
+  ackAll(): void {
+    if (this.busy || this.session.state !== 'attached' || this.ws.readyState !== this.ws.OPEN || this.received <= this.session.acked) return;
+    this.session.acked = this.received;
+    this.ws.send(JSON.stringify({ type: 'ack', seq: this.session.acked }));
   }
 
   until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
@@ -365,7 +373,18 @@ function plan(f: Frame, session: { state: 'hello' | 'attached'; acked: number },
 }
 
 async function sendFrame(r: Recorder, f: Frame, session: { state: 'hello' | 'attached'; acked: number }, mode: 'rw' | 'ro'): Promise<string | undefined> {
-  const p = plan(f, session, mode, r.received);
+  r.busy = true;
+  try {
+    return await sendAndCheck(r, f, session, mode);
+  } finally {
+    r.busy = false;
+    r.ackAll();
+  }
+}
+
+async function sendAndCheck(r: Recorder, f: Frame, session: { state: 'hello' | 'attached'; acked: number }, mode: 'rw' | 'ro'): Promise<string | undefined> {
+  const { acked, received } = { acked: session.acked, received: r.received };
+  const p = plan(f, session, mode, received);
   const before = r.controls.length;
   r.ws.send(p.data, { binary: p.binary });
   if (p.hello) {
@@ -387,7 +406,7 @@ async function sendFrame(r: Recorder, f: Frame, session: { state: 'hello' | 'att
   if (r.closed !== undefined) return `the server closed the socket (${r.closed}) after ${describeFrame(f, p.data)}; it said ${JSON.stringify(r.controls.slice(before))}`;
   const answers = r.controls.slice(before, before + r.controls.slice(before).findIndex(isProbe)).filter((m) => m.type === 'error');
   const got = answers.length === 0 ? null : answers.length === 1 ? String(answers[0]!.code) : answers.map((a) => a.code).join('+');
-  if (!p.expect.includes(got)) return `${describeFrame(f, p.data)} got ${got ?? 'no error'}, the protocol says ${p.expect.map((e) => e ?? 'no error').join(' or ')} (${JSON.stringify(answers).slice(0, 300)})`;
+  if (!p.expect.includes(got)) return `${describeFrame(f, p.data)} got ${got ?? 'no error'}, the protocol says ${p.expect.map((e) => e ?? 'no error').join(' or ')} (${JSON.stringify(answers).slice(0, 300)}; client: acked ${acked}, received ${received})`;
   if (p.ack !== undefined && got === null) session.acked = p.ack;
   return undefined;
 }
