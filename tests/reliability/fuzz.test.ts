@@ -17,12 +17,12 @@ describe('fuzzing', () => {
   });
   after(async () => target?.stop());
 
-  it('answers 1400 malformed HTTP requests and terminal frame sequences with clear refusals, and stays whole', async () => {
+  it('answers 2600 malformed HTTP requests and terminal frame sequences with clear refusals, and stays whole', async () => {
     const seed = seedFromEnv();
     console.log(`  fuzz seed ${seed} (FUZZ_SEED=${seed} replays it)`);
-    const result = await runCampaign(target, { seed, httpCases: 1000, terminalCases: 400, progress: (line) => console.log(`  ${line}`) });
+    const result = await runCampaign(target, { seed, httpCases: 2000, terminalCases: 600, progress: (line) => console.log(`  ${line}`) });
     console.log(`  ${result.cases} cases in ${result.seconds.toFixed(1)} s`);
-    assert.ok(result.cases >= 1000);
+    assert.equal(result.cases, 2600);
     assert.equal(result.failures.length, 0, report(result));
     assert.ok(result.healthyAfter);
   });

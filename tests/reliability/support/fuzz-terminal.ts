@@ -397,10 +397,14 @@ async function sendAndCheck(r: Recorder, f: Frame, session: { state: 'hello' | '
     session.acked = Number(answer.seq);
     return undefined;
   }
-  // The probe: one byte over the control limit, of a length no other probe has.
-  const probeLength = LIMITS.controlFrameBytes + 1 + (probeCounter++ % 100_000);
+  // The probe: a control frame over the limit, of a length no recent probe has, nor the frame
+  // (whose own too_large error names its length), nor a limit (the errors name those too).
+  let probeLength = LIMITS.controlFrameBytes + 4 + (probeCounter++ % 50_000);
+  if (probeLength === p.data.length) probeLength++;
   r.ws.send('x'.repeat(probeLength));
-  const isProbe = (m: Record<string, unknown>) => m.type === 'error' && m.code === 'too_large' && String(m.message).includes(String(probeLength));
+  // Its error names its length (a whole number: 204800 is not the probe of length 4800).
+  const lengthPattern = new RegExp(`(^|\\D)${probeLength}(\\D|$)`);
+  const isProbe = (m: Record<string, unknown>) => m.type === 'error' && m.code === 'too_large' && lengthPattern.test(String(m.message));
   if (!(await r.until(() => r.closed !== undefined || r.controls.slice(before).some(isProbe), 15_000))) return `no answer to the probe after ${describeFrame(f, p.data)}`;
   if (r.closed === CLOSE.behind && mode === 'ro') return undefined;
   if (r.closed !== undefined) return `the server closed the socket (${r.closed}) after ${describeFrame(f, p.data)}; it said ${JSON.stringify(r.controls.slice(before))}`;
