@@ -207,6 +207,9 @@ export class DockerSandboxDriver implements SandboxDriver {
     await this.docker.getContainer(names.sandboxContainer(instance, id)).remove({ force: true, v: true }).catch(ignoreMissing);
     await this.docker.getVolume(names.sandboxVolume(instance, id)).remove().catch(ignoreMissing);
     fs.rmSync(this.socketDir(id), { recursive: true, force: true });
+    // A check or a liveness read during the removal may have cached the sandbox again.
+    this.engines.delete(id);
+    this.pidsCgroups.delete(id);
   }
 
   async list(): Promise<BackendSandbox[]> {
@@ -269,8 +272,11 @@ export class DockerSandboxDriver implements SandboxDriver {
   engine(id: string): Docker {
     let engine = this.engines.get(id);
     if (!engine) {
-      engine = new Docker({ socketPath: path.join(this.socketDir(id), 'docker.sock') });
-      this.engines.set(id, engine);
+      const dir = this.socketDir(id);
+      engine = new Docker({ socketPath: path.join(dir, 'docker.sock') });
+      // A check finishing just after its sandbox was destroyed asks too: keep no client for a
+      // sandbox that is gone, or every reset would leave one behind.
+      if (fs.existsSync(dir)) this.engines.set(id, engine);
     }
     return engine;
   }
