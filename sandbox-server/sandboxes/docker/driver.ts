@@ -188,7 +188,7 @@ export class DockerSandboxDriver implements SandboxDriver {
     if (startedAt !== undefined && startedAt === this.mirrorStartedAt) return false;
     this.log.warn('the Docker Engine restarted (the image mirror started again); setting up the sandbox network, firewall and mirror again');
     const net = await ensureNetwork(this.docker, this.config.instance, this.config.egress, this.log);
-    const firewalled = await applyFirewall(net.bridge, this.config.mirrorPort, this.log);
+    const firewalled = await applyFirewall(net.bridge, this.config.mirrorPort, this.log, this.config.egress);
     await startMirror(this.docker, this.config, this.state.online, this.mirrorImages!, (line) => this.log.info(line));
     this.prepared = { ...this.state, network: { ...net, firewalled } };
     this.mirrorStartedAt = await this.mirrorStart();
