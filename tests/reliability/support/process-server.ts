@@ -122,6 +122,8 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     function fail(why: string) {
       clearTimeout(timer);
       child.kill('SIGKILL');
+      // A folder made for this start holds nothing worth keeping yet.
+      if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
       reject(new Error(`The server process ${why}. Its output:\n${output.slice(-4000)}`));
     }
     child.stdout!.on('data', check);
