@@ -92,8 +92,11 @@ export interface SandboxDriver {
   adopt(id: string): Promise<void>;
   /** Starts a stopped sandbox again (its volume kept) and resolves once its engine answers. */
   revive?(id: string): Promise<void>;
-  /** In plain words, why a stopped sandbox stopped (exit code, out of memory), if known. */
-  whyStopped?(id: string): Promise<string | undefined>;
+  /**
+   * Why a stopped sandbox stopped, in plain words (exit code, out of memory), and whether it
+   * was asked to stop (as an engine shutting down asks every container); undefined while it runs.
+   */
+  whyStopped?(id: string): Promise<{ words: string; asked: boolean } | undefined>;
   /**
    * Whether the backend restarted since the last call (or since prepare); when it has, what
    * sandboxes share (network, firewall, mirror) is set up again before this resolves.

@@ -13,6 +13,10 @@ import { SandboxError, type SandboxDriver } from './driver.js';
 const SWEEP_INTERVAL_MS = 15_000;
 /** How often sandboxes are checked to be running: a dead one is reported within this long. */
 const LIVENESS_INTERVAL_MS = 5_000;
+/** A sandbox found stopped is taken for dead when it is still stopped this long after. */
+const SUSPECT_MS = 1_500;
+/** The same for a sandbox that was asked to stop: an engine shutting down takes this long at most. */
+const ASKED_TO_STOP_SUSPECT_MS = 30_000;
 /** Measuring disk use walks file trees; once a minute is plenty. */
 const DISK_EVERY_SWEEPS = 4;
 /** Sandbox creation is CPU-heavy (an engine starting); more in parallel only slows each one. */
@@ -32,6 +36,8 @@ export class SandboxManager extends EventEmitter {
   private livenessTimer: NodeJS.Timeout | undefined;
   private checkingLiveness: Promise<void> | undefined;
   private nextLiveness: Promise<void> | undefined;
+  /** Sandboxes found stopped, and since when: dead if still so a moment later. */
+  private readonly suspects = new Map<string, number>();
   /** The backend (Docker Engine) did not answer at the last liveness check. */
   private backendDown = false;
   private stopped = false;
@@ -102,7 +108,12 @@ export class SandboxManager extends EventEmitter {
     for (let look = 0; look < looks; look++) {
       if (look > 0) await new Promise((r) => setTimeout(r, 100));
       const stopped = await this.driver.whyStopped?.(id).catch(() => undefined);
-      if (stopped !== undefined) return this.checkLiveness();
+      if (stopped === undefined) continue;
+      await this.checkLiveness();
+      // Killed or crashed: decided a moment later. Asked to stop: the timer's rounds decide.
+      if (!this.suspects.has(id) || stopped.asked) return;
+      await new Promise((r) => setTimeout(r, SUSPECT_MS));
+      return this.checkLiveness();
     }
   }
 
@@ -121,21 +132,43 @@ export class SandboxManager extends EventEmitter {
     if (this.backendDown) this.log.info('the Docker Engine answers again');
     this.backendDown = false;
     const restarted = (await this.driver.recoverRestart?.()) ?? false;
+    const now = Date.now();
     for (const { id } of rows) {
       const row = this.store.get(id);
-      if (!row || row.ended_at || this.stopped) continue;
+      if (!row || row.ended_at || this.stopped) {
+        this.suspects.delete(id);
+        continue;
+      }
       const running = backend.get(id);
-      if (running) continue;
+      if (running) {
+        this.suspects.delete(id);
+        continue;
+      }
       if (running === undefined) {
+        this.suspects.delete(id);
         this.log.warn({ sandbox: id }, 'sandbox container is gone');
         await this.destroy(id, 'lost', 'Your sandbox disappeared from the server (its container was removed). Start a fresh one; your progress is kept.');
-      } else if (restarted && this.driver.revive) {
-        await this.revive(id);
-      } else {
-        const why = await this.driver.whyStopped?.(id);
-        this.log.warn({ sandbox: id, why }, 'sandbox stopped');
-        await this.destroy(id, 'lost', `Your sandbox stopped unexpectedly${why ? ` (${why})` : ''}. Start a fresh one; your progress is kept.`);
+        continue;
       }
+      if (restarted && this.driver.revive) {
+        this.suspects.delete(id);
+        await this.revive(id);
+        continue;
+      }
+      // An engine shutting down stops its containers one by one, for many seconds, while it
+      // still answers: a stopped sandbox is taken for dead only if it is still stopped a while
+      // later (longer when it was asked to stop) and the engine has not gone or restarted.
+      const why = await this.driver.whyStopped?.(id).catch(() => undefined);
+      const wait = why?.asked ? ASKED_TO_STOP_SUSPECT_MS : SUSPECT_MS;
+      const since = this.suspects.get(id) ?? now;
+      this.suspects.set(id, since);
+      if (now - since < wait) {
+        setTimeout(() => void this.checkLiveness(), Math.min(wait, LIVENESS_INTERVAL_MS)).unref();
+        continue;
+      }
+      this.suspects.delete(id);
+      this.log.warn({ sandbox: id, why: why?.words }, 'sandbox stopped');
+      await this.destroy(id, 'lost', `Your sandbox stopped unexpectedly${why ? ` (${why.words})` : ''}. Start a fresh one; your progress is kept.`);
     }
   }
 

@@ -65,6 +65,11 @@ trap on_term TERM INT
 make_cgroups_writable
 mkdir -p /run/slipway
 engine_args
+# A container started again (after the host's engine restarted) keeps /var/run from its last
+# run: a stale containerd PID that now names another process makes dockerd wait forever for
+# a containerd that is not there.
+find /run /var/run -name 'docker*.pid' -delete 2>/dev/null
+find /run /var/run -name 'containerd*.pid' -delete 2>/dev/null
 
 # The engine is restarted if it dies (a learner may kill it); the server notices the socket
 # going away and tells the learner.

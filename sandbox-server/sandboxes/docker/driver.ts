@@ -143,7 +143,12 @@ export class DockerSandboxDriver implements SandboxDriver {
       await new Promise((r) => setTimeout(r, READY_POLL_MS));
     }
     const state = await container.inspect().then((c) => c.State, () => undefined);
-    const logTail = state?.Running ? (await this.exec(id, ['tail', '-n', '5', '/var/log/dockerd.log'], { timeoutMs: 5000 }).catch(() => undefined))?.stdout : '';
+    const logTail = state?.Running
+      ? await this.exec(id, ['tail', '-n', '5', '/var/log/dockerd.log'], { timeoutMs: 5000 }).then(
+          (r) => r.stdout || r.stderr,
+          (err: Error) => `(its log could not be read: ${err.message})`,
+        )
+      : '';
     throw new SandboxError(
       `The sandbox's Docker Engine did not answer within ${READY_TIMEOUT_MS / 1000} s${state && !state.Running ? ` (container exited with code ${state.ExitCode})` : ''}. ${logTail ?? ''}`.trim(),
       'create_failed',
@@ -173,19 +178,23 @@ export class DockerSandboxDriver implements SandboxDriver {
     await this.waitReady(id, container);
   }
 
-  async whyStopped(id: string): Promise<string | undefined> {
+  async whyStopped(id: string): Promise<{ words: string; asked: boolean } | undefined> {
     const info = await this.docker.getContainer(names.sandboxContainer(this.config.instance, id)).inspect().catch(() => undefined);
-    if (!info) return 'its container was removed';
+    if (!info) return { words: 'its container was removed', asked: false };
     if (info.State.Running) return undefined;
     const code = info.State.ExitCode;
     // OOMKilled stays set once anything in the sandbox was killed for memory, even long before.
-    if (code === 137) return info.State.OOMKilled ? 'it was killed, having run out of memory' : 'it was killed';
-    return code === 143 ? 'it was stopped' : `its main process exited with code ${code}`;
+    if (code === 137) return { words: info.State.OOMKilled ? 'it was killed, having run out of memory' : 'it was killed', asked: false };
+    // The entrypoint ends with 0 when it is sent SIGTERM (docker stop, or the engine shutting down).
+    if (code === 0 || code === 143) return { words: 'it was stopped', asked: true };
+    return { words: `its main process exited with code ${code}`, asked: false };
   }
 
   async recoverRestart(): Promise<boolean> {
     const startedAt = await this.mirrorStart();
-    if (startedAt !== undefined && startedAt === this.mirrorStartedAt) return false;
+    // Not running: the engine is stopping (it stops the mirror with everything else); the
+    // engine starts it again when it is back, and that new start is the sign to act on.
+    if (startedAt === undefined || startedAt === this.mirrorStartedAt) return false;
     this.log.warn('the Docker Engine restarted (the image mirror started again); setting up the sandbox network, firewall and mirror again');
     const net = await ensureNetwork(this.docker, this.config.instance, this.config.egress, this.log);
     const firewalled = await applyFirewall(net.bridge, this.config.mirrorPort, this.log, this.config.egress);
