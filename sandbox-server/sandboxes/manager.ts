@@ -83,6 +83,7 @@ export class SandboxManager extends EventEmitter {
    * otherwise the sandbox died and its learner is told, and offered a fresh one.
    */
   checkLiveness(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     // Asked while a check runs: that one may have looked before what prompted this ask.
     if (this.checkingLiveness) {
       this.nextLiveness ??= this.checkingLiveness.then(() => {
@@ -105,7 +106,7 @@ export class SandboxManager extends EventEmitter {
    */
   async confirmAlive(id: string, shellExitCode: number | null): Promise<void> {
     const looks = shellExitCode === 0 ? 1 : 10;
-    for (let look = 0; look < looks; look++) {
+    for (let look = 0; look < looks && !this.stopped; look++) {
       if (look > 0) await new Promise((r) => setTimeout(r, 100));
       const stopped = await this.driver.whyStopped?.(id).catch(() => undefined);
       if (stopped === undefined) continue;

@@ -257,7 +257,12 @@ export class Terminal {
   }
 
   private tellEnd(code: number | null): void {
-    const sandboxEnded = this.hooks.sandboxEnded();
+    let sandboxEnded: string | null = null;
+    try {
+      sandboxEnded = this.hooks.sandboxEnded();
+    } catch {
+      // The server is stopping (its store closed): the viewers still get their exit frame.
+    }
     const reason: ExitReason = this.endReason ?? (sandboxEnded ? 'sandbox_ended' : 'exited');
     const message =
       reason === 'expired' ? `Nobody was connected for ${formatDuration(this.options.graceMs)}, so the shell was closed.`
