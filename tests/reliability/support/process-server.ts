@@ -110,16 +110,20 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
   child.stderr!.on('data', onText);
 
   const url = await new Promise<string>((resolve, reject) => {
+    let ready = false;
     const timer = setTimeout(() => fail(`did not start within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
     const check = () => {
       const found = READY_LINE.exec(output);
       if (found) {
+        ready = true;
         clearTimeout(timer);
         child.stdout!.off('data', check);
         resolve(found[1]!);
       }
     };
     function fail(why: string) {
+      // Exiting later (a kill -9 on purpose) is no failure to start, and its data is kept.
+      if (ready) return;
       clearTimeout(timer);
       child.kill('SIGKILL');
       // A folder made for this start holds nothing worth keeping yet.
