@@ -28,7 +28,7 @@ async function instructor(server: BenchServer): Promise<string> {
 }
 
 /** 30 learners join at once; each time is join request → prompt on their terminal. */
-async function joinWave(server: BenchServer, code: string): Promise<{ times: number[]; joinTimes: number[]; clients: TermClient[] }> {
+async function joinWave(server: BenchServer, code: string): Promise<{ times: number[]; joinTimes: number[]; clients: TermClient[]; cookies: string[] }> {
   const results = await Promise.all(
     Array.from({ length: LEARNERS }, async (_, i) => {
       const started = performance.now();
@@ -37,10 +37,10 @@ async function joinWave(server: BenchServer, code: string): Promise<{ times: num
       const joinMs = performance.now() - started;
       const client = await TermClient.connect(server.url, { cookie: joined.cookie! });
       await client.waitFor(/#\s*$/, 120_000);
-      return { ms: performance.now() - started, joinMs, client };
+      return { ms: performance.now() - started, joinMs, client, cookie: joined.cookie! };
     }),
   );
-  return { times: results.map((r) => r.ms), joinTimes: results.map((r) => r.joinMs), clients: results.map((r) => r.client) };
+  return { times: results.map((r) => r.ms), joinTimes: results.map((r) => r.joinMs), clients: results.map((r) => r.client), cookies: results.map((r) => r.cookie) };
 }
 
 async function workshop(server: BenchServer, cookie: string, expectedSize: number): Promise<{ id: string; code: string }> {
@@ -86,9 +86,14 @@ export default {
       const warmWave = await joinWave(server, warm.code);
       clients.push(...warmWave.clients);
 
-      // Each of the 30 runs lesson 4's compose app; then the host memory they use.
+      // Each learner's lesson page opens the lesson (its starter files); each of the 30 then
+      // runs lesson 4's compose app; then the host memory they use.
       const dashboard = (await json(server, 'GET', `/api/instructor/workshops/${warm.id}`, cookie)).body;
       const ids: string[] = dashboard.learners.map((l: any) => l.sandbox.id);
+      for (const learner of warmWave.cookies) {
+        const opened = await json(server, 'POST', `/api/lessons/${LESSON}/open`, learner);
+        if (opened.status !== 200) throw new Error(`opening the lesson answered ${opened.status}: ${JSON.stringify(opened.body)}`);
+      }
       const docker = new Docker();
       const idleMiB = (await Promise.all(ids.map((id) => sandboxMemory(docker, server.config.instance, id)))).reduce((a, b) => a + b, 0) / 1024 ** 2;
       let next = 0;
