@@ -1,6 +1,7 @@
 // Helpers for the classroom tests: an instructor logged in over HTTP, learners joining, and a
 // reader of the dashboard's server-sent events.
 import type { TestServer } from '../support/server.js';
+import { readServerSentEvents } from '../support/sse.js';
 
 export interface Http {
   status: number;
@@ -54,19 +55,7 @@ export class EventReader {
     this.done = (async () => {
       const response = await fetch(url, { headers: { cookie, accept: 'text/event-stream' }, signal: this.controller.signal });
       if (!response.ok || !response.body) throw new Error(`events answered ${response.status}`);
-      const decoder = new TextDecoder();
-      let buffer = '';
-      for await (const chunk of response.body) {
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) !== -1) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const type = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (type && data) this.events.push({ type, data: JSON.parse(data) });
-        }
-      }
+      await readServerSentEvents(response.body, (type, data) => this.events.push({ type, data }));
     })().catch((err: Error) => {
       if (err.name !== 'AbortError') throw err;
     });

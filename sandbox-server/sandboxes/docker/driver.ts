@@ -63,15 +63,21 @@ export class DockerSandboxDriver implements SandboxDriver {
     const online = await resolveOnline(this.config.images);
     progress(`images: ${online ? 'online (Docker Hub through a pull-through cache)' : 'offline (stand-in images built from Debian packages)'}`);
     const images = await prepareImages(this.docker, this.config, online, progress);
-    const net = await ensureNetwork(this.docker, this.config.instance, this.config.egress, this.log);
-    const firewalled = await applyFirewall(net.bridge, this.config.mirrorPort, this.log, this.config.egress);
-    const standins = await startMirror(this.docker, this.config, online, images, progress);
     this.mirrorImages = images;
-    this.mirrorStartedAt = await this.mirrorStart();
+    const { network, standins } = await this.setUpShared(online, progress);
     const isolation = await detectIsolation(this.docker, images.sandboxImage, this.config.isolation, this.log);
     const { DockerRootDir: engineRoot } = (await this.docker.info()) as { DockerRootDir?: string };
-    this.prepared = { image: images.sandboxImage, isolation, network: { ...net, firewalled }, online, standins, engineRoot };
-    progress(`sandboxes: ${isolation} isolation, network ${net.name} (${net.subnet}), egress ${this.config.egress ? 'on' : 'off'}${firewalled ? '' : ', HOST FIREWALL NOT APPLIED'}`);
+    this.prepared = { image: images.sandboxImage, isolation, network, online, standins, engineRoot };
+    progress(`sandboxes: ${isolation} isolation, network ${network.name} (${network.subnet}), egress ${this.config.egress ? 'on' : 'off'}${network.firewalled ? '' : ', HOST FIREWALL NOT APPLIED'}`);
+  }
+
+  /** What every sandbox shares: their network, its firewall, the image mirror. Notes when the mirror started. */
+  private async setUpShared(online: boolean, progress: (line: string) => void): Promise<{ network: SandboxNetwork; standins: string[] }> {
+    const net = await ensureNetwork(this.docker, this.config.instance, this.config.egress, this.log);
+    const firewalled = await applyFirewall(net.bridge, this.config.mirrorPort, this.log, this.config.egress);
+    const standins = await startMirror(this.docker, this.config, online, this.mirrorImages!, progress);
+    this.mirrorStartedAt = await this.mirrorStart();
+    return { network: { ...net, firewalled }, standins };
   }
 
   storagePaths(): string[] {
@@ -196,11 +202,8 @@ export class DockerSandboxDriver implements SandboxDriver {
     // engine starts it again when it is back, and that new start is the sign to act on.
     if (startedAt === undefined || startedAt === this.mirrorStartedAt) return false;
     this.log.warn('the Docker Engine restarted (the image mirror started again); setting up the sandbox network, firewall and mirror again');
-    const net = await ensureNetwork(this.docker, this.config.instance, this.config.egress, this.log);
-    const firewalled = await applyFirewall(net.bridge, this.config.mirrorPort, this.log, this.config.egress);
-    await startMirror(this.docker, this.config, this.state.online, this.mirrorImages!, (line) => this.log.info(line));
-    this.prepared = { ...this.state, network: { ...net, firewalled } };
-    this.mirrorStartedAt = await this.mirrorStart();
+    const { network } = await this.setUpShared(this.state.online, (line) => this.log.info(line));
+    this.prepared = { ...this.state, network };
     return true;
   }
 

@@ -1,5 +1,6 @@
 // A server-sent events client for tests (what the browser's EventSource does), keeping every
 // event with the time it arrived.
+import { readServerSentEvents } from '../../support/sse.js';
 export interface ServerEvent {
   event: string;
   data: unknown;
@@ -21,21 +22,11 @@ export class EventStream {
   }
 
   private async read(body: ReadableStream<Uint8Array>): Promise<void> {
-    const decoder = new TextDecoder();
-    let buffered = '';
     try {
-      for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-        buffered += decoder.decode(chunk, { stream: true });
-        let end: number;
-        while ((end = buffered.indexOf('\n\n')) >= 0) {
-          const block = buffered.slice(0, end);
-          buffered = buffered.slice(end + 2);
-          const event = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event && data) this.events.push({ event, data: JSON.parse(data), at: performance.now() });
-          for (const wake of this.waiters) wake();
-        }
-      }
+      await readServerSentEvents(body, (event, data) => {
+        this.events.push({ event, data, at: performance.now() });
+        for (const wake of this.waiters) wake();
+      });
     } catch {
       // Aborted by close().
     }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LessonProgressView } from '../../../sandbox-server/checks/progress-view.js';
 import type { SessionView } from '../../../sandbox-server/sessions/sessions.js';
+import { readServerSentEvents } from '../../support/sse.js';
 import { TermClient } from '../../terminal/support/client.js';
 
 /** Two-step lesson whose steps are done by commands typed in the terminal (`echo hello-classroom`, `ls -la`). */
@@ -41,23 +42,13 @@ export class ProgressStream {
   }
 
   private async read(body: ReadableStream<Uint8Array>): Promise<void> {
-    const decoder = new TextDecoder();
-    let buffered = '';
     try {
-      for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-        buffered += decoder.decode(chunk, { stream: true });
-        let end: number;
-        while ((end = buffered.indexOf('\n\n')) >= 0) {
-          const block = buffered.slice(0, end);
-          buffered = buffered.slice(end + 2);
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (/^event: step$/m.test(block) && data) {
-            const { step } = JSON.parse(data) as { step: { id: string; status: string } };
-            this.steps.push({ step: step.id, status: step.status, at: performance.now() });
-            this.wake();
-          }
-        }
-      }
+      await readServerSentEvents(body, (event, data) => {
+        if (event !== 'step') return;
+        const { step } = data as { step: { id: string; status: string } };
+        this.steps.push({ step: step.id, status: step.status, at: performance.now() });
+        this.wake();
+      });
       if (!this.closing) this.lost = 'the server ended the event stream';
     } catch (err) {
       if (!this.closing) this.lost = `the event stream broke: ${(err as Error).message}`;
