@@ -72,11 +72,6 @@ export class SandboxManager extends EventEmitter {
     this.fillPool();
   }
 
-  /** Whether the backend answered at the last liveness check. */
-  get backendAnswering(): boolean {
-    return !this.backendDown;
-  }
-
   /**
    * Finds sandboxes that stopped or vanished. After a restart of the backend (the Docker Engine
    * stops every container when it stops) they are started again with their files and images;
