@@ -223,7 +223,10 @@ const commandCheck = z
     kind: z.literal('command').describe('A command the learner typed in the terminal.'),
     label,
     ...textExpectations,
-    succeeded: z.boolean().optional().describe('`true`: the command must have exited with code 0; `false`: with any other code.'),
+    succeeded: z
+      .boolean()
+      .optional()
+      .describe('`true`: the command must have succeeded: exited with code 0, or been stopped with Ctrl+C (code 130) after running, as one stops `docker logs -f`; `false`: it must have failed (any other code).'),
   })
   .strict()
   .describe('The learner ran a command (as recorded when their shell returned to the prompt, since the lesson was opened): for steps such as `docker ps -a` that change nothing. Give `contains` or `matches`.');
@@ -285,9 +288,19 @@ const combined = (kind: 'all' | 'any', text: string) =>
 const allCheck = combined('all', 'Passes when every one of `checks` passes.');
 const anyCheck = combined('any', 'Passes when at least one of `checks` passes (for steps that can be done in more than one way).');
 
+/** True when a leaf check reads text against a pattern (its own `matches`, or its logs'). */
+export function usesPattern(check: Check): boolean {
+  if ('matches' in check && check.matches !== undefined) return true;
+  return check.kind === 'container' && check.logs?.matches !== undefined;
+}
+
 /** Rules across fields, which a field's own schema cannot express. */
 function crossFieldRules(check: Check, ctx: z.RefinementCtx): void {
   const issue = (path: string, message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path: [path], message });
+  // Learners and instructors never read a regular expression: a pattern needs words beside it.
+  if (usesPattern(check) && check.label === undefined) {
+    issue('label', 'a check with `matches` needs a `label` saying in plain words what is expected (learners never see the pattern)');
+  }
   const absent = 'exists' in check && check.exists === false;
   if (absent) {
     const extra = Object.keys(check).filter((key) => !['kind', 'label', 'name', 'image', 'path', 'exists'].includes(key));
@@ -358,12 +371,22 @@ export const stepSchema = z
       .regex(slugPattern, 'lowercase letters, digits and dashes, such as run-nginx')
       .describe('Identifies the step in progress records: lowercase letters, digits and dashes. Keep it stable once learners have used the lesson, or their progress on the step is lost.'),
     title: z.string().min(1).max(120).describe('What the learner does in this step, in a few words ("Run nginx with your page").'),
-    checks: z.array(checkSchema).min(1).describe('What must be true when the step is done. All must pass. Checked in order with the other steps: a step is checked once the steps before it are done.'),
+    checks: z.array(checkSchema).min(1).describe('What must be true when the step is done. All must pass. Checked in order with the other steps: a step is checked once the steps before it are done or skipped (unless it is `independent`).'),
     hints: z.array(z.string().min(1)).min(1).max(3).describe('One to three hints, revealed one at a time, from a nudge to nearly the answer. Markdown is allowed.'),
     solution: z
       .array(z.string().min(1))
       .min(1)
       .describe('Shell commands that do the step, run in order in the workspace. `npm run lessons:verify` runs them (without a terminal, so no `-it`), and the page offers them as the solution.'),
+    alternatives: z
+      .array(z.array(z.string().min(1)).min(1))
+      .min(1)
+      .max(4)
+      .optional()
+      .describe('Other correct ways to do the step, each a list of shell commands like `solution`: what a learner who followed another good tutorial would type. `npm run lessons:verify` proves that each one passes the step\'s checks too, starting from the state before the step (alternative 1 of every step in one fresh sandbox, alternative 2 in another, and so on).'),
+    independent: z
+      .boolean()
+      .optional()
+      .describe('`true`: the step\'s checks stand on their own (they assume nothing about the steps before it), so the step is checked and ticked whenever they hold, even before the steps above it are done. Default: checked in order.'),
   })
   .strict();
 

@@ -54,6 +54,7 @@ export const checkExamples: Record<CheckKind, string> = {
   volume: `
 # A named volume that holds the database files.
 - kind: volume
+  label: The volume pgdata holds a PostgreSQL 17 database
   name: pgdata
   file: PG_VERSION
   matches: '^17'
@@ -88,6 +89,7 @@ export const checkExamples: Record<CheckKind, string> = {
   contains: My first page
 # A visit counter that counts.
 - kind: http
+  label: The page on port 5000 counts its visits
   url: http://localhost:5000/
   matches: '/visited \\d+ times/i'
   changes: true
@@ -95,6 +97,7 @@ export const checkExamples: Record<CheckKind, string> = {
   file: `
 # The learner wrote a Dockerfile that starts from the slim Python image.
 - kind: file
+  label: The Dockerfile starts FROM python:3.13-slim
   path: Dockerfile
   matches: '^FROM python:3\\.13-slim'
 # A .dockerignore that leaves out the virtual environment.
@@ -105,6 +108,7 @@ export const checkExamples: Record<CheckKind, string> = {
   command: `
 # Steps that change nothing: the learner listed every container, and read a container's logs.
 - kind: command
+  label: You listed every container with docker ps -a
   matches: '^docker (container )?(ps|ls)\\b.*(\\s-a\\b|--all)'
 - kind: command
   contains: docker logs
@@ -170,6 +174,7 @@ steps:
     title: List every container, stopped ones too
     checks:
       - kind: command
+        label: You listed every container with docker ps -a
         matches: '^docker (container )?(ps|ls)\\b.*(\\s-a\\b|--all)'
     hints:
       - "\`docker ps\` lists running containers; one option adds the stopped ones."
