@@ -1,5 +1,6 @@
 // `npm run lessons:verify [slug...] [--lessons-dir DIR] [--settle-seconds N] [other Slipway
-// flags]`: proves every lesson's checks in fresh sandboxes (see verify.ts). Exits non-zero on
+// flags]`: proves every lesson's checks, with its solutions and then with its alternatives, in
+// fresh sandboxes (see verify.ts); the summary counts steps and alternatives. Exits non-zero on
 // any failure. --settle-seconds: how long a step may take to pass after its solution (90).
 // Runs as its own installation ("verify", unless --instance says otherwise) with a throwaway
 // data folder, so it never touches a running server's sandboxes.

@@ -1,7 +1,11 @@
-// Proves a lesson's checks: in a fresh sandbox, for each step in order, its checks must fail,
-// then its solution runs, then its checks must pass. A check that passes before its step can't
-// tell whether the learner did anything; one that fails after the solution would never turn
-// green. One line per step; the caller prints the summary.
+// Proves a lesson's checks. The first run, in a fresh sandbox, takes each step in order: its
+// checks must fail, then its solution runs, then its checks must pass. A check that passes
+// before its step can't tell whether the learner did anything; one that fails after the
+// solution would never turn green. Then, for k = 1, 2, ..., one more run per fresh sandbox does
+// every step again, with alternative k of each step that has one and the solution elsewhere:
+// each alternative must fail before and pass after as well, from the state a learner who took
+// it (and took the other alternatives k before it) would be in. One line per step and per
+// alternative; the caller prints the summary.
 import crypto from 'node:crypto';
 import type { Step } from '../../lessons/schema.js';
 import type { LessonLibrary, LoadedLesson } from '../lessons/library.js';
@@ -56,17 +60,54 @@ export async function verifyLessons(options: VerifyOptions): Promise<VerifySumma
   return summary;
 }
 
+/** The runs of one lesson, one after the other (each needs a sandbox's worth of the machine). */
 async function verifyLesson(loaded: LoadedLesson, options: VerifyOptions): Promise<VerifySummary> {
+  const summary: VerifySummary = { passed: 0, failed: 0 };
+  const runs = Math.max(0, ...loaded.lesson.steps.map((s) => s.alternatives?.length ?? 0));
+  for (let alternative = 0; alternative <= runs; alternative++) {
+    const result = await verifyRun(loaded, alternative, options);
+    summary.passed += result.passed;
+    summary.failed += result.failed;
+  }
+  return summary;
+}
+
+/** What one run does at a step: which commands, and whether the step is being proven. */
+interface Plan {
+  commands: string[];
+  /** Proven (reported): every step in the solutions' run, and the steps taking an alternative. */
+  proving: boolean;
+  /** How the step is named in result lines. */
+  name: string;
+  /** What ran, in result lines: "its solution" or "it". */
+  what: string;
+}
+
+/** `alternative` 0 is the solutions' run; k > 0 takes each step's alternative k where it has one. */
+function plan(slug: string, step: Step, alternative: number): Plan {
+  const chosen = alternative > 0 ? step.alternatives?.[alternative - 1] : undefined;
+  if (chosen) return { commands: chosen, proving: true, name: `${slug} › ${step.id} (alternative ${alternative})`, what: 'it' };
+  return {
+    commands: step.solution,
+    proving: alternative === 0,
+    name: alternative === 0 ? `${slug} › ${step.id}` : `${slug} › ${step.id} (its solution, in the run for alternatives ${alternative})`,
+    what: 'its solution',
+  };
+}
+
+async function verifyRun(loaded: LoadedLesson, alternative: number, options: VerifyOptions): Promise<VerifySummary> {
   const { driver, out } = options;
   const summary: VerifySummary = { passed: 0, failed: 0 };
+  const plans = loaded.lesson.steps.map((step) => ({ step, ...plan(loaded.slug, step, alternative) }));
+  const runName = alternative === 0 ? loaded.slug : `${loaded.slug} (alternatives ${alternative})`;
   const id = `sbx-verify-${crypto.randomBytes(4).toString('hex')}`;
   options.track?.(id, true);
   try {
     await driver.create(id);
   } catch (err) {
-    out(`✗ ${loaded.slug}: could not create a sandbox: ${(err as Error).message}`);
+    out(`✗ ${runName}: could not create a sandbox: ${(err as Error).message}`);
     options.track?.(id, false);
-    return { passed: 0, failed: loaded.lesson.steps.length };
+    return { passed: 0, failed: plans.filter((p) => p.proving).length };
   }
   try {
     if (loaded.filesDir) await driver.copyIn(id, starterFilesTar(loaded.filesDir));
@@ -74,33 +115,34 @@ async function verifyLesson(loaded: LoadedLesson, options: VerifyOptions): Promi
     const history = { since: (_id: string, since: number) => commands.filter((c) => c.at >= since) };
     const openedAt = Date.now();
     let cwd = driver.workspace;
-    for (const step of loaded.lesson.steps) {
+    for (const { step, commands: toRun, proving, name, what } of plans) {
       const evaluate = () => evaluateStep(step, createContext({ driver, history }, id, openedAt));
       const started = Date.now();
-      const name = `${loaded.slug} › ${step.id}`;
       const problems: string[] = [];
 
-      const before = await evaluate();
-      if (before.passed) problems.push(`passes before its solution ran (${before.message}) — it cannot tell whether the learner did the step`);
+      if (proving) {
+        const before = await evaluate();
+        if (before.passed) problems.push(`passes before ${what} ran (${before.message}) — it cannot tell whether the learner did the step`);
+      }
 
-      const ran = await runSolution(driver, id, step, cwd, commands, options.commandTimeoutMs ?? 300_000);
+      const ran = await runCommands(driver, id, toRun, cwd, commands, options.commandTimeoutMs ?? 300_000);
       cwd = ran.cwd;
-      if (ran.problem) problems.push(ran.problem);
+      if (ran.problem) problems.push(`${what === 'it' ? 'its' : what} command ${ran.problem}`);
 
       const after = ran.problem ? await evaluate() : await settle(evaluate, options.settleMs ?? 90_000);
-      if (!after.passed) problems.push(`${ran.problem ? 'fails' : 'still fails'} after its solution: ${failure(after)}`);
+      if (!after.passed) problems.push(`${ran.problem ? 'fails' : 'still fails'} after ${what}: ${failure(after)}`);
 
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       if (problems.length) {
         summary.failed++;
         out(`✗ ${name}: ${problems.join('; ')} (${seconds} s)`);
-      } else {
+      } else if (proving) {
         summary.passed++;
-        out(`✓ ${name}: fails before, passes after its solution (${seconds} s)`);
+        out(`✓ ${name}: fails before, passes after${what === 'it' ? '' : ` ${what}`} (${seconds} s)`);
       }
     }
   } catch (err) {
-    out(`✗ ${loaded.slug}: ${(err as Error).message}`);
+    out(`✗ ${runName}: ${(err as Error).message}`);
     summary.failed++;
   } finally {
     await driver.destroy(id).catch(() => undefined);
@@ -123,13 +165,14 @@ async function settle(evaluate: () => Promise<StepResult>, timeoutMs: number): P
 }
 
 /**
- * Runs the solution's commands one by one, as a learner would type them: in the workspace,
- * keeping the folder a `cd` moved to, each recorded in the command history (`command` checks
- * read it). No terminal: an interactive `-it` command fails here.
+ * Runs a step's commands one by one, as a learner would type them: in the workspace, keeping
+ * the folder a `cd` moved to, each recorded in the command history (`command` checks read it).
+ * No terminal: an interactive `-it` command fails here. The problem, if any, reads after
+ * "its command" in a result line.
  */
-async function runSolution(driver: SandboxDriver, id: string, step: Step, cwd: string, commands: ShellCommand[], timeoutMs: number): Promise<{ cwd: string; problem?: string }> {
+async function runCommands(driver: SandboxDriver, id: string, toRun: string[], cwd: string, commands: ShellCommand[], timeoutMs: number): Promise<{ cwd: string; problem?: string }> {
   const marker = `--slipway-cwd-${crypto.randomBytes(4).toString('hex')}--`;
-  for (const command of step.solution) {
+  for (const command of toRun) {
     const script = `cd "$SLIPWAY_CWD" 2>/dev/null\n${command}\n__slipway_rc=$?\nprintf '\\n${marker}%s\\n' "$PWD" >&2\nexit $__slipway_rc\n`;
     const result = await driver.exec(id, ['bash', '-c', script], { env: [`SLIPWAY_CWD=${cwd}`], timeoutMs });
     const at = new RegExp(`\\n${marker}(.*)\\n`).exec(result.stderr);
@@ -137,7 +180,7 @@ async function runSolution(driver: SandboxDriver, id: string, step: Step, cwd: s
     commands.push({ command, exitCode: result.exitCode, at: Date.now() });
     if (result.exitCode !== 0) {
       const said = result.stderr.replace(new RegExp(`\\n${marker}.*\\n`), '').trim().split('\n').at(-1) ?? '';
-      return { cwd, problem: `its solution command \`${command}\` exited with code ${result.exitCode}${result.timedOut ? ' (timed out)' : ''}${said ? `: ${said}` : ''}` };
+      return { cwd, problem: `\`${command}\` exited with code ${result.exitCode}${result.timedOut ? ' (timed out)' : ''}${said ? `: ${said}` : ''}` };
     }
   }
   return { cwd };

@@ -1,6 +1,6 @@
 // `npm run lessons:verify`, run as a learner's author would: it passes on the fixture lessons
-// (every step fails before its solution and passes after), and fails, saying why, on lessons
-// that are broken on purpose.
+// (every step fails before its solution and passes after, and so does every alternative), and
+// fails, saying why, on lessons that are broken on purpose.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -18,15 +18,28 @@ function verify(...args: string[]): Promise<{ code: number; lines: string[]; std
 }
 
 describe('lessons:verify', () => {
-  it('proves the fixture lessons step by step', async () => {
+  it('proves the fixture lessons step by step, then each alternative in a run of its own', async () => {
     const { code, lines, stderr } = await verify('--lessons-dir', 'tests/fixtures/lessons');
     assert.equal(code, 0, `${lines.join('\n')}\n${stderr}`);
     const steps = lines.filter((l) => /^[✓✗] /.test(l));
     assert.deepEqual(
       steps.map((l) => l.split(':')[0]),
-      ['first-container › run-ticker', 'first-container › list-all', 'first-container › serve-site', 'first-container › edit-page', 'first-container › clean-up', 'build-and-compose › build', 'build-and-compose › up', 'build-and-compose › down'].map((s) => `✓ ${s}`),
+      [
+        'first-container › run-ticker',
+        'first-container › list-all',
+        'first-container › serve-site',
+        'first-container › edit-page',
+        'first-container › clean-up',
+        // The run for alternative 1 reports only the steps that have one.
+        'first-container › list-all (alternative 1)',
+        'first-container › serve-site (alternative 1)',
+        'build-and-compose › build',
+        'build-and-compose › up',
+        'build-and-compose › down',
+      ].map((s) => `✓ ${s}`),
     );
-    assert.equal(lines.at(-1), '8 passed, 0 failed');
+    assert.match(lines.join('\n'), /^✓ first-container › serve-site \(alternative 1\): fails before, passes after \(\d+\.\d s\)$/m);
+    assert.equal(lines.at(-1), '10 passed, 0 failed');
   });
 
   it('verifies only the lessons named', async () => {
@@ -38,13 +51,16 @@ describe('lessons:verify', () => {
     assert.match(missing.lines.join('\n'), /✗ no-such-lesson: no such lesson/);
   });
 
-  it('fails on a check that cannot fail, a solution that does not pass, and an invalid file', async () => {
+  it('fails on a check that cannot fail, a solution or an alternative that does not pass, and an invalid file', async () => {
     const { code, lines } = await verify('--lessons-dir', 'tests/fixtures/lessons-broken', '--settle-seconds', '3');
     const text = lines.join('\n');
     assert.equal(code, 1, text);
     assert.match(text, /^✗ cannot-fail › always-green: passes before its solution ran \(\/etc\/hostname exists\.\) — it cannot tell whether the learner did the step/m);
     assert.match(text, /^✗ cannot-fail › never-green: still fails after its solution: No running container named 'never' — one with that name was created but never started\./m);
     assert.match(text, /^✗ tests\/fixtures\/lessons-broken\/invalid\/index\.mdx:11: steps\[0\]\.checks\[0\]\.state: Invalid enum value/m);
-    assert.equal(lines.at(-1), '0 passed, 3 failed');
+    // Its solution passes; its alternative starts nothing, and is reported on its own line.
+    assert.match(text, /^✓ bad-alternative › start-server: fails before, passes after its solution/m);
+    assert.match(text, /^✗ bad-alternative › start-server \(alternative 1\): still fails after it: No running container named 'alt' — one with that name was created but never started\./m);
+    assert.equal(lines.at(-1), '1 passed, 4 failed');
   });
 });
