@@ -4,7 +4,7 @@
 import type { Check, Step } from '../../lessons/schema.js';
 import type { CheckContext } from './context.js';
 import { expectation } from './expectation.js';
-import { checkCommand } from './kinds/command.js';
+import { checkCommand, notYet } from './kinds/command.js';
 import { checkCompose } from './kinds/compose.js';
 import { checkContainer } from './kinds/container.js';
 import { checkFile } from './kinds/file.js';
@@ -34,7 +34,12 @@ async function verdict(check: Check, ctx: CheckContext): Promise<Verdict & { che
     case 'any': {
       const checks = await Promise.all(check.checks.map((c) => evaluateCheck(c, ctx)));
       const passed = checks.find((c) => c.passed);
-      return { passed: Boolean(passed), message: passed ? passed.message : `None of the ways holds: ${checks.map((c) => c.message.replace(/\.$/, '')).join('; ')}.`, checks };
+      if (passed) return { passed: true, message: passed.message, checks };
+      // Several ways to type one thing: one sentence about it, not one per way.
+      if (check.checks.every((c) => c.kind === 'command') && checks.every((c) => !c.error)) {
+        return { passed: false, message: notYet(expectation(check), ctx.commands(), [expectation(check), ...checks.map((c) => c.label)].join(' ')), checks };
+      }
+      return { passed: false, message: `None of the ways holds: ${checks.map((c) => c.message.replace(/\.$/, '')).join('; ')}.`, checks };
     }
   }
 }

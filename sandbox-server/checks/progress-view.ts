@@ -1,5 +1,6 @@
 // Progress as the API and the browser see it: each step done, current (the one being worked
-// on, with its last result) or pending (reached once the steps before it are done).
+// on, with its last result), skipped by the learner (not done; the steps after it go on), or
+// pending (reached once the steps before it are done or skipped).
 import type { Step } from '../../lessons/schema.js';
 import type { LoadedLesson } from '../lessons/library.js';
 import type { LessonProgressRow, StepProgressRow } from '../store/progress.js';
@@ -18,12 +19,16 @@ export interface CheckView {
 export interface StepView {
   id: string;
   title: string;
-  status: 'done' | 'current' | 'pending';
+  status: 'done' | 'current' | 'skipped' | 'pending';
   /** When the step became the current one. */
   firstSeenAt: number | null;
   doneAt: number | null;
-  /** Commands run and "check" presses while this was the current step. */
+  /** Commands related to this step (and "check" presses while it was current). */
   attempts: number;
+  /** When the learner skipped it, if they did and it is not done. */
+  skippedAt: number | null;
+  /** True for a step checked wherever it stands (its checks assume nothing about the steps before). */
+  independent: boolean;
   /** The last result's message: what was observed, and what was expected if it fails. */
   message: string | null;
   checkedAt: number | null;
@@ -37,6 +42,8 @@ export interface LessonProgressView {
   done: number;
   total: number;
   steps: StepView[];
+  /** Steps not reached yet whose checks already pass: the learner's work for them is there. */
+  ahead: string[];
 }
 
 function checkView(result: CheckResult): CheckView {
@@ -70,18 +77,21 @@ export function stepView(step: Step, row: StepProgressRow | undefined, status: S
     firstSeenAt: row?.first_seen_at ?? null,
     doneAt: row?.done_at ?? null,
     attempts: row?.attempts ?? 0,
+    skippedAt: row?.done_at ? null : (row?.skipped_at ?? null),
+    independent: step.independent === true,
     message: row?.last_message ?? null,
     checkedAt: row?.last_checked_at ?? null,
     checks,
   };
 }
 
-export function lessonView(loaded: LoadedLesson, opened: LessonProgressRow | undefined, rows: StepProgressRow[]): LessonProgressView {
+export function lessonView(loaded: LoadedLesson, opened: LessonProgressRow | undefined, rows: StepProgressRow[], ahead: string[] = []): LessonProgressView {
   const byStep = new Map(rows.map((r) => [r.step, r]));
   let currentFound = false;
   const steps = loaded.lesson.steps.map((step) => {
     const row = byStep.get(step.id);
     if (row?.done_at) return stepView(step, row, 'done');
+    if (row?.skipped_at) return stepView(step, row, 'skipped');
     const status = currentFound || !opened ? 'pending' : 'current';
     currentFound = true;
     return stepView(step, row, status);
@@ -93,5 +103,6 @@ export function lessonView(loaded: LoadedLesson, opened: LessonProgressRow | und
     done: steps.filter((s) => s.status === 'done').length,
     total: steps.length,
     steps,
+    ahead,
   };
 }

@@ -12,9 +12,11 @@ import type { Sessions } from '../sessions/sessions.js';
 import type { CommandStore } from '../store/commands.js';
 import type { ProgressStore, StepProgressRow } from '../store/progress.js';
 import type { SessionRow } from '../store/sessions.js';
-import { createContext } from './context.js';
+import { matchesFamily, observation } from './attempts.js';
+import { createContext, type CheckContext } from './context.js';
 import { EngineEvents } from './engine-events.js';
 import { evaluateStep } from './evaluate.js';
+import type { CheckResult, StepResult } from './result.js';
 import { lessonView, stepView, type LessonProgressView, type StepView } from './progress-view.js';
 import { Trigger, type TriggerReason } from './trigger.js';
 
@@ -40,7 +42,7 @@ export type ProgressListener = (event: ProgressEvent) => void;
 
 export class ChecksError extends Error {
   constructor(
-    readonly code: 'no_lesson' | 'not_open' | 'no_sandbox',
+    readonly code: 'no_lesson' | 'not_open' | 'no_sandbox' | 'no_step' | 'step_done',
     message: string,
   ) {
     super(message);
@@ -60,7 +62,17 @@ interface Watch {
   ignoreEngineUntil: number;
   /** Pending 'sandbox' event, so a burst of engine events sends one. */
   sandboxNotice?: NodeJS.Timeout;
+  /** Commands the learner ran since the last evaluation: the attempts it may count. */
+  commands: string[];
+  /**
+   * A step turned done on engine events alone since the last prompt: the command whose prompt
+   * comes next most likely did it, and is no attempt at the step after.
+   */
+  doneBeforePrompt: boolean;
 }
+
+/** Reasons that come from the learner acting (not the engine alone): worth a look ahead. */
+const LEARNER_REASONS: ReadonlySet<TriggerReason> = new Set(['prompt', 'check', 'open']);
 
 export interface ChecksDeps {
   library: LessonLibrary;
@@ -72,6 +84,16 @@ export interface ChecksDeps {
   log: Logger;
 }
 
+const aheadKey = (sessionId: string, slug: string) => `${sessionId}\n${slug}`;
+
+/**
+ * Whether a check asks for something to be there (not only for something to be gone): a step of
+ * absence checks alone ("no container named clock") holds before its work too, so it is never
+ * reported as already done on a look ahead.
+ */
+const assertsPresence = (check: Check): boolean =>
+  check.kind === 'all' || check.kind === 'any' ? check.checks.some(assertsPresence) : !('exists' in check && check.exists === false) && !(check.kind === 'compose' && check.down === true);
+
 /** Script checks may run `docker` themselves; their engine events must not re-trigger checks. */
 const hasScript = (checks: Check[]): boolean => checks.some((c) => c.kind === 'script' || ((c.kind === 'all' || c.kind === 'any') && hasScript(c.checks)));
 
@@ -81,6 +103,11 @@ export class LessonChecks {
   private readonly listeners = new Map<string, Set<ProgressListener>>();
   /** What each subscriber last heard about a step, so unchanged results are not re-sent. */
   private readonly lastSent = new Map<string, string>();
+  /**
+   * Per session and lesson, the steps not reached yet whose checks already pass (found by a look
+   * ahead past a step that still differs). Kept in memory: the next evaluation finds them again.
+   */
+  private readonly ahead = new Map<string, string[]>();
   private readonly onPrompt = (event: PromptEvent) => this.prompt(event);
 
   constructor(private readonly deps: ChecksDeps) {}
@@ -107,7 +134,7 @@ export class LessonChecks {
 
   view(sessionId: string, slug: string): LessonProgressView {
     const loaded = this.lesson(slug);
-    return lessonView(loaded, this.deps.progress.lesson(sessionId, slug), this.deps.progress.steps(sessionId, slug));
+    return lessonView(loaded, this.deps.progress.lesson(sessionId, slug), this.deps.progress.steps(sessionId, slug), this.ahead.get(aheadKey(sessionId, slug)) ?? []);
   }
 
   /**
@@ -147,6 +174,26 @@ export class LessonChecks {
     if (!sandbox) throw new ChecksError('no_sandbox', 'You have no sandbox right now: open the lesson again to get one.');
     await this.evaluate(this.watch(session.id, sandbox.id, slug), new Set(['check']));
     return this.view(session.id, slug);
+  }
+
+  /**
+   * The learner skips a step they believe is done (or cannot get past): it is recorded as
+   * skipped, not done, and the steps after it are checked from now on. It is still checked, and
+   * turns done by itself if its checks ever pass.
+   */
+  async skip(session: SessionRow, slug: string, stepId: string): Promise<LessonProgressView> {
+    const loaded = this.lesson(slug);
+    const step = loaded.lesson.steps.find((s) => s.id === stepId);
+    if (!step) throw new ChecksError('no_step', `Lesson "${slug}" has no step "${stepId.slice(0, 80)}".`);
+    if (!this.deps.progress.lesson(session.id, slug)) throw new ChecksError('not_open', `Lesson "${slug}" is not open: open it first (POST /api/lessons/${slug}/open).`);
+    const row = this.deps.progress.skip(session.id, slug, step.id);
+    if (row.done_at) throw new ChecksError('step_done', `Step "${step.title}" is already done: there is nothing to skip.`);
+    this.deps.log.info({ session: session.id, lesson: slug, step: step.id }, 'step skipped');
+    const sandbox = this.deps.sessions.liveSandbox(session);
+    if (sandbox) await this.evaluate(this.watch(session.id, sandbox.id, slug), new Set(['open']));
+    const view = this.view(session.id, slug);
+    this.send(session.id, { type: 'progress', data: view });
+    return view;
   }
 
   /**
@@ -195,7 +242,10 @@ export class LessonChecks {
         at: Number.isFinite(event.at) ? event.at : Date.now(),
       });
     }
-    this.bySandbox.get(event.sandboxId)?.trigger.schedule('prompt');
+    const watch = this.bySandbox.get(event.sandboxId);
+    if (!watch) return;
+    if (command && watch.commands.length < 50) watch.commands.push(command);
+    watch.trigger.schedule('prompt');
   }
 
   private watch(sessionId: string, sandboxId: string, slug: string): Watch {
@@ -211,6 +261,8 @@ export class LessonChecks {
       slug,
       chain: Promise.resolve(),
       ignoreEngineUntil: 0,
+      commands: [],
+      doneBeforePrompt: false,
       trigger: new Trigger((reasons) => void this.evaluate(watch, reasons)),
       events: new EngineEvents(
         this.deps.driver.engine(sandboxId),
@@ -251,6 +303,7 @@ export class LessonChecks {
     watch.trigger.cancel();
     watch.events.stop();
     for (const key of this.lastSent.keys()) if (key.startsWith(`${sessionId}\n`)) this.lastSent.delete(key);
+    for (const key of this.ahead.keys()) if (key.startsWith(`${sessionId}\n`)) this.ahead.delete(key);
   }
 
   /** Queues an evaluation behind the running one; resolves when it has run. */
@@ -262,8 +315,11 @@ export class LessonChecks {
 
   /**
    * Steps are checked in order: each step's checks assume the steps before it are done (the
-   * contract `lessons:verify` proves), so only the first step not done is evaluated, and the
-   * next one as soon as it passes. Done is final.
+   * contract `lessons:verify` proves), so the first step neither done nor skipped is the current
+   * one, and the next is checked as soon as it passes. Skipped steps are checked too (and turn
+   * done if they pass), as are `independent` steps wherever they stand. Done is final. When the
+   * current step still differs after something the learner did, the steps past it are looked at
+   * once, so the page can say that their work is already there.
    */
   private async evaluateNow(watch: Watch, reasons: Set<TriggerReason>): Promise<void> {
     if (this.watches.get(watch.sessionId) !== watch) return;
@@ -272,27 +328,70 @@ export class LessonChecks {
     const opened = this.deps.progress.lesson(sessionId, slug);
     if (!loaded || !opened) return;
     const started = performance.now();
-    const done = new Set(this.deps.progress.steps(sessionId, slug).filter((r) => r.done_at).map((r) => r.step));
+    const rows = new Map(this.deps.progress.steps(sessionId, slug).map((r) => [r.step, r]));
     const ctx = createContext({ driver: this.deps.driver, history: this.deps.commands }, sandboxId, opened.opened_at);
-    // A command typed or "check" pressed is an attempt at the current step; engine events that
-    // follow from it are the same attempt.
-    let attempt = reasons.has('prompt') || reasons.has('check');
-    for (const step of loaded.lesson.steps) {
-      if (done.has(step.id)) continue;
-      const script = hasScript(step.checks);
-      if (script) watch.ignoreEngineUntil = Infinity;
-      const result = await evaluateStep(step, ctx);
-      if (script) watch.ignoreEngineUntil = Date.now() + 150;
-      const row = this.deps.progress.record(sessionId, slug, step.id, { passed: result.passed, message: result.message, results: result.checks, attempt });
-      this.publish(sessionId, loaded, step, row);
-      if (!result.passed) break;
-      attempt = false;
+    const commands = watch.commands.splice(0);
+    // A command whose engine events already completed a step is spent on that step.
+    let spent = false;
+    if (reasons.has('prompt')) {
+      spent = watch.doneBeforePrompt;
+      watch.doneBeforePrompt = false;
     }
+    const acting = [...reasons].some((r) => LEARNER_REASONS.has(r));
+    let current: Step | undefined;
+    let blocked = false;
+    const ahead: string[] = [];
+    for (const step of loaded.lesson.steps) {
+      const row = rows.get(step.id);
+      if (row?.done_at) continue;
+      if (blocked && !step.independent) {
+        if (acting && step.checks.some(assertsPresence) && (await this.run(watch, step, ctx)).passed) ahead.push(step.id);
+        continue;
+      }
+      const isCurrent = !current && !row?.skipped_at;
+      if (isCurrent) current = step;
+      const result = await this.run(watch, step, ctx);
+      const previous = row?.last_results ? observation(JSON.parse(row.last_results) as CheckResult[]) : undefined;
+      const related = !spent && (matchesFamily(step, commands) || (commands.length > 0 && previous !== undefined && previous !== observation(result.checks)));
+      const attempt = related || (isCurrent && reasons.has('check') && !spent);
+      const stored = this.deps.progress.record(sessionId, slug, step.id, { passed: result.passed, message: result.message, results: result.checks, attempt });
+      this.publish(sessionId, loaded, step, stored, isCurrent);
+      if (result.passed) {
+        spent = true;
+        if (!reasons.has('prompt')) watch.doneBeforePrompt = true;
+      } else if (isCurrent) blocked = true;
+    }
+    this.updateAhead(sessionId, loaded, ahead, blocked && acting);
     this.deps.log.debug({ session: sessionId, lesson: slug, reasons: [...reasons], ms: Math.round(performance.now() - started) }, 'checked');
   }
 
-  private publish(sessionId: string, loaded: LoadedLesson, step: Step, row: StepProgressRow): void {
-    const view = stepView(step, row, row.done_at ? 'done' : 'current');
+  /** Evaluates one step; engine events its script checks cause do not trigger another evaluation. */
+  private async run(watch: Watch, step: Step, ctx: CheckContext): Promise<StepResult> {
+    const script = hasScript(step.checks);
+    if (script) watch.ignoreEngineUntil = Infinity;
+    try {
+      return await evaluateStep(step, ctx);
+    } finally {
+      if (script) watch.ignoreEngineUntil = Date.now() + 150;
+    }
+  }
+
+  /**
+   * Keeps the look-ahead result: replaced when a look ahead ran, else only pruned of steps done
+   * since. Tells the pages when it changed.
+   */
+  private updateAhead(sessionId: string, loaded: LoadedLesson, found: string[], looked: boolean): void {
+    const key = aheadKey(sessionId, loaded.slug);
+    const before = this.ahead.get(key) ?? [];
+    const doneNow = new Set(this.deps.progress.steps(sessionId, loaded.slug).filter((r) => r.done_at).map((r) => r.step));
+    const after = (looked ? found : before).filter((id) => !doneNow.has(id));
+    if (after.length) this.ahead.set(key, after);
+    else this.ahead.delete(key);
+    if (after.join('\n') !== before.join('\n')) this.send(sessionId, { type: 'progress', data: this.view(sessionId, loaded.slug) });
+  }
+
+  private publish(sessionId: string, loaded: LoadedLesson, step: Step, row: StepProgressRow, current: boolean): void {
+    const view = stepView(step, row, row.done_at ? 'done' : row.skipped_at ? 'skipped' : current ? 'current' : 'pending');
     const key = `${sessionId}\n${loaded.slug}\n${step.id}`;
     const signature = JSON.stringify([view.status, view.message, view.checks]);
     if (this.lastSent.get(key) === signature) return;

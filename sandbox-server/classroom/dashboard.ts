@@ -1,5 +1,5 @@
 // The instructor's view of a workshop: learners × steps of its lessons, each cell not started,
-// working, failing (with the last message) or done; per-step counts; completions over time.
+// working, failing (with the last message), skipped by the learner or done; per-step counts; completions over time.
 import crypto from 'node:crypto';
 import type { LessonLibrary } from '../lessons/library.js';
 import type { SandboxNotice } from '../sandboxes/notices.js';
@@ -8,13 +8,15 @@ import type { SandboxRow } from '../store/sandboxes.js';
 import type { LearnerRow, WorkshopRow } from './store.js';
 import { STUCK_ATTEMPTS, STUCK_IDLE_MS, stuckReason } from './stuck.js';
 
-export type CellStatus = 'not_started' | 'working' | 'failing' | 'done';
+export type CellStatus = 'not_started' | 'working' | 'failing' | 'skipped' | 'done';
 
 export interface Cell {
   status: CellStatus;
   attempts: number;
   message: string | null;
   doneAt: number | null;
+  /** When the learner skipped the step (null when they did not, or it is done). */
+  skippedAt: number | null;
 }
 
 export interface StepColumn {
@@ -97,9 +99,10 @@ export function columnsOf(library: LessonLibrary, lessons: string[]): StepColumn
 }
 
 export function cellOf(row: StepProgressRow | undefined): Cell {
-  if (!row) return { status: 'not_started', attempts: 0, message: null, doneAt: null };
-  const status: CellStatus = row.done_at ? 'done' : row.attempts > 0 ? 'failing' : 'working';
-  return { status, attempts: row.attempts, message: row.last_message, doneAt: row.done_at };
+  if (!row) return { status: 'not_started', attempts: 0, message: null, doneAt: null, skippedAt: null };
+  const skippedAt = row.done_at ? null : row.skipped_at;
+  const status: CellStatus = row.done_at ? 'done' : skippedAt ? 'skipped' : row.attempts > 0 ? 'failing' : 'working';
+  return { status, attempts: row.attempts, message: row.last_message, doneAt: row.done_at, skippedAt };
 }
 
 export function learnerView(
@@ -115,7 +118,7 @@ export function learnerView(
   const cells = columns.map((c) => cellOf(byKey.get(`${c.lesson}\n${c.step}`)));
   const doneTimes = cells.map((c) => c.doneAt).filter((t): t is number => t !== null);
   const lastProgressAt = Math.max(learner.admitted_at ?? learner.joined_at, ...doneTimes);
-  const current = cells.find((c) => c.status !== 'done');
+  const current = cells.find((c) => c.status !== 'done' && c.status !== 'skipped');
   const done = cells.filter((c) => c.status === 'done').length;
   return {
     id: learnerId(learner.session_id),
@@ -138,7 +141,7 @@ export function learnerView(
 
 export function countsOf(columns: StepColumn[], learners: LearnerView[]): Array<Record<CellStatus, number>> {
   return columns.map((_, i) => {
-    const counts: Record<CellStatus, number> = { not_started: 0, working: 0, failing: 0, done: 0 };
+    const counts: Record<CellStatus, number> = { not_started: 0, working: 0, failing: 0, skipped: 0, done: 0 };
     for (const learner of learners) counts[learner.cells[i]!.status]++;
     return counts;
   });

@@ -9,7 +9,7 @@ import { currentSession } from './current-session.js';
 import { HttpError } from './errors.js';
 import { sessionIdOf } from './session-cookie.js';
 
-const STATUS: Record<ChecksError['code'], number> = { no_lesson: 404, not_open: 409, no_sandbox: 409 };
+const STATUS: Record<ChecksError['code'], number> = { no_lesson: 404, not_open: 409, no_sandbox: 409, no_step: 404, step_done: 409 };
 
 function slugOf(req: Request): string {
   const slug = String(req.params.slug ?? '');
@@ -65,6 +65,15 @@ export function lessonRoutes(checks: LessonChecks, library: LessonLibrary, sessi
     const slug = slugOf(req);
     const session = currentSession(sessions, req);
     res.json(await answer(() => checks.check(session, slug)));
+  });
+
+  // The learner skips a step: recorded as skipped (never as done), the next steps go on.
+  router.post('/api/lessons/:slug/steps/:step/skip', async (req, res) => {
+    const slug = slugOf(req);
+    const step = String(req.params.step ?? '');
+    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(step)) throw new HttpError(404, 'no_step', `Lesson "${slug}" has no step "${step.slice(0, 80)}".`);
+    const session = currentSession(sessions, req);
+    res.json(await answer(() => checks.skip(session, slug, step)));
   });
 
   return router;

@@ -84,4 +84,9 @@ export const migrations: string[] = [
   );
   CREATE INDEX workshop_learners_workshop ON workshop_learners(workshop_id, joined_at);
   `,
+  // 4: a learner may skip a step: recorded as skipped, never as done, and the steps after it
+  // are checked from then on.
+  `
+  ALTER TABLE step_progress ADD COLUMN skipped_at INTEGER;
+  `,
 ];

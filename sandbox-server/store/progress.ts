@@ -22,13 +22,15 @@ export interface StepProgressRow {
   last_message: string | null;
   /** JSON of the last evaluation's per-check results. */
   last_results: string | null;
+  /** When the learner skipped the step (it is still checked, and turns done if it ever passes). */
+  skipped_at: number | null;
 }
 
 export interface StepOutcome {
   passed: boolean;
   message: string;
   results: unknown;
-  /** The learner did something (ran a command, pressed "check"): count it as an attempt. */
+  /** The learner did something aimed at this step (a related command, "check"): count it as an attempt. */
   attempt: boolean;
 }
 
@@ -66,6 +68,22 @@ export class ProgressStore {
   /** Every step row of a session, for summaries across lessons. */
   allSteps(sessionId: string): StepProgressRow[] {
     return this.db.prepare(`SELECT * FROM step_progress WHERE session_id = ?`).all(sessionId) as StepProgressRow[];
+  }
+
+  /**
+   * Marks a step skipped: the steps after it are checked from now on. A done step cannot be
+   * skipped (done is final); skipping twice keeps the first time. Returns the row afterwards.
+   */
+  skip(sessionId: string, lesson: string, step: string, now = Date.now()): StepProgressRow {
+    return this.db.transaction(() => {
+      this.db
+        .prepare(`INSERT INTO step_progress (session_id, lesson, step, first_seen_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+        .run(sessionId, lesson, step, now);
+      this.db
+        .prepare(`UPDATE step_progress SET skipped_at = COALESCE(skipped_at, ?) WHERE session_id = ? AND lesson = ? AND step = ? AND done_at IS NULL`)
+        .run(now, sessionId, lesson, step);
+      return this.db.prepare(`SELECT * FROM step_progress WHERE session_id = ? AND lesson = ? AND step = ?`).get(sessionId, lesson, step) as StepProgressRow;
+    })();
   }
 
   /** Stores one evaluation of a step that was not done yet. Done is final: it never goes back. */

@@ -2,8 +2,8 @@
 // to date by learner/workshop events. Counts, stuck flags and the chart are derived from it.
 import type { SandboxNotice } from '../../sandbox-server/sandboxes/notices.js';
 
-export type CellStatus = 'not_started' | 'working' | 'failing' | 'done';
-export interface Cell { status: CellStatus; attempts: number; message: string | null; doneAt: number | null }
+export type CellStatus = 'not_started' | 'working' | 'failing' | 'skipped' | 'done';
+export interface Cell { status: CellStatus; attempts: number; message: string | null; doneAt: number | null; skippedAt: number | null }
 export interface Column { lesson: string; lessonTitle: string; step: string; title: string }
 export interface Learner {
   id: string; name: string; joinedAt: number; queuePosition: number | null; sandbox: { id: string; state: string } | null;
@@ -21,7 +21,7 @@ export interface Warm { target: number; pooled: number; creating: number; inUse:
 /** The same rule as the server's (classroom/stuck.ts), re-applied as time passes. */
 export function stuckReason(learner: Learner, rule: Snapshot['stuckRule'], now = Date.now()): string | null {
   if (learner.removed || learner.queuePosition !== null || learner.cells.length === 0) return null;
-  const current = learner.cells.find((c) => c.status !== 'done');
+  const current = learner.cells.find((c) => c.status !== 'done' && c.status !== 'skipped');
   if (!current) return null;
   if (current.status === 'failing' && current.attempts >= rule.attempts) return `the same check failed ${current.attempts} times`;
   const idle = now - learner.lastProgressAt;
@@ -31,7 +31,7 @@ export function stuckReason(learner: Learner, rule: Snapshot['stuckRule'], now =
 export function counts(snapshot: Snapshot): Array<Record<CellStatus, number>> {
   const active = snapshot.learners.filter((l) => !l.removed);
   return snapshot.columns.map((_, i) => {
-    const c: Record<CellStatus, number> = { not_started: 0, working: 0, failing: 0, done: 0 };
+    const c: Record<CellStatus, number> = { not_started: 0, working: 0, failing: 0, skipped: 0, done: 0 };
     for (const learner of active) c[learner.cells[i]!.status]++;
     return c;
   });

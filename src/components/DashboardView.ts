@@ -3,8 +3,8 @@
 import { timeLeft } from '../lib/classroom-api.js';
 import { chartPath, counts, stuckReason, type CellStatus, type Learner, type Snapshot, type Warm } from './DashboardModel.js';
 
-const SYMBOL: Record<CellStatus, string> = { not_started: '', working: '…', failing: '✗', done: '✓' };
-const WORDS: Record<CellStatus, string> = { not_started: 'not started', working: 'working', failing: 'failing', done: 'done' };
+const SYMBOL: Record<CellStatus, string> = { not_started: '', working: '…', failing: '✗', skipped: '↷', done: '✓' };
+const WORDS: Record<CellStatus, string> = { not_started: 'not started', working: 'working', failing: 'failing', skipped: 'skipped', done: 'done' };
 /** A notice about a learner's sandbox shows this long after it happened (one about its end, until they have a new one). */
 const NOTICE_SHOWN_MS = 30 * 60_000;
 const TIP_ID = 'notice-tip';
@@ -20,6 +20,7 @@ function cellTitle(learner: Learner, column: Snapshot['columns'][number], status
   let text = `${learner.name} · ${column.title}: ${WORDS[status]}`;
   if (cell.attempts) text += ` (${cell.attempts} attempt${cell.attempts === 1 ? '' : 's'})`;
   if (cell.doneAt) text += ` at ${new Date(cell.doneAt).toLocaleTimeString()}`;
+  if (cell.skippedAt) text += ` at ${new Date(cell.skippedAt).toLocaleTimeString()}`;
   if (status !== 'done' && cell.message) text += `\n${cell.message}`;
   return text;
 }
@@ -117,7 +118,7 @@ export function renderGrid(table: HTMLTableElement, snapshot: Snapshot, now = Da
   const countRow = el('tr');
   countRow.append(el('th', { scope: 'row', class: 'name-col' }, 'Done / working / failing'));
   for (const c of counts(snapshot)) {
-    const td = el('td', { class: 'count', title: `${c.done} done, ${c.working} working, ${c.failing} failing, ${c.not_started} not started` });
+    const td = el('td', { class: 'count', title: `${c.done} done, ${c.working} working, ${c.failing} failing, ${c.skipped} skipped, ${c.not_started} not started` });
     td.append(el('strong', {}, String(c.done)), document.createTextNode(` ${c.working}·${c.failing}`));
     countRow.append(td);
   }

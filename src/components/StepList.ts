@@ -1,14 +1,17 @@
 // Keeps the step checklist in step with the server's check results (the lesson's event
-// stream), reveals hints one at a time, and sends solutions to the terminal.
-import { api } from '../lib/api.js';
+// stream), reveals hints one at a time, sends solutions to the terminal, and lets the learner
+// skip a step. A step shows as failing only after an attempt at it (a related command or
+// "Check now"), never because of a command aimed elsewhere.
+import { api, explain } from '../lib/api.js';
 import { PROGRESS_EVENT, STEP_EVENT } from '../lib/lesson-events.js';
 import { runInTerminal } from './TerminalRun.js';
 
 interface StepView {
   id: string;
   title: string;
-  status: 'done' | 'current' | 'pending';
+  status: 'done' | 'current' | 'skipped' | 'pending';
   message: string | null;
+  attempts: number;
   checkedAt: number | null;
   checks: Array<{ passed: boolean | null }>;
 }
@@ -17,6 +20,8 @@ interface ProgressView {
   done: number;
   total: number;
   steps: StepView[];
+  /** Steps not reached yet whose checks already pass. */
+  ahead: string[];
 }
 
 const root = document.querySelector<HTMLElement>('.step-list');
@@ -26,23 +31,48 @@ if (root) {
   const count = root.querySelector<HTMLElement>('.step-count')!;
   const total = items.size;
 
-  const STATUS_WORDS = { done: 'done', current: 'in progress', failing: 'not done yet', pending: 'not started' } as const;
+  const STATUS_WORDS = { done: 'done', current: 'in progress', failing: 'not done yet', skipped: 'skipped', pending: 'not started' } as const;
+  const ids = [...items.keys()];
+  let ahead: string[] = [];
+
+  /** "step 4", "steps 4 and 5", "steps 4, 5 and 7". */
+  const stepNames = (list: string[]): string => {
+    const numbers = list.map((id) => String(ids.indexOf(id) + 1));
+    if (numbers.length === 1) return `step ${numbers[0]}`;
+    return `steps ${numbers.slice(0, -1).join(', ')} and ${numbers.at(-1)}`;
+  };
+
+  const messageFor = (step: StepView, status: keyof typeof STATUS_WORDS): string => {
+    if (status === 'done' || status === 'pending') return '';
+    if (status === 'skipped') return 'Skipped: the steps after it are checked now. It still turns done by itself if your work for it holds.';
+    const said = step.message ?? '';
+    if (ahead.length === 0) return status === 'failing' ? said : said && step.checkedAt !== null && step.checks.some((c) => c.passed === false) ? '' : said;
+    // The learner did later steps first (or another way): say so instead of showing nothing.
+    const index = ids.indexOf(step.id) + 1;
+    return `Your work for ${stepNames(ahead)} is already there; step ${index} still differs${said ? `: ${said}` : '.'} If you believe step ${index} is done, you can skip it.`;
+  };
 
   const show = (step: StepView) => {
     const li = items.get(step.id);
     if (!li) return;
-    // A current step with a failed check shows why; before the first check it is just current.
-    const failing = step.status === 'current' && step.checkedAt !== null && step.checks.some((c) => c.passed === false);
+    // A current step shows why it fails once the learner has tried it; before, it is just current.
+    const failing = step.status === 'current' && step.attempts > 0 && step.checkedAt !== null && step.checks.some((c) => c.passed === false);
     const status = failing ? 'failing' : step.status;
     const changedToDone = li.dataset.status !== 'done' && status === 'done';
     li.dataset.status = status;
-    const index = [...items.keys()].indexOf(step.id) + 1;
+    const index = ids.indexOf(step.id) + 1;
     li.setAttribute('aria-label', `Step ${index}: ${step.title} — ${STATUS_WORDS[status]}`);
     const message = li.querySelector<HTMLElement>('.step-message')!;
-    const text = status === 'done' ? '' : step.status === 'current' ? (step.message ?? '') : '';
+    const text = messageFor(step, status);
     message.textContent = text;
     message.hidden = text === '';
     if (changedToDone) li.classList.add('just-done');
+  };
+
+  const showAll = (progress: ProgressView) => {
+    ahead = progress.ahead ?? [];
+    progress.steps.forEach(show);
+    showCount(progress.done);
   };
 
   const showCount = (done: number) => {
@@ -52,8 +82,7 @@ if (root) {
   window.addEventListener(PROGRESS_EVENT, (event) => {
     const progress = (event as CustomEvent<ProgressView>).detail;
     if (progress.lesson !== lesson) return;
-    progress.steps.forEach(show);
-    showCount(progress.done);
+    showAll(progress);
   });
   window.addEventListener(STEP_EVENT, (event) => {
     const update = (event as CustomEvent<{ lesson: string; step: StepView; done: number }>).detail;
@@ -66,9 +95,7 @@ if (root) {
     const button = event.currentTarget as HTMLButtonElement;
     button.disabled = true;
     try {
-      const progress = await api<ProgressView>(`/api/lessons/${lesson}/check`);
-      progress.steps.forEach(show);
-      showCount(progress.done);
+      showAll(await api<ProgressView>(`/api/lessons/${lesson}/check`));
     } catch {
       // The stream reports the same results; a failed press changes nothing.
     } finally {
@@ -84,6 +111,19 @@ if (root) {
       if (next) next.hidden = false;
       if (!hints.some((h) => h.hidden)) more.hidden = true;
       else more.textContent = 'Show another hint';
+    });
+    li.querySelector<HTMLButtonElement>('.skip-step')!.addEventListener('click', async (event) => {
+      const button = event.currentTarget as HTMLButtonElement;
+      button.disabled = true;
+      try {
+        showAll(await api<ProgressView>(`/api/lessons/${lesson}/steps/${li.dataset.step}/skip`));
+      } catch (err) {
+        const message = li.querySelector<HTMLElement>('.step-message')!;
+        message.textContent = explain(err);
+        message.hidden = false;
+      } finally {
+        button.disabled = false;
+      }
     });
     li.querySelector<HTMLButtonElement>('.run-solution')!.addEventListener('click', (event) => {
       const commands = JSON.parse((event.currentTarget as HTMLElement).dataset.commands ?? '[]') as string[];

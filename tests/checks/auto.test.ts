@@ -91,7 +91,7 @@ describe('automatic checks and progress', () => {
     assert.match((done.data as { step: StepJson }).step.message!, /Container 'ticker' is running/);
     // The next step is current at once, with what it is waiting for.
     const next = await events.waitFor('list-all current', stepEvent('list-all', 'current'));
-    assert.match((next.data as { step: StepJson }).step.message!, /You have not run/);
+    assert.match((next.data as { step: StepJson }).step.message!, /^Not yet: you listed all containers./);
   });
 
   it('turns a step green on the shell\'s prompt event, with no check request', async () => {
