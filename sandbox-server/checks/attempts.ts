@@ -73,6 +73,14 @@ export function matchesFamily(step: Pick<Step, 'solution' | 'alternatives'>, com
   });
 }
 
+/** A message without the times in it: ours ("just now", "up a moment") and Docker's ("Less than a second ago"). */
+function timeless(message: string): string {
+  return message
+    .replace(/\b(less than a second|about an? (minute|hour)|an? (minute|hour|day)|\d+ (seconds?|minutes?|hours?|days?|weeks?|months?))( ago)?\b/gi, '#')
+    .replace(/\b(just now|a moment)\b/g, '#')
+    .replace(/\d+/g, '#');
+}
+
 interface ResultLike {
   kind: string;
   passed: boolean;
@@ -87,6 +95,8 @@ interface ResultLike {
  */
 export function observation(results: ResultLike[]): string {
   const onlyCommands = (r: ResultLike): boolean => r.kind === 'command' || (r.checks !== undefined && r.checks.length > 0 && r.checks.every(onlyCommands));
-  const strip = (r: ResultLike): unknown => (onlyCommands(r) ? ['command'] : [r.kind, r.passed, r.message.replace(/\d+/g, '#'), (r.checks ?? []).map(strip)]);
+  // A combination's own message repeats its parts': only the parts count.
+  const strip = (r: ResultLike): unknown =>
+    onlyCommands(r) ? ['command'] : r.checks?.length ? [r.kind, r.passed, r.checks.map(strip)] : [r.kind, r.passed, timeless(r.message)];
   return JSON.stringify(results.map(strip));
 }

@@ -4,7 +4,7 @@
 import type { Check, Step } from '../../lessons/schema.js';
 import type { CheckContext } from './context.js';
 import { expectation } from './expectation.js';
-import { checkCommand, notYet } from './kinds/command.js';
+import { checkCommand, notYet, notYetPhrase } from './kinds/command.js';
 import { checkCompose } from './kinds/compose.js';
 import { checkContainer } from './kinds/container.js';
 import { checkFile } from './kinds/file.js';
@@ -35,9 +35,13 @@ async function verdict(check: Check, ctx: CheckContext): Promise<Verdict & { che
       const checks = await Promise.all(check.checks.map((c) => evaluateCheck(c, ctx)));
       const passed = checks.find((c) => c.passed);
       if (passed) return { passed: true, message: passed.message, checks };
-      // Several ways to type one thing: one sentence about it, not one per way.
-      if (check.checks.every((c) => c.kind === 'command') && checks.every((c) => !c.error)) {
-        return { passed: false, message: notYet(expectation(check), ctx.commands(), [expectation(check), ...checks.map((c) => c.label)].join(' ')), checks };
+      // One sentence about what is expected, then what the sandbox shows that comes closest
+      // (a state check's observation says more than "you have not typed it").
+      if (check.label !== undefined || check.checks.every((c) => c.kind === 'command')) {
+        const wanted = expectation(check);
+        const observed = checks.find((c) => c.kind !== 'command' && c.kind !== 'any' && c.kind !== 'all' && !c.error);
+        const message = observed ? `${notYetPhrase(wanted)} ${observed.message}` : notYet(wanted, ctx.commands(), [wanted, ...checks.map((c) => c.label)].join(' '));
+        return { passed: false, message, checks };
       }
       return { passed: false, message: `None of the ways holds: ${checks.map((c) => c.message.replace(/\.$/, '')).join('; ')}.`, checks };
     }

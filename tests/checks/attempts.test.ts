@@ -50,6 +50,9 @@ describe('command families', () => {
   it('sees a change in what checks observe, not in the time passing or the last command quoted', () => {
     const a = observation([{ kind: 'container', passed: false, message: "Container 'web' exited 2 seconds ago with code 1." }, { kind: 'command', passed: false, message: "Your last command was 'ls'." }]);
     const b = observation([{ kind: 'container', passed: false, message: "Container 'web' exited 14 seconds ago with code 1." }, { kind: 'command', passed: false, message: "Your last command was 'cd /'." }]);
+    const justNow = observation([{ kind: 'any', passed: false, message: 'None holds: there is hello-world (exited just now with code 0).', checks: [{ kind: 'container', passed: false, message: 'there is hello-world (exited less than a second ago with code 0)' }, { kind: 'command', passed: false, message: "Your last command was 'docker run hello-world'." }] }]);
+    const later = observation([{ kind: 'any', passed: false, message: 'None holds: there is hello-world (exited 2 seconds ago with code 0).', checks: [{ kind: 'container', passed: false, message: 'there is hello-world (exited about a minute ago with code 0)' }, { kind: 'command', passed: false, message: "Your last command was 'docker ps -a'." }] }]);
+    assert.equal(justNow, later, 'time passing is no change');
     const c = observation([{ kind: 'container', passed: false, message: "No container named 'web'." }, { kind: 'command', passed: false, message: "Your last command was 'ls'." }]);
     assert.equal(a, b);
     assert.notEqual(a, c);

@@ -86,6 +86,9 @@ describe('classroom in the browser', () => {
     const graceCell = instructor.locator('tr:has(.learner-name:text-is("Grace")) td.cell[data-step="hello-world"]');
     assert.notEqual(await graceCell.getAttribute('data-status'), 'done');
     assert.match(await instructor.locator('#chart-caption').innerText(), /^1 of /);
+    // Her `docker ps -a` was no attempt at the next step (running a command in a Debian
+    // container): that cell is not failing.
+    assert.notEqual(await instructor.locator('tr:has(.learner-name:text-is("Ada")) td.cell[data-step="run-a-command"]').getAttribute('data-status'), 'failing');
 
     // The instructor opens Ada's terminal read-only and sees her last command.
     await instructor.click('.learner-name:text-is("Ada")');
@@ -97,7 +100,31 @@ describe('classroom in the browser', () => {
     // The exported CSV says the same as the grid.
     const id = new URL(instructor.url()).searchParams.get('id')!;
     const csv = await call(server, 'GET', `/api/instructor/workshops/${id}/results.csv`, { cookie: await instructorCookie(server) });
-    assert.match(csv.text, /\r\nAda,hello-containers,hello-world,\d{4}-\d\d-\d\dT[^,]+,\d+\r\n/);
-    assert.match(csv.text, /\r\nGrace,hello-containers,hello-world,,\d+\r\n/);
+    assert.match(csv.text, /\r\nAda,hello-containers,hello-world,\d{4}-\d\d-\d\dT[^,]+,\d+,done,\r\n/);
+    assert.match(csv.text, /\r\nGrace,hello-containers,hello-world,,\d+,(working|failing|not_started),\r\n/);
+
+    // Grace skips the first step: her page shows it skipped (not done), the next step is checked
+    // from then on and turns green by itself, and the grid and both exports say "skipped".
+    const grace = learners[1]!;
+    await grace.click('li.step[data-step="hello-world"] .skip-step');
+    await grace.waitForSelector('li.step[data-step="hello-world"][data-status="skipped"]', { timeout: 15_000 });
+    assert.match(await grace.locator('li.step[data-step="hello-world"] .step-message').innerText(), /Skipped/);
+    await grace.locator('slipway-terminal .terminal-screen').click();
+    await grace.keyboard.type('docker run debian:trixie-slim echo Hello from Debian');
+    await grace.keyboard.press('Enter');
+    await grace.waitForSelector('li.step[data-step="run-a-command"][data-status="done"]', { timeout: 60_000 });
+    assert.equal(await grace.locator('li.step[data-step="hello-world"]').getAttribute('data-status'), 'skipped');
+    assert.match(await grace.locator('.step-count').innerText(), /^1 of \d+ done$/);
+    await screenshot(grace, 'classroom-learner-skipped');
+    await instructor.waitForSelector('tr:has(.learner-name:text-is("Grace")) td.cell[data-step="hello-world"][data-status="skipped"]', { timeout: 15_000 });
+    await instructor.waitForSelector('tr:has(.learner-name:text-is("Grace")) td.cell[data-step="run-a-command"][data-status="done"]', { timeout: 15_000 });
+    await screenshot(instructor, 'classroom-dashboard-skipped', { fullPage: true });
+    const after = await call(server, 'GET', `/api/instructor/workshops/${id}/results.csv`, { cookie: await instructorCookie(server) });
+    assert.match(after.text, /\r\nGrace,hello-containers,hello-world,,\d+,skipped,\d{4}-\d\d-\d\dT[^,]+Z\r\n/);
+    const json = await call(server, 'GET', `/api/instructor/workshops/${id}/results.json`, { cookie: await instructorCookie(server) });
+    const graceJson = (JSON.parse(json.text) as { learners: Array<{ name: string; steps: Array<{ step: string; status: string; skippedAt: string | null }> }> }).learners.find((l) => l.name === 'Grace')!;
+    const skippedStep = graceJson.steps.find((st) => st.step === 'hello-world')!;
+    assert.equal(skippedStep.status, 'skipped');
+    assert.match(skippedStep.skippedAt ?? '', /^\d{4}-\d\d-\d\dT.*Z$/);
   });
 });

@@ -165,7 +165,7 @@ describe('classroom workshops', () => {
         assert.equal(csv.status, 200);
         assert.match(csv.headers.get('content-type') ?? '', /text\/csv/);
         const [header, ...rows] = csv.text.trim().split('\r\n').map((line) => line.split(','));
-        assert.deepEqual(header, ['learner', 'lesson', 'step', 'done_at', 'attempts']);
+        assert.deepEqual(header, ['learner', 'lesson', 'step', 'done_at', 'attempts', 'status', 'skipped_at']);
         assert.equal(rows.length, LEARNERS * 2);
         for (const learner of dashboard.learners) {
           const hello = rows.find((r) => r[0] === learner.name && r[2] === 'say-hello')!;

@@ -43,10 +43,13 @@ function lastRelated(commands: ShellCommand[], words: string): ShellCommand | un
 
 const lowerFirst = (text: string) => (/^[A-Z][a-z]/.test(text) ? `${text[0]!.toLowerCase()}${text.slice(1)}` : text);
 
+/** "Not yet: <what is expected>." */
+export const notYetPhrase = (wanted: string): string => `Not yet: ${lowerFirst(wanted)}.`;
+
 /** "Not yet: <what is expected>. Your last related command was '…'." */
 export function notYet(wanted: string, commands: ShellCommand[], words = wanted): string {
   const last = lastRelated(commands, words);
-  return `Not yet: ${lowerFirst(wanted)}.${last ? ` Your last ${last === commands.at(-1) ? '' : 'related '}command was ${q(last.command, 120)}.` : ''}`;
+  return `${notYetPhrase(wanted)}${last ? ` Your last ${last === commands.at(-1) ? '' : 'related '}command was ${q(last.command, 120)}.` : ''}`;
 }
 
 export async function checkCommand(check: CommandCheck, ctx: CheckContext): Promise<Verdict> {
