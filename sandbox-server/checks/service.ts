@@ -71,6 +71,12 @@ interface Watch {
   doneBeforePrompt: boolean;
 }
 
+/**
+ * How many steps past a current step that still differs are looked at: enough for a learner who
+ * did the next few steps first or another way, bounded because it runs after every command.
+ */
+const LOOK_AHEAD_STEPS = 4;
+
 /** Reasons that come from the learner acting (not the engine alone): worth a look ahead. */
 const LEARNER_REASONS: ReadonlySet<TriggerReason> = new Set(['prompt', 'check', 'open']);
 
@@ -340,12 +346,16 @@ export class LessonChecks {
     const acting = [...reasons].some((r) => LEARNER_REASONS.has(r));
     let current: Step | undefined;
     let blocked = false;
+    let looked = 0;
     const ahead: string[] = [];
     for (const step of loaded.lesson.steps) {
       const row = rows.get(step.id);
       if (row?.done_at) continue;
       if (blocked && !step.independent) {
-        if (acting && step.checks.some(assertsPresence) && (await this.run(watch, step, ctx)).passed) ahead.push(step.id);
+        if (acting && looked < LOOK_AHEAD_STEPS && step.checks.some(assertsPresence)) {
+          looked++;
+          if ((await this.run(watch, step, ctx)).passed) ahead.push(step.id);
+        }
         continue;
       }
       const isCurrent = !current && !row?.skipped_at;

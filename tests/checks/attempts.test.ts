@@ -151,3 +151,46 @@ describe('attempts, skipping and looking ahead in a real sandbox', () => {
     assert.equal(step(p, 'list-all').skippedAt, null);
   });
 });
+
+describe('an independent step is ticked wherever it stands', () => {
+  let server: TestServer;
+  let cookie: string;
+  let sandbox: string;
+  const progress = async () => (await (await fetch(`${server.url}/api/lessons/order/progress`, { headers: { cookie } })).json()) as ProgressJson;
+  const step = (p: ProgressJson, id: string) => p.steps.find((s) => s.id === id)!;
+
+  before(async () => {
+    server = await startTestServer({ SLIPWAY_LESSONS_DIR: path.join(FIXTURES, '..', 'lessons-independent') });
+    const created = await fetch(`${server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    cookie = (created.headers.get('set-cookie') ?? '').split(';')[0]!;
+    await fetch(`${server.url}/api/lessons/order/open`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{}' });
+    sandbox = ((await (await fetch(`${server.url}/api/session`, { headers: { cookie } })).json()) as { sandbox: { id: string } }).sandbox.id;
+  });
+  after(async () => {
+    if (server) await stopAndClean(server);
+  });
+
+  it('ticks the independent step before the step above it, and not the ordered one after it', async () => {
+    await sh(server, sandbox, 'docker volume create notes && docker network create backstage');
+    server.activity.emit('prompt', { sandboxId: sandbox, command: 'docker volume create notes', exitCode: 0, at: Date.now() });
+    const deadline = Date.now() + 15_000;
+    let p = await progress();
+    while ((step(p, 'make-volume').status !== 'done' || p.ahead.length === 0) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      p = await progress();
+    }
+    assert.equal(step(p, 'make-volume').status, 'done', 'the independent step is done while step 1 is not');
+    assert.equal(step(p, 'run-box').status, 'current');
+    assert.equal(step(p, 'make-network').status, 'pending', 'an ordered step waits for the steps above it');
+    assert.deepEqual(p.ahead, ['make-network'], 'but the page hears that its work is there');
+    await sh(server, sandbox, 'docker run -d --name box busybox sleep 600');
+    const until = Date.now() + 15_000;
+    while (p.done < 3 && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 200));
+      p = await progress();
+    }
+    assert.deepEqual(p.steps.map((s) => s.status), ['done', 'done', 'done']);
+    assert.deepEqual(p.ahead, []);
+  });
+});
+
