@@ -29,6 +29,11 @@ export interface VerifyOptions {
   commandTimeoutMs?: number;
   /** Told about each sandbox while it exists, so an interrupted run can remove it. */
   track?: (sandboxId: string, alive: boolean) => void;
+  /**
+   * How many lessons are verified at the same time (default 1). Above 1, each lesson's lines
+   * are written together once it is done, so they never interleave.
+   */
+  jobs?: number;
 }
 
 export interface VerifySummary {
@@ -52,11 +57,19 @@ export async function verifyLessons(options: VerifyOptions): Promise<VerifySumma
     options.out(`✗ ${slug}: no such lesson in ${options.library.dir}`);
     summary.failed++;
   }
-  for (const lesson of lessons) {
-    const result = await verifyLesson(lesson, options);
-    summary.passed += result.passed;
-    summary.failed += result.failed;
-  }
+  const jobs = Math.max(1, Math.min(options.jobs ?? 1, lessons.length));
+  const waiting = [...lessons];
+  const worker = async () => {
+    for (let lesson = waiting.shift(); lesson; lesson = waiting.shift()) {
+      const lines: string[] = [];
+      const out = jobs === 1 ? options.out : (line: string) => lines.push(line);
+      const result = await verifyLesson(lesson, { ...options, out });
+      lines.forEach((line) => options.out(line));
+      summary.passed += result.passed;
+      summary.failed += result.failed;
+    }
+  };
+  await Promise.all(Array.from({ length: jobs }, worker));
   return summary;
 }
 
