@@ -18,6 +18,8 @@ import { sessionRoutes } from './http/session-routes.js';
 import { LessonLibrary } from './lessons/library.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics } from './metrics/metrics.js';
+import { learnerNamespaces } from './registry/learners.js';
+import { serveWorkshopRegistry } from './registry/workshop-registry.js';
 import { DockerSandboxDriver } from './sandboxes/docker/driver.js';
 import { SandboxActivity } from './sandboxes/activity.js';
 import type { SandboxDriver } from './sandboxes/driver.js';
@@ -96,6 +98,20 @@ export function createSlipwayServer(config: Config, options: { log?: Logger; sit
     checkSandbox: (id, code) => manager.confirmAlive(id, code),
   });
 
+  // Each learner pushes into a namespace of their own in the workshop registry ($ME in their
+  // shell); its gate refuses writes anywhere else. The local driver has no workshop registry.
+  const namespaceOf = learnerNamespaces(sandboxStore, sessions);
+  const workshopRegistry = driver instanceof DockerSandboxDriver ? serveWorkshopRegistry(driver, config, namespaceOf, log) : undefined;
+  manager.on('assigned', (id: string) => {
+    const namespace = namespaceOf(id);
+    if (!workshopRegistry || !namespace) return;
+    try {
+      workshopRegistry.give(id, namespace);
+    } catch (err) {
+      log.warn({ sandbox: id, err: (err as Error).message }, 'could not tell a sandbox its registry namespace');
+    }
+  });
+
   // A pooled sandbox's shell starts while it waits, so its learner finds a prompt at once.
   manager.on('pooled', (id: string) => {
     terminals.hub.preopen(id).catch((err: Error) => log.warn({ sandbox: id, err: err.message }, 'could not open the shell of a pooled sandbox ahead'));
@@ -171,6 +187,7 @@ export function createSlipwayServer(config: Config, options: { log?: Logger; sit
       server?.closeAllConnections();
       await monitor.stop();
       await manager.stop();
+      await workshopRegistry?.stop();
       db.close();
     },
   };

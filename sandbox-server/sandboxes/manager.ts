@@ -27,7 +27,8 @@ export type EndReason = 'lifetime' | 'idle' | 'reset' | 'released' | 'orphan' | 
 /**
  * Events: 'changed' when sandboxes were created, handed out or ended; 'pooled' (id) when a
  * sandbox is ready and waiting in the pool (also for those re-adopted at start); 'revived' (id)
- * when a sandbox stopped by an engine restart was started again.
+ * when a sandbox stopped by an engine restart was started again; 'assigned' (id, sessionId) when a
+ * session was given a sandbox, before acquire() resolves.
  */
 export class SandboxManager extends EventEmitter {
   private creating = 0;
@@ -241,11 +242,13 @@ export class SandboxManager extends EventEmitter {
     const pooled = this.store.claimPooled(sessionId, this.config.sandboxLifetime);
     if (pooled) {
       this.metrics.assignSeconds.observe({ source: 'pool' }, (performance.now() - started) / 1000);
+      this.emit('assigned', pooled.id, sessionId);
       this.afterChange();
       return pooled;
     }
     const id = await this.createOne(sessionId);
     this.metrics.assignSeconds.observe({ source: 'cold' }, (performance.now() - started) / 1000);
+    this.emit('assigned', id, sessionId);
     this.afterChange();
     return this.store.get(id)!;
   }

@@ -5,9 +5,10 @@
 #   127.0.0.1:P+1  the same mirror storage, read-only (offline), so no learner can replace an
 #                  image every other sandbox pulls
 #   127.0.0.1:P+2  the workshop registry, its own storage, where learners push their images
-# On each sandbox gateway (MIRROR_GATEWAYS): P leads to the workshop registry (it is
-# registry.workshop:P inside sandboxes), P+1 to the mirror sandboxes pull through, and a DNS
-# server answers every lookup at once with "no such name".
+# On each sandbox gateway (MIRROR_GATEWAYS): P+1 leads to the mirror sandboxes pull through, and
+# a DNS server answers every lookup at once with "no such name". Port P there is the workshop
+# registry's gate, in the Slipway server itself (sandbox-server/registry/): it passes requests on
+# to P+2 and lets each learner push only under their own namespace, so it is not forwarded here.
 set -eu
 port="${MIRROR_PORT:-5000}"
 readonly_port=$((port + 1))
@@ -26,7 +27,6 @@ fi
 REGISTRY_HTTP_ADDR="127.0.0.1:${workshop_port}" start env -u REGISTRY_PROXY_REMOTEURL docker-registry serve /etc/slipway/workshop.yml
 
 for gateway in ${MIRROR_GATEWAYS:-}; do
-  start socat "TCP-LISTEN:${port},bind=${gateway},fork,reuseaddr" "TCP:127.0.0.1:${workshop_port}"
   start socat "TCP-LISTEN:${readonly_port},bind=${gateway},fork,reuseaddr" "TCP:127.0.0.1:${pull_port}"
 done
 if [ -n "${MIRROR_GATEWAYS:-}" ]; then

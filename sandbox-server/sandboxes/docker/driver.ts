@@ -1,5 +1,6 @@
 // The default driver: one Docker-in-Docker container per learner, with its own engine, limits,
 // a workspace, and a second engine socket in a host folder only the server reads.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -44,6 +45,8 @@ export class DockerSandboxDriver implements SandboxDriver {
   /** When the mirror last started: the engine restarts it with itself, so a change means a restart. */
   private mirrorStartedAt: string | undefined;
   private mirrorImages: { base: string; mirrorImage: string } | undefined;
+  /** Told each time what sandboxes share is set up (the workshop registry's gate listens on the network). */
+  private readonly sharedListeners: Array<(network: SandboxNetwork) => Promise<void>> = [];
 
   constructor(
     private readonly config: Config,
@@ -77,7 +80,44 @@ export class DockerSandboxDriver implements SandboxDriver {
     const firewalled = await applyFirewall(net.bridge, this.config.mirrorPort, this.log, this.config.egress);
     const standins = await startMirror(this.docker, this.config, online, this.mirrorImages!, progress);
     this.mirrorStartedAt = await this.mirrorStart();
-    return { network: { ...net, firewalled }, standins };
+    const network = { ...net, firewalled };
+    for (const listener of this.sharedListeners) await listener(network);
+    return { network, standins };
+  }
+
+  /**
+   * Runs `listener` each time what sandboxes share has been set up: during prepare, and again
+   * after an engine restart. A listener that throws makes prepare fail with its message.
+   */
+  whenSharedReady(listener: (network: SandboxNetwork) => Promise<void>): void {
+    this.sharedListeners.push(listener);
+  }
+
+  /** The sandbox of this installation at `address` on the sandbox network, if one is there. */
+  async sandboxAt(address: string): Promise<string | undefined> {
+    const { network } = this.state;
+    const filters = JSON.stringify({ network: [network.name], label: [`${LABEL.instance}=${this.config.instance}`, `${LABEL.role}=sandbox`] });
+    const containers = await this.docker.listContainers({ filters });
+    return containers.find((c) => c.NetworkSettings?.Networks?.[network.name]?.IPAddress === address)?.Labels[LABEL.sandbox];
+  }
+
+  /**
+   * Writes a small file into the host folder the sandbox sees at /run/slipway. The sandbox's
+   * root can put anything in that folder, so the file is created anew and renamed into place:
+   * a link planted under its name is replaced, never followed.
+   */
+  shareFile(id: string, name: string, text: string): void {
+    if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`Not a plain file name: ${name}`);
+    const dir = this.socketDir(id);
+    const temporary = path.join(dir, `.${name}-${crypto.randomBytes(6).toString('hex')}`);
+    const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
+    const fd = fs.openSync(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
+    try {
+      fs.writeSync(fd, text);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temporary, path.join(dir, name));
   }
 
   storagePaths(): string[] {
@@ -104,7 +144,8 @@ export class DockerSandboxDriver implements SandboxDriver {
         Hostname: 'sandbox',
         Labels: labels(instance, 'sandbox', id),
         Env: [
-          // Ports as laid out in images/mirror/run.sh.
+          // Ports as laid out in images/mirror/run.sh; on the mirror port of the gateway, the
+          // workshop registry's gate (registry/gate.ts) answers.
           `SLIPWAY_MIRROR=${network.gateway}:${this.config.mirrorPort + 1}`,
           `SLIPWAY_REGISTRY_HOST=${WORKSHOP_REGISTRY}:${this.config.mirrorPort}`,
           `SLIPWAY_INNER_BIP=${this.config.innerSubnet}`,
@@ -127,7 +168,7 @@ export class DockerSandboxDriver implements SandboxDriver {
           // "no such name" at once: `docker run no-such-image` fails in a moment instead of
           // hanging on DNS timeouts.
           ...(this.config.egress ? {} : { Dns: [network.gateway] }),
-          // The workshop's own registry (the mirror) under a name learners can type, for
+          // The workshop's own registry (through its gate) under a name learners can type, for
           // lessons that tag, push and pull their images.
           ExtraHosts: [`${WORKSHOP_REGISTRY}:${network.gateway}`],
         },
