@@ -64,7 +64,12 @@ export class RegistryGate {
   }
 
   private async listen(host: string): Promise<void> {
-    const server = http.createServer((req, res) => void this.handle(req, res));
+    const server = http.createServer((req, res) => {
+      this.handle(req, res).catch((err: Error) => {
+        this.options.log.error({ err: err.message }, 'the workshop registry gate failed on a request');
+        answer(res, 500, { errors: [{ code: 'UNKNOWN', message: 'the workshop registry gate failed; try again in a moment' }] });
+      });
+    });
     server.requestTimeout = REQUEST_TIMEOUT_MS;
     try {
       await new Promise<void>((resolve, reject) => {
