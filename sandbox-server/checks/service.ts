@@ -367,6 +367,8 @@ export class LessonChecks {
       const stored = this.deps.progress.record(sessionId, slug, step.id, { passed: result.passed, message: result.message, results: result.checks, attempt });
       this.publish(sessionId, loaded, step, stored, isCurrent);
       if (result.passed) {
+        // The step after a current step that passed is current now.
+        if (isCurrent) current = undefined;
         spent = true;
         if (!reasons.has('prompt')) watch.doneBeforePrompt = true;
       } else if (isCurrent) blocked = true;
