@@ -59,7 +59,7 @@ const egressRefusal = (bridge: string) => ['-i', bridge, '!', '-o', bridge, '-j'
 
 /**
  * Installs (idempotently) the rules that confine sandboxes on this host: from the sandbox
- * bridge, only the mirror (registry port and DNS) of the host answers; cloud metadata addresses are unreachable
+ * bridge, only the registries (the workshop registry's gate and the mirror) and the mirror's DNS answer; cloud metadata addresses are unreachable
  * even with egress on. With `egress` given, also the egress refusal: the network is internal
  * when egress is off, and Docker silently drops what tries to leave it, so `curl 192.0.2.1`
  * would hang for minutes; refused, it fails at once with "Network is unreachable" and no
@@ -72,7 +72,8 @@ export async function applyFirewall(bridge: string, mirrorPort: number, log: Log
     await iptables('-N', chain).catch(() => undefined);
     await iptables('-F', chain);
     await iptables('-A', chain, '-m', 'conntrack', '--ctstate', 'ESTABLISHED,RELATED', '-j', 'ACCEPT');
-    // The workshop registry (mirror port) and the read-only mirror (the next port).
+    // The workshop registry's gate (the server itself, on the mirror port: registry/gate.ts)
+    // and the read-only mirror (the next port).
     await iptables('-A', chain, '-p', 'tcp', '--dport', `${mirrorPort}:${mirrorPort + 1}`, '-j', 'ACCEPT');
     // The mirror's DNS server, which answers every lookup at once with "no such name".
     await iptables('-A', chain, '-p', 'udp', '--dport', '53', '-j', 'ACCEPT');
