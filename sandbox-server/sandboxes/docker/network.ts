@@ -59,8 +59,8 @@ const egressRefusal = (bridge: string) => ['-i', bridge, '!', '-o', bridge, '-j'
 
 /**
  * Installs (idempotently) the rules that confine sandboxes on this host: from the sandbox
- * bridge, only the registries (the workshop registry's gate and the mirror) and the mirror's DNS answer; cloud metadata addresses are unreachable
- * even with egress on. With `egress` given, also the egress refusal: the network is internal
+ * bridge, only the registries (the workshop registry's gate and the mirror) and the mirror's
+ * DNS answer; cloud metadata addresses are unreachable even with egress on. With `egress` given, also the egress refusal: the network is internal
  * when egress is off, and Docker silently drops what tries to leave it, so `curl 192.0.2.1`
  * would hang for minutes; refused, it fails at once with "Network is unreachable" and no
  * packet leaves the host. Returns false, after logging why, when iptables cannot be used.
