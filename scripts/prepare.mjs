@@ -52,7 +52,7 @@ export function ensureDependencies() {
 /** astro build when dist/ is missing or older than what it is built from. */
 export function ensureSite() {
   const builtStamp = path.join(root, 'dist', 'index.html');
-  const inputs = ['src', 'lessons', 'public', 'astro.config.mjs', 'package-lock.json'];
+  const inputs = ['src', 'contract', 'lessons', 'public', 'astro.config.mjs', 'package-lock.json'];
   if (!fs.existsSync(builtStamp) || fs.statSync(builtStamp).mtimeMs < newestChange(inputs)) {
     say('building the site');
     run('npx', ['astro', 'build', '--silent']);

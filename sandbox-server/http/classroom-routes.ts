@@ -4,6 +4,7 @@
 // Every instructor endpoint but login/status answers 401 without the instructor cookie.
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { VIEWER_PATH } from '../../contract/terminal.js';
 import type { Config } from '../config/config.js';
 import { ClassroomError, type Classroom, type DashboardEvent } from '../classroom/classroom.js';
 import { normalizeCode, CODE_ALPHABET, CODE_LENGTH } from '../classroom/codes.js';
@@ -12,7 +13,6 @@ import type { InstructorAuth } from '../classroom/instructor-auth.js';
 import { qrSvg } from '../classroom/qr.js';
 import type { Sessions } from '../sessions/sessions.js';
 import type { ViewerTokens } from '../terminal/authorize.js';
-import { VIEWER_PATH } from '../terminal/index.js';
 import { HttpError } from './errors.js';
 import { openEventStream } from './event-stream.js';
 import { ipKey, limit } from './rate-limits.js';

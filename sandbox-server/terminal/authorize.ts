@@ -6,10 +6,10 @@ import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import cookieParser from 'cookie-parser';
 import type { Request, Response } from 'express';
+import type { ViewerMode } from '../../contract/terminal.js';
 import { sessionIdOf } from '../http/session-cookie.js';
 import type { Sessions } from '../sessions/sessions.js';
 import type { TerminalAuthorizer } from './gateway.js';
-import type { ViewerMode } from './protocol.js';
 
 export function ownerAuthorizer(sessions: Sessions, cookieSecret: string): TerminalAuthorizer {
   const parseCookies = cookieParser(cookieSecret);

@@ -2,9 +2,10 @@
 // first, then input, resize and acks), answers every bad frame with an error frame, and is the
 // viewer's sink for output and control.
 import type { WebSocket } from 'ws';
+import { CLOSE, LIMITS, type ServerMessage, type TerminalErrorCode, type ViewerMode } from '../../contract/terminal.js';
 import type { Logger } from '../log.js';
 import type { Attachment, TerminalHub } from './hub.js';
-import { CLOSE, LIMITS, ProtocolError, parseControl, type ErrorCode, type ServerMessage, type ViewerMode } from './protocol.js';
+import { ProtocolError, parseControl } from './protocol.js';
 import type { ViewerSink } from './viewer.js';
 
 export interface TerminalGrant {
@@ -113,7 +114,7 @@ export class TerminalConnection implements ViewerSink {
     throw new ProtocolError('not_ready', `${what} before the terminal is attached: send hello and wait for the server's hello.`);
   }
 
-  private error(code: ErrorCode, message: string): void {
+  private error(code: TerminalErrorCode, message: string): void {
     this.sendControl({ type: 'error', code, message });
     if (++this.errors >= LIMITS.errorsBeforeClose) this.close(CLOSE.protocol, 'too many protocol errors');
   }

@@ -5,11 +5,11 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { CLOSE, LIMITS } from '../../contract/terminal.js';
 import type { Logger } from '../log.js';
 import { TerminalConnection, type TerminalGrant } from './connection.js';
 import type { TerminalHub } from './hub.js';
 import { sameOrigin } from './origin.js';
-import { CLOSE, LIMITS } from './protocol.js';
 
 export type TerminalAuthorizer = (req: http.IncomingMessage) => TerminalGrant | null | Promise<TerminalGrant | null>;
 

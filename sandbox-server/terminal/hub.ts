@@ -1,10 +1,10 @@
 // All open terminals, one per sandbox: attaching the first viewer opens the sandbox's shell
 // (unless it was opened ahead, for a pooled sandbox), later viewers share it; a terminal whose
 // shell ended is forgotten and the next attach opens a new one.
+import type { HelloMessage, ViewerMode } from '../../contract/terminal.js';
 import type { Logger } from '../log.js';
 import type { PromptEvent } from '../sandboxes/activity.js';
 import type { Shell, ShellSize } from '../sandboxes/driver.js';
-import type { HelloMessage, ViewerMode } from './protocol.js';
 import { Terminal, type TerminalOptions } from './terminal.js';
 import type { Viewer, ViewerSink } from './viewer.js';
 

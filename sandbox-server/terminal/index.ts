@@ -1,6 +1,7 @@
 // The terminal subsystem as the composition root sees it: the hub of shells, the WebSocket
 // gateway with its routes, and viewer tokens.
 import type http from 'node:http';
+import { OWNER_PATH, VIEWER_PATH } from '../../contract/terminal.js';
 import type { Logger } from '../log.js';
 import type { SandboxActivity } from '../sandboxes/activity.js';
 import type { SandboxDriver } from '../sandboxes/driver.js';
@@ -8,11 +9,6 @@ import type { Sessions } from '../sessions/sessions.js';
 import { ownerAuthorizer, ViewerTokens } from './authorize.js';
 import { TerminalGateway } from './gateway.js';
 import { DEFAULT_TERMINAL_OPTIONS, TerminalHub } from './hub.js';
-
-/** The learner's own terminal (session cookie, read-write). */
-export const OWNER_PATH = '/api/session/terminal';
-/** A terminal shown through a viewer token (`?token=`), read-only unless the token says otherwise. */
-export const VIEWER_PATH = '/api/terminal/view';
 
 export interface TerminalParts {
   driver: Pick<SandboxDriver, 'openShell'>;

@@ -9,11 +9,12 @@
 // window per viewer. Read-only viewers never slow the learner down: one that falls behind the
 // replay buffer is disconnected and resyncs on reconnect.
 import crypto from 'node:crypto';
+import { CLOSE, PROTOCOL_VERSION, LIMITS, type ExitReason, type HelloMessage, type ViewerMode } from '../../contract/terminal.js';
 import { formatDuration } from '../config/units.js';
 import type { Shell, ShellSize } from '../sandboxes/driver.js';
 import { IntegrationParser } from './integration.js';
 import { TerminalModes } from './modes.js';
-import { CLOSE, PROTOCOL_VERSION, ProtocolError, LIMITS, type ExitReason, type HelloMessage, type ViewerMode } from './protocol.js';
+import { ProtocolError } from './protocol.js';
 import { ReplayBuffer } from './replay-buffer.js';
 import { Viewer, type ViewerSink } from './viewer.js';
 

@@ -1,7 +1,7 @@
 // One viewer of a terminal: where it is in the output (sent, acknowledged) and how to reach it.
 // The WebSocket gateway is one kind of sink; tests and server-internal consumers can be others.
 import crypto from 'node:crypto';
-import type { ServerMessage, ViewerMode } from './protocol.js';
+import type { ServerMessage, ViewerMode } from '../../contract/terminal.js';
 
 export interface ViewerSink {
   /** Terminal output bytes. The viewer owns the buffer afterwards. */

@@ -1,7 +1,9 @@
 // The browser side of the terminal protocol (docs/terminal-protocol.md), independent of
 // xterm: one WebSocket at a time, hello with the resume point, output handed to a screen that
 // reports when it has drawn it (acks), input split into small frames, and automatic
-// reconnection with exponential backoff when the network drops.
+// reconnection with exponential backoff when the network drops. Frames and close codes are the
+// shared contract's (contract/terminal.ts); a server frame that does not fit it is ignored.
+import { CLOSE, PROTOCOL_VERSION, serverMessage, type ClientMessage, type ExitMessage, type ServerHello, type ServerMessage, type ViewerMode } from '../../contract/terminal.js';
 
 export type ConnectionState =
   /** First connection, or a fresh one after an exit. */
@@ -28,28 +30,14 @@ export interface Screen {
   follow(cols: number, rows: number): void;
 }
 
-export interface ServerHello {
-  terminal: string;
-  sandboxId: string;
-  mode: 'rw' | 'ro';
-  seq: number;
-  reset: boolean;
-  modes: string;
-  cols: number;
-  rows: number;
-}
-
-export interface ExitInfo {
-  code: number | null;
-  reason: string;
-  message: string;
-}
+/** Why the shell ended (the exit frame), given to listeners of the 'exit' event. */
+export type ExitInfo = ExitMessage;
 
 export interface StateDetail {
   state: ConnectionState;
   /** Plain words for the learner. */
   message: string;
-  mode?: 'rw' | 'ro';
+  mode?: ViewerMode;
   /** For 'connected': whether the screen carried on from where it was (no replay needed). */
   resumed?: boolean;
   /** For 'reconnecting': when the next attempt starts (ms since epoch). */
@@ -57,10 +45,7 @@ export interface StateDetail {
   attempt?: number;
 }
 
-// Must match sandbox-server/terminal/protocol.ts.
-const CLOSE_EXIT = 4000;
-const CLOSE_BEHIND = 4009;
-const CLOSE_UNAUTHORIZED = 4403;
+/** Pastes go out in frames of this size, well under the protocol's LIMITS.inputFrameBytes. */
 const INPUT_FRAME = 16 * 1024;
 /** Input waits while the socket holds more than this unsent. */
 const SEND_BUFFER = 64 * 1024;
@@ -103,7 +88,7 @@ export class TerminalConnection extends EventTarget {
     window.addEventListener('offline', () => this.state === 'reconnecting' && this.setState({ state: 'offline', message: 'You are offline. The terminal reconnects when the network is back.' }));
   }
 
-  get mode(): 'rw' | 'ro' | undefined {
+  get mode(): ViewerMode | undefined {
     return this.hello?.mode;
   }
 
@@ -161,7 +146,7 @@ export class TerminalConnection extends EventTarget {
     if (this.state !== 'reconnecting' && this.state !== 'offline') this.setState({ state: 'connecting', message: 'Connecting to your sandbox…' });
     ws.onopen = () => {
       const { cols, rows } = this.screen.size();
-      this.send({ type: 'hello', version: 1, cols, rows, ...(this.terminal ? { resume: { terminal: this.terminal, seq: this.seq } } : {}) });
+      this.send({ type: 'hello', version: PROTOCOL_VERSION, cols, rows, ...(this.terminal ? { resume: { terminal: this.terminal, seq: this.seq } } : {}) });
     };
     ws.onmessage = (event) => {
       if (ws !== this.ws) return;
@@ -176,16 +161,18 @@ export class TerminalConnection extends EventTarget {
   }
 
   private onControl(text: string): void {
-    let message: { type: string; [key: string]: unknown };
+    let message: ServerMessage;
     try {
-      message = JSON.parse(text);
+      const parsed = serverMessage.safeParse(JSON.parse(text));
+      if (!parsed.success) return;
+      message = parsed.data;
     } catch {
       return;
     }
     switch (message.type) {
       case 'hello': {
         this.exit = undefined;
-        const hello = message as unknown as ServerHello;
+        const hello = message;
         this.hello = hello;
         this.terminal = hello.terminal;
         if (hello.reset) this.screen.reset(hello.modes);
@@ -203,15 +190,15 @@ export class TerminalConnection extends EventTarget {
         break;
       }
       case 'size':
-        if (this.hello?.mode === 'ro') this.screen.follow(Number(message.cols), Number(message.rows));
+        if (this.hello?.mode === 'ro') this.screen.follow(message.cols, message.rows);
         break;
       case 'exit':
-        this.exit = message as unknown as ExitInfo;
+        this.exit = message;
         this.dispatchEvent(new CustomEvent<ExitInfo>('exit', { detail: this.exit }));
         break;
       case 'error':
         this.dispatchEvent(new CustomEvent('protocol-error', { detail: message }));
-        if (message.code === 'unauthorized' || message.code === 'unavailable') this.lastError = String(message.message);
+        if (message.code === 'unauthorized' || message.code === 'unavailable') this.lastError = message.message;
         break;
     }
   }
@@ -244,7 +231,7 @@ export class TerminalConnection extends EventTarget {
     clearTimeout(this.ackTimer);
     this.ackTimer = undefined;
     if (this.state === 'stopped') return;
-    if (code === CLOSE_EXIT) {
+    if (code === CLOSE.exit) {
       if (reason === 'sandbox_ended') {
         // A new shell needs a new sandbox: that is the page's call.
         this.setState({ state: 'unavailable', message: this.exit?.message ?? 'The sandbox ended.' });
@@ -253,11 +240,11 @@ export class TerminalConnection extends EventTarget {
       }
       return;
     }
-    if (code === CLOSE_UNAUTHORIZED) {
+    if (code === CLOSE.unauthorized) {
       this.setState({ state: 'unavailable', message: this.lastError ?? 'This page may not open a terminal.' });
       return;
     }
-    if (code === CLOSE_BEHIND) {
+    if (code === CLOSE.behind) {
       // Too far behind the server's buffer: resync at once, from a fresh screen.
       this.connectNow();
       return;
@@ -290,7 +277,7 @@ export class TerminalConnection extends EventTarget {
     });
   }
 
-  private send(message: Record<string, unknown>): void {
+  private send(message: ClientMessage): void {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
   }
 

@@ -2,7 +2,7 @@
 // terminal keeps working, and the server stays healthy.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CLOSE, LIMITS } from '../../sandbox-server/terminal/protocol.js';
+import { CLOSE, LIMITS } from '../../contract/terminal.js';
 import { stopAndClean, type TestServer } from '../support/server.js';
 import { learnerSession, TermClient } from './support/client.js';
 import { startTerminalServer } from './support/server.js';

@@ -4,8 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
-import { CLOSE } from '../../sandbox-server/terminal/protocol.js';
-import { VIEWER_PATH } from '../../sandbox-server/terminal/index.js';
+import { CLOSE, VIEWER_PATH } from '../../contract/terminal.js';
 import { stopAndClean, type TestServer } from '../support/server.js';
 import { learnerSession, TermClient } from './support/client.js';
 import { startTerminalServer } from './support/server.js';

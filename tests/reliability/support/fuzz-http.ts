@@ -7,7 +7,7 @@
 // instructor cookie, and no error in the server's log.
 import net from 'node:net';
 import fc from 'fast-check';
-import { OWNER_PATH, VIEWER_PATH } from '../../../sandbox-server/terminal/index.js';
+import { OWNER_PATH, VIEWER_PATH } from '../../../contract/terminal.js';
 import { fill, label, STATE_CHANGING, type Endpoint } from './endpoints.js';
 import type { FuzzTarget } from './fuzz-server.js';
 import { request } from './http.js';

@@ -11,8 +11,7 @@
 // closes for one bad frame, never logs an error.
 import fc from 'fast-check';
 import WebSocket from 'ws';
-import { OWNER_PATH, VIEWER_PATH } from '../../../sandbox-server/terminal/index.js';
-import { CLOSE, LIMITS } from '../../../sandbox-server/terminal/protocol.js';
+import { CLOSE, LIMITS, OWNER_PATH, serverMessage, terminalErrorCode, VIEWER_PATH } from '../../../contract/terminal.js';
 import type { FuzzTarget } from './fuzz-server.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -40,8 +39,8 @@ export interface TermCase {
   flood: boolean;
 }
 
-const KNOWN_ERRORS = new Set(['bad_json', 'bad_message', 'too_large', 'not_ready', 'out_of_order', 'read_only', 'input_busy', 'unauthorized', 'unavailable']);
-const KNOWN_TYPES = new Set(['hello', 'size', 'exit', 'error']);
+const KNOWN_ERRORS = new Set<string>(terminalErrorCode.options);
+const KNOWN_TYPES = new Set<string>(serverMessage.options.map((message) => message.shape.type.value));
 
 // --- the frames ---------------------------------------------------------------------------
 

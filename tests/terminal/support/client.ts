@@ -1,20 +1,10 @@
 // A terminal client for tests, speaking the protocol of docs/terminal-protocol.md over a real
 // WebSocket: sends hello, acknowledges output (unless told not to), keeps the recent output as
-// text and waits for patterns in it.
+// text and waits for patterns in it. The server's hello is read with the shared contract.
 import WebSocket from 'ws';
+import { OWNER_PATH, serverHello, type ServerHello } from '../../../contract/terminal.js';
 
-export interface ServerHello {
-  type: 'hello';
-  terminal: string;
-  sandboxId: string;
-  mode: 'rw' | 'ro';
-  seq: number;
-  reset: boolean;
-  modes: string;
-  cols: number;
-  rows: number;
-}
-
+/** A control frame as it arrived, unchecked: protocol tests look at every field the server sent. */
 export interface ControlFrame {
   type: string;
   [key: string]: unknown;
@@ -63,10 +53,11 @@ export class TermClient {
       } else {
         const message = JSON.parse(data.toString('utf8')) as ControlFrame;
         this.controls.push(message);
-        if (message.type === 'hello') {
-          this.hello = message as unknown as ServerHello;
-          this.seq = this.hello.seq;
-          if (this.hello.reset) this.text = '';
+        const hello = message.type === 'hello' ? serverHello.safeParse(message) : undefined;
+        if (hello?.success) {
+          this.hello = hello.data;
+          this.seq = hello.data.seq;
+          if (hello.data.reset) this.text = '';
         }
       }
       this.wake();
@@ -78,7 +69,7 @@ export class TermClient {
   }
 
   static async connect(baseUrl: string, options: ConnectOptions = {}): Promise<TermClient> {
-    const url = baseUrl.replace(/^http/, 'ws') + (options.path ?? '/api/session/terminal');
+    const url = baseUrl.replace(/^http/, 'ws') + (options.path ?? OWNER_PATH);
     const ws = new WebSocket(url, {
       headers: { ...(options.cookie ? { cookie: options.cookie } : {}), origin: options.origin ?? baseUrl },
       perMessageDeflate: false,
