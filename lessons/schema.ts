@@ -8,8 +8,10 @@
 // - every field has a .describe() text: docs/authoring.md is generated from it;
 // - check schemas use no defaults or transforms, so what an author writes is exactly what the
 //   engine reads (and the recursive Check type stays one type for input and output).
-// Only `zod` is imported here: Astro 5 bundles the same major version.
+// Only `zod` and the shared slug rule (contract/slug.ts) are imported here: Astro 5 bundles the
+// same major version of zod.
 import { z } from 'zod';
+import { SLUG_PATTERN } from '../contract/slug.js';
 
 // ---------------------------------------------------------------------------------------------
 // Small shared pieces
@@ -45,7 +47,6 @@ const label = z
   .optional()
   .describe('Text shown in the step checklist for this check, instead of the one Slipway generates from its fields.');
 
-const slugPattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const imageReference = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._/:@-]*$/i, 'an image reference such as nginx:1.26 or localhost:5000/me/app:1.0')
@@ -368,7 +369,7 @@ export const stepSchema = z
   .object({
     id: z
       .string()
-      .regex(slugPattern, 'lowercase letters, digits and dashes, such as run-nginx')
+      .regex(SLUG_PATTERN, 'lowercase letters, digits and dashes, such as run-nginx')
       .describe('Identifies the step in progress records: lowercase letters, digits and dashes. Keep it stable once learners have used the lesson, or their progress on the step is lost.'),
     title: z.string().min(1).max(120).describe('What the learner does in this step, in a few words ("Run nginx with your page").'),
     checks: z.array(checkSchema).min(1).describe('What must be true when the step is done. All must pass. Checked in order with the other steps: a step is checked once the steps before it are done or skipped (unless it is `independent`).'),
@@ -397,7 +398,7 @@ export const lessonSchema = z
     order: z.number().int().min(0).describe('Position in the curriculum (lower first).'),
     slug: z
       .string()
-      .regex(slugPattern, 'lowercase letters, digits and dashes')
+      .regex(SLUG_PATTERN, 'lowercase letters, digits and dashes')
       .optional()
       .describe('The lesson\'s address (`/lessons/<slug>/`) and its key in progress records. By default the folder name of an `index.mdx` (or the file name of another `.mdx`), lowercased, without a leading number: `01-hello-containers/index.mdx` is `hello-containers`.'),
     minutes: z.number().int().positive().max(600).optional().describe('About how long the lesson takes, in minutes.'),

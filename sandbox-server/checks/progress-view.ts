@@ -1,50 +1,13 @@
 // Progress as the API and the browser see it: each step done, current (the one being worked
 // on, with its last result), skipped by the learner (not done; the steps after it go on), or
-// pending (reached once the steps before it are done or skipped).
+// pending (reached once the steps before it are done or skipped). The shapes are the shared
+// contract's (contract/progress.ts).
+import type { CheckView, LessonProgressView, StepStatus, StepView } from '../../contract/progress.js';
 import type { Step } from '../../lessons/schema.js';
 import type { LoadedLesson } from '../lessons/library.js';
 import type { LessonProgressRow, StepProgressRow } from '../store/progress.js';
 import { expectation } from './expectation.js';
 import type { CheckResult } from './result.js';
-
-export interface CheckView {
-  kind: string;
-  label: string;
-  passed: boolean | null;
-  message: string | null;
-  error?: boolean;
-  checks?: CheckView[];
-}
-
-export interface StepView {
-  id: string;
-  title: string;
-  status: 'done' | 'current' | 'skipped' | 'pending';
-  /** When the step became the current one. */
-  firstSeenAt: number | null;
-  doneAt: number | null;
-  /** Commands related to this step (and "check" presses while it was current). */
-  attempts: number;
-  /** When the learner skipped it, if they did and it is not done. */
-  skippedAt: number | null;
-  /** True for a step checked wherever it stands (its checks assume nothing about the steps before). */
-  independent: boolean;
-  /** The last result's message: what was observed, and what was expected if it fails. */
-  message: string | null;
-  checkedAt: number | null;
-  checks: CheckView[];
-}
-
-export interface LessonProgressView {
-  lesson: string;
-  title: string;
-  openedAt: number | null;
-  done: number;
-  total: number;
-  steps: StepView[];
-  /** Steps not reached yet whose checks already pass: the learner's work for them is there. */
-  ahead: string[];
-}
 
 function checkView(result: CheckResult): CheckView {
   return {
@@ -61,7 +24,7 @@ function unchecked(step: Step): CheckView[] {
   return step.checks.map((check) => ({ kind: check.kind, label: expectation(check), passed: null, message: null }));
 }
 
-export function stepView(step: Step, row: StepProgressRow | undefined, status: StepView['status']): StepView {
+export function stepView(step: Step, row: StepProgressRow | undefined, status: StepStatus): StepView {
   let checks = unchecked(step);
   if (row?.last_results) {
     try {

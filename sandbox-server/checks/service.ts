@@ -1,13 +1,16 @@
 // The check engine at work for learners: opens lessons in sandboxes, re-evaluates the open step
 // when the sandbox changes (inner engine events, the shell returning to its prompt) or when
 // asked, stores progress, and tells subscribers (the browser's event stream) what changed.
+import type { LearnerEvent } from '../../contract/learner-events.js';
+import type { SandboxNotice } from '../../contract/notices.js';
+import type { LessonProgressView } from '../../contract/progress.js';
 import type { Check, Step } from '../../lessons/schema.js';
+import { DomainError } from '../errors.js';
 import type { LessonLibrary, LoadedLesson } from '../lessons/library.js';
 import { starterFilesTar } from '../lessons/starter-files.js';
 import type { Logger } from '../log.js';
 import type { PromptEvent, SandboxActivity } from '../sandboxes/activity.js';
 import type { SandboxDriver } from '../sandboxes/driver.js';
-import type { SandboxNotice } from '../sandboxes/notices.js';
 import type { Sessions } from '../sessions/sessions.js';
 import type { CommandStore } from '../store/commands.js';
 import type { ProgressStore, StepProgressRow } from '../store/progress.js';
@@ -17,37 +20,18 @@ import { createContext, type CheckContext } from './context.js';
 import { EngineEvents } from './engine-events.js';
 import { evaluateStep } from './evaluate.js';
 import type { CheckResult, StepResult } from './result.js';
-import { lessonView, stepView, type LessonProgressView, type StepView } from './progress-view.js';
+import { lessonView, stepView } from './progress-view.js';
 import { Trigger, type TriggerReason } from './trigger.js';
 
-export interface StepUpdate {
-  lesson: string;
-  step: StepView;
-  done: number;
-  total: number;
-}
-
-export type ProgressEvent =
-  | { type: 'step'; data: StepUpdate }
-  | { type: 'progress'; data: LessonProgressView }
-  /** The sandbox's engine changed (a container started, an image was built...): the lesson page refreshes its sandbox panel. */
-  | { type: 'sandbox'; data: { sandbox: string; at: number } }
-  /** Something happened to the sandbox that the learner did not ask for (a limit hit, its engine restarted...): the page shows it. */
-  | { type: 'notice'; data: SandboxNotice }
-  | { type: 'shutdown' };
+/** What subscribers hear: the learner's events (contract/learner-events.ts), and the server stopping. */
+export type ProgressEvent = LearnerEvent | { type: 'shutdown' };
 
 /** Engine events come in bursts (compose up); the panel needs one refresh per burst. */
 const SANDBOX_EVENT_THROTTLE_MS = 250;
 export type ProgressListener = (event: ProgressEvent) => void;
 
-export class ChecksError extends Error {
-  constructor(
-    readonly code: 'no_lesson' | 'not_open' | 'no_sandbox' | 'no_step' | 'step_done',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** The check engine's refusals, with a code the API's clients understand (contract/errors.ts). */
+export class ChecksError extends DomainError<'no_lesson' | 'not_open' | 'no_sandbox' | 'no_step' | 'step_done'> {}
 
 /** One session's open lesson, followed in its sandbox. */
 interface Watch {

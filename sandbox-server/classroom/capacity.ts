@@ -1,7 +1,8 @@
 // How many sandboxes this machine can hold, from its free memory, its CPUs and the per-sandbox
-// limits, with the computation spelled out for the instructor page.
+// limits, with the computation spelled out for the instructor page (contract/dashboard.ts).
 import fs from 'node:fs';
 import os from 'node:os';
+import type { Capacity } from '../../contract/dashboard.js';
 import type { Config } from '../config/config.js';
 
 /** Memory kept for the host, the server and the image mirror. */
@@ -14,18 +15,6 @@ export const HOST_RESERVE_BYTES = 1024 ** 3;
 export const MEMORY_PLAN_SHARE = 0.4;
 /** Learners per CPU core: a sandbox works in bursts (one command at a time), then idles. */
 export const LEARNERS_PER_CORE = 16;
-
-export interface Capacity {
-  /** Sandboxes this server may run at once (pooled and in use). */
-  total: number;
-  byMemory: number;
-  byCpu: number;
-  bySetting: number;
-  /** Sandboxes running now. */
-  live: number;
-  /** One line per factor, in words, for the instructor page. */
-  computation: string[];
-}
 
 /** MemAvailable from /proc/meminfo (what can be used without swapping), else os.freemem(). */
 export function availableMemory(): number {

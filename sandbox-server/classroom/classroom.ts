@@ -4,6 +4,8 @@
 import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import pLimit from 'p-limit';
+import type { LearnerState } from '../../contract/classroom-api.js';
+import type { Capacity, DashboardEvent, DashboardView, LearnerView, WarmProgress, WorkshopView } from '../../contract/dashboard.js';
 import type { LessonChecks } from '../checks/service.js';
 import type { Config } from '../config/config.js';
 import type { LessonLibrary } from '../lessons/library.js';
@@ -14,56 +16,23 @@ import type { Sessions } from '../sessions/sessions.js';
 import type { ProgressStore } from '../store/progress.js';
 import type { SandboxStore } from '../store/sandboxes.js';
 import type { SessionRow } from '../store/sessions.js';
-import { computeCapacity, type Capacity } from './capacity.js';
+import { computeCapacity } from './capacity.js';
 import { newJoinCode } from './codes.js';
-import { columnsOf, dashboardView, learnerId, learnerView, workshopView, type DashboardView, type LearnerView, type WorkshopView } from './dashboard.js';
+import { ClassroomError } from './errors.js';
+import { columnsOf, dashboardView, learnerId, learnerView, workshopView } from './dashboard.js';
 import type { LearnerRow, WorkshopRow, WorkshopStore } from './store.js';
 
 /** Learners are warned this long before their time is up. */
 export const WARN_BEFORE_MS = 10 * 60_000;
 
-export class ClassroomError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface WarmProgress {
-  /** Sandboxes the pool is filling up to (SLIPWAY_POOL_SIZE plus what workshops reserve). */
-  target: number;
-  pooled: number;
-  creating: number;
-  inUse: number;
-  capacity: Capacity;
-}
-
-export type DashboardEvent =
-  | { type: 'learner'; data: LearnerView }
-  | { type: 'workshop'; data: WorkshopView }
-  | { type: 'warm'; data: WarmProgress }
-  | { type: 'shutdown' };
+/** What the dashboard's subscribers hear: its events (contract/dashboard.ts) after the snapshot, and the server stopping. */
+export type DashboardUpdate = Exclude<DashboardEvent, { type: 'snapshot' }> | { type: 'shutdown' };
 
 export interface JoinResult {
   session: SessionRow;
   status: 'ready' | 'queued';
   position: number | null;
   me: LearnerState;
-}
-
-/** What the learner's own pages show: their workshop, time left, their place in a queue. */
-export interface LearnerState {
-  workshop: { title: string; code: string; state: string; lessons: Array<{ slug: string; title: string }> };
-  name: string;
-  status: 'ready' | 'queued' | 'removed' | 'ended';
-  position: number | null;
-  expiresAt: number | null;
-  warnBeforeMs: number;
-  /** The first lesson's page, where a learner who joined starts. */
-  start: string;
 }
 
 export interface ClassroomDeps {
@@ -157,8 +126,8 @@ export class Classroom {
   }
 
   /** Dashboard events of one workshop (and 'warm' ones for all). */
-  subscribe(workshopId: string, listener: (event: DashboardEvent) => void): () => void {
-    const own = (event: DashboardEvent) => listener(event);
+  subscribe(workshopId: string, listener: (event: DashboardUpdate) => void): () => void {
+    const own = (event: DashboardUpdate) => listener(event);
     this.events.on(workshopId, own);
     this.events.on('all', own);
     return () => {
@@ -186,7 +155,7 @@ export class Classroom {
 
   create(input: { title: string; lessons: string[]; expectedSize: number; sessionMinutes: number }): WorkshopView {
     const unknown = input.lessons.filter((slug) => !this.deps.library.get(slug));
-    if (unknown.length) throw new ClassroomError(400, 'invalid_input', `lessons: no lesson ${unknown.map((s) => `"${s}"`).join(', ')} on this server`);
+    if (unknown.length) throw new ClassroomError('invalid_input', `lessons: no lesson ${unknown.map((s) => `"${s}"`).join(', ')} on this server`);
     let code = newJoinCode();
     while (this.deps.store.codeTaken(code)) code = newJoinCode();
     const row = this.deps.store.insert({
@@ -207,14 +176,14 @@ export class Classroom {
 
   workshop(id: string): WorkshopRow {
     const row = this.deps.store.get(id);
-    if (!row) throw new ClassroomError(404, 'no_workshop', `No workshop "${id.slice(0, 40)}".`);
+    if (!row) throw new ClassroomError('no_workshop', `No workshop "${id.slice(0, 40)}".`);
     return row;
   }
 
   /** Opens the workshop to learners and pre-warms sandboxes for the expected size. */
   startWorkshop(id: string): WorkshopView {
     const row = this.workshop(id);
-    if (row.state === 'ended') throw new ClassroomError(409, 'workshop_ended', 'This workshop has ended; create a new one.');
+    if (row.state === 'ended') throw new ClassroomError('already_ended', 'This workshop has ended; create a new one.');
     this.deps.store.setState(id, 'running');
     this.updateReserve();
     const view = workshopView(this.workshop(id));
@@ -256,9 +225,9 @@ export class Classroom {
   /** A learner joins with the code and a name; a cookie session already in it resumes. */
   async join(code: string, name: string, existing: SessionRow | undefined): Promise<JoinResult> {
     const workshop = this.deps.store.byCode(code);
-    if (!workshop) throw new ClassroomError(404, 'no_workshop', `code: no workshop has the code "${code.slice(0, 12)}"; check it on the projector.`);
-    if (workshop.state === 'created') throw new ClassroomError(409, 'not_started', 'The workshop has not started yet: wait for the instructor to start it, then try again.');
-    if (workshop.state === 'ended') throw new ClassroomError(410, 'workshop_ended', 'This workshop has ended.');
+    if (!workshop) throw new ClassroomError('no_workshop', `code: no workshop has the code "${code.slice(0, 12)}"; check it on the projector.`);
+    if (workshop.state === 'created') throw new ClassroomError('not_started', 'The workshop has not started yet: wait for the instructor to start it, then try again.');
+    if (workshop.state === 'ended') throw new ClassroomError('workshop_ended', 'This workshop has ended.');
     let session = existing;
     let learner = session ? this.deps.store.learner(session.id) : undefined;
     if (learner && learner.workshop_id !== workshop.id) {
@@ -266,7 +235,7 @@ export class Classroom {
       session = undefined;
       learner = undefined;
     }
-    if (learner?.removed_at) throw new ClassroomError(403, 'removed', 'The instructor removed you from this workshop. Ask them if this is a mistake.');
+    if (learner?.removed_at) throw new ClassroomError('removed', 'The instructor removed you from this workshop. Ask them if this is a mistake.');
     if (!session) session = this.deps.sessions.create(name);
     if (!learner) {
       learner = this.deps.store.addLearner(session.id, workshop.id, name);
@@ -348,7 +317,7 @@ export class Classroom {
   sandboxOf(workshopId: string, id: string): string {
     const learner = this.findLearner(workshopId, id);
     const sandbox = this.liveSandboxOf(learner);
-    if (!sandbox) throw new ClassroomError(409, 'no_sandbox', `${learner.display_name} has no sandbox right now.`);
+    if (!sandbox) throw new ClassroomError('no_sandbox', `${learner.display_name} has no sandbox right now.`);
     return sandbox.id;
   }
 
@@ -357,7 +326,7 @@ export class Classroom {
   private findLearner(workshopId: string, id: string): LearnerRow {
     this.workshop(workshopId);
     const learner = this.deps.store.learners(workshopId, true).find((l) => learnerId(l.session_id) === id);
-    if (!learner) throw new ClassroomError(404, 'no_learner', `No learner "${id.slice(0, 40)}" in this workshop.`);
+    if (!learner) throw new ClassroomError('no_learner', `No learner "${id.slice(0, 40)}" in this workshop.`);
     return learner;
   }
 
@@ -495,7 +464,7 @@ export class Classroom {
     return view;
   }
 
-  private emit(workshopId: string, event: DashboardEvent): void {
+  private emit(workshopId: string, event: DashboardUpdate): void {
     this.events.emit(workshopId, event);
   }
 

@@ -1,73 +1,15 @@
 // The instructor's view of a workshop: learners × steps of its lessons, each cell not started,
 // working, failing (with the last message), skipped by the learner or done; per-step counts; completions over time.
+// Built from the store's rows in the shapes of the shared contract (contract/dashboard.ts), with
+// the rules the instructor's page applies too (contract/dashboard-rules.ts).
 import crypto from 'node:crypto';
+import type { Cell, CellStatus, DashboardView, LearnerView, StepColumn, WorkshopView } from '../../contract/dashboard.js';
+import { countsOf, STUCK_RULE, stuckReason } from '../../contract/dashboard-rules.js';
+import type { SandboxNotice } from '../../contract/notices.js';
 import type { LessonLibrary } from '../lessons/library.js';
-import type { SandboxNotice } from '../sandboxes/notices.js';
 import type { StepProgressRow } from '../store/progress.js';
 import type { SandboxRow } from '../store/sandboxes.js';
 import type { LearnerRow, WorkshopRow } from './store.js';
-import { STUCK_ATTEMPTS, STUCK_IDLE_MS, stuckReason } from './stuck.js';
-
-export type CellStatus = 'not_started' | 'working' | 'failing' | 'skipped' | 'done';
-
-export interface Cell {
-  status: CellStatus;
-  attempts: number;
-  message: string | null;
-  doneAt: number | null;
-  /** When the learner skipped the step (null when they did not, or it is done). */
-  skippedAt: number | null;
-}
-
-export interface StepColumn {
-  lesson: string;
-  lessonTitle: string;
-  step: string;
-  title: string;
-}
-
-export interface LearnerView {
-  id: string;
-  name: string;
-  joinedAt: number;
-  /** Place in the queue for a sandbox (1 = next), or null once admitted. */
-  queuePosition: number | null;
-  sandbox: { id: string; state: string } | null;
-  expiresAt: number | null;
-  removed: boolean;
-  done: number;
-  lastProgressAt: number;
-  stuck: string | null;
-  /** The latest thing that happened to the learner's sandbox without their asking (a limit hit, its engine restarted, removed...). */
-  notice: SandboxNotice | null;
-  /** One per column of the workshop's steps, in the same order. */
-  cells: Cell[];
-}
-
-export interface WorkshopView {
-  id: string;
-  code: string;
-  title: string;
-  lessons: string[];
-  expectedSize: number;
-  sessionMinutes: number;
-  state: WorkshopRow['state'];
-  createdAt: number;
-  startedAt: number | null;
-  endedAt: number | null;
-  joinPath: string;
-}
-
-export interface DashboardView {
-  workshop: WorkshopView;
-  columns: StepColumn[];
-  learners: LearnerView[];
-  /** Per column: how many learners are in each state. */
-  counts: Array<Record<CellStatus, number>>;
-  /** Every completion time, ascending (the chart's data). */
-  completions: number[];
-  stuckRule: { idleMs: number; attempts: number };
-}
 
 /** The learner's id as the instructor's API shows it: never the session id (the cookie's value). */
 export function learnerId(sessionId: string): string {
@@ -118,9 +60,7 @@ export function learnerView(
   const cells = columns.map((c) => cellOf(byKey.get(`${c.lesson}\n${c.step}`)));
   const doneTimes = cells.map((c) => c.doneAt).filter((t): t is number => t !== null);
   const lastProgressAt = Math.max(learner.admitted_at ?? learner.joined_at, ...doneTimes);
-  const current = cells.find((c) => c.status !== 'done' && c.status !== 'skipped');
-  const done = cells.filter((c) => c.status === 'done').length;
-  return {
+  const view: LearnerView = {
     id: learnerId(learner.session_id),
     name: learner.display_name,
     joinedAt: learner.joined_at,
@@ -128,23 +68,13 @@ export function learnerView(
     sandbox: sandbox ? { id: sandbox.id, state: sandbox.state } : null,
     expiresAt: learner.expires_at,
     removed: learner.removed_at !== null,
-    done,
+    done: cells.filter((c) => c.status === 'done').length,
     lastProgressAt,
-    stuck:
-      learner.removed_at !== null || queuePosition !== null
-        ? null
-        : stuckReason({ lastProgressAt, failingAttempts: current?.status === 'failing' ? current.attempts : 0, finished: done === columns.length && columns.length > 0 }, now),
+    stuck: null,
     notice,
     cells,
   };
-}
-
-export function countsOf(columns: StepColumn[], learners: LearnerView[]): Array<Record<CellStatus, number>> {
-  return columns.map((_, i) => {
-    const counts: Record<CellStatus, number> = { not_started: 0, working: 0, failing: 0, skipped: 0, done: 0 };
-    for (const learner of learners) counts[learner.cells[i]!.status]++;
-    return counts;
-  });
+  return { ...view, stuck: stuckReason(view, STUCK_RULE, now) };
 }
 
 export function dashboardView(workshop: WorkshopRow, columns: StepColumn[], learners: LearnerView[]): DashboardView {
@@ -154,6 +84,6 @@ export function dashboardView(workshop: WorkshopRow, columns: StepColumn[], lear
     learners,
     counts: countsOf(columns, learners),
     completions: learners.flatMap((l) => l.cells.map((c) => c.doneAt).filter((t): t is number => t !== null)).sort((a, b) => a - b),
-    stuckRule: { idleMs: STUCK_IDLE_MS, attempts: STUCK_ATTEMPTS },
+    stuckRule: STUCK_RULE,
   };
 }

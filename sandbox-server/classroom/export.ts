@@ -1,5 +1,5 @@
 // Results of a workshop as CSV (one row per learner, lesson and step reached) and JSON.
-import type { DashboardView } from './dashboard.js';
+import type { DashboardView } from '../../contract/dashboard.js';
 
 export const CSV_HEADER = ['learner', 'lesson', 'step', 'done_at', 'attempts', 'status', 'skipped_at'] as const;
 

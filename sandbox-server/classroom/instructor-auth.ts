@@ -3,7 +3,7 @@
 // learner's signed session cookie can never pass for it. Neither secret is ever logged.
 import crypto from 'node:crypto';
 import type { Request, Response, NextFunction } from 'express';
-import { HttpError } from '../http/errors.js';
+import { ClassroomError } from './errors.js';
 
 export const INSTRUCTOR_COOKIE = 'slipway_instructor';
 const COOKIE_MAX_AGE_MS = 24 * 3600 * 1000;
@@ -60,7 +60,7 @@ export class InstructorAuth {
   /** Express middleware: 401 unless the request carries the instructor cookie. */
   readonly require = (req: Request, _res: Response, next: NextFunction): void => {
     if (this.isInstructor(req)) return next();
-    next(new HttpError(401, 'not_instructor', 'Instructor access needed: open the instructor link the server printed at start, or log in with the instructor password.'));
+    next(new ClassroomError('not_instructor', 'Instructor access needed: open the instructor link the server printed at start, or log in with the instructor password.'));
   };
 
   private sign(nonce: string): string {

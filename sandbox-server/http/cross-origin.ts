@@ -27,5 +27,5 @@ export function crossOriginRefusal(method: string, headers: { 'sec-fetch-site'?:
 
 export const crossOriginProtection: RequestHandler = (req, _res, next) => {
   const refusal = crossOriginRefusal(req.method, req.headers);
-  next(refusal ? new HttpError(403, 'cross_origin', refusal) : undefined);
+  next(refusal ? new HttpError('cross_origin', refusal) : undefined);
 };

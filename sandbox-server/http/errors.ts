@@ -1,48 +1,62 @@
-// Every error leaves the API as JSON naming what went wrong; nothing escapes as a bare 500 page.
+// Every error leaves the API as JSON naming what went wrong (contract/errors.ts); nothing escapes
+// as a bare 500 page. Domains throw errors with a code; this file's STATUS is the one place that
+// turns a code into an HTTP status.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
+import type { ApiErrorCode } from '../../contract/errors.js';
+import { DomainError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { SandboxError } from '../sandboxes/driver.js';
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** A refusal of the HTTP layer itself (no session, too many requests, another site...). */
+export class HttpError extends DomainError {}
 
-const SANDBOX_STATUS: Record<SandboxError['code'], number> = {
-  capacity: 503,
+const STATUS: Record<ApiErrorCode, number> = {
+  invalid_input: 400,
   not_found: 404,
+  rate_limited: 429,
+  cross_origin: 403,
+  internal: 500,
+  no_session: 401,
+  no_sandbox: 409,
+  not_allowed: 403,
+  capacity: 503,
   create_failed: 502,
   engine_unavailable: 503,
   disk_full: 507,
+  no_lesson: 404,
+  not_open: 409,
+  no_step: 404,
+  step_done: 409,
+  no_workshop: 404,
+  not_started: 409,
+  already_ended: 409,
+  workshop_ended: 410,
+  removed: 403,
+  no_learner: 404,
+  not_in_workshop: 404,
+  not_instructor: 401,
+  bad_credentials: 401,
 };
 
 export const notFound: RequestHandler = (req, _res, next) => {
-  next(new HttpError(404, 'not_found', `No such endpoint: ${req.method} ${req.originalUrl.split('?')[0]}`));
+  next(new HttpError('not_found', `No such endpoint: ${req.method} ${req.originalUrl.split('?')[0]}`));
 };
 
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    let status = 500;
+    let status = STATUS.internal;
     let body: { code: string; message: string; issues?: unknown };
-    if (err instanceof HttpError) {
-      status = err.status;
-      body = { code: err.code, message: err.message };
+    if (err instanceof DomainError) {
+      const code: ApiErrorCode = err.code;
+      status = STATUS[code];
+      body = { code, message: err.message };
     } else if (err instanceof ZodError) {
-      status = 400;
+      status = STATUS.invalid_input;
       body = {
         code: 'invalid_input',
         message: err.issues.map((i) => `${i.path.length ? i.path.join('.') : 'body'}: ${i.message}`).join('; '),
         issues: err.issues,
       };
-    } else if (err instanceof SandboxError) {
-      status = SANDBOX_STATUS[err.code];
-      body = { code: err.code, message: err.message };
     } else if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
       // body-parser errors: malformed JSON, too large, wrong charset.
       status = err.status;

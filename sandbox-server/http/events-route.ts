@@ -1,8 +1,11 @@
 // GET /api/session/events: a server-sent event stream of the session's progress. On connect it
 // sends the last opened lesson's progress (`progress`), then each step whose result changes
-// (`step`). EventSource reconnects by itself and gets a fresh snapshot, so nothing is lost.
+// (`step`), sandbox changes and notices; the events are the shared contract's
+// (contract/learner-events.ts). EventSource reconnects by itself and gets a fresh snapshot, so
+// nothing is lost.
 import { Router } from 'express';
-import type { LessonChecks, ProgressEvent } from '../checks/service.js';
+import { LEARNER_EVENTS_PATH, type LearnerEvent } from '../../contract/learner-events.js';
+import type { LessonChecks } from '../checks/service.js';
 import type { Sessions } from '../sessions/sessions.js';
 import { currentSession } from './current-session.js';
 import { openEventStream } from './event-stream.js';
@@ -13,12 +16,12 @@ const HEARTBEAT_MS = 15_000;
 export function eventRoutes(checks: LessonChecks, sessions: Sessions): Router {
   const router = Router();
 
-  router.get('/api/session/events', (req, res) => {
+  router.get(LEARNER_EVENTS_PATH, (req, res) => {
     const session = currentSession(sessions, req);
     if (!openEventStream(req, res)) return;
 
     let id = 0;
-    const write = (event: Exclude<ProgressEvent, { type: 'shutdown' }>) => {
+    const write = (event: LearnerEvent) => {
       res.write(`id: ${++id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
     };
     const unsubscribe = checks.subscribe(session.id, (event) => {

@@ -36,7 +36,7 @@ export function limit(rate: Rate, options: LimitOptions): RequestHandler {
     handler: (req, _res, next) => {
       const resetTime = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const seconds = resetTime ? Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : Math.ceil(rate.windowMs / 1000);
-      next(new HttpError(429, 'rate_limited', `Too many ${options.what}: at most ${rate.limit} per ${formatDuration(rate.windowMs)}. Try again in ${seconds} s.`));
+      next(new HttpError('rate_limited', `Too many ${options.what}: at most ${rate.limit} per ${formatDuration(rate.windowMs)}. Try again in ${seconds} s.`));
     },
   }) as unknown as RequestHandler;
 }

@@ -1,17 +1,13 @@
 // /api/session: the browser's own learner session and its sandbox.
 import { Router, type Request } from 'express';
-import { z } from 'zod';
+import { createSessionBody } from '../../contract/session-api.js';
 import type { Config } from '../config/config.js';
 import { readInventory } from '../sandboxes/inventory.js';
 import type { SandboxDriver } from '../sandboxes/driver.js';
+import { sessionIdOf, setSessionCookie } from '../sessions/cookie.js';
 import type { Sessions } from '../sessions/sessions.js';
 import { HttpError } from './errors.js';
 import { limit } from './rate-limits.js';
-import { sessionIdOf, setSessionCookie } from './session-cookie.js';
-
-const createBody = z
-  .object({ displayName: z.string().trim().min(1).max(60).optional() })
-  .strict();
 
 /** Why a session may not get a sandbox by itself (a workshop's limits), if it may not. */
 export type SandboxPolicy = (sessionId: string) => string | undefined;
@@ -37,12 +33,12 @@ export function sessionRoutes(sessions: Sessions, driver: SandboxDriver, rates: 
 
   const current = (req: Request) => {
     const session = sessionOf(req);
-    if (!session) throw new HttpError(401, 'no_session', 'No session: create one with POST /api/session first.');
+    if (!session) throw new HttpError('no_session', 'No session: create one with POST /api/session first.');
     return session;
   };
 
   router.post('/api/session', (req, res) => {
-    const body = createBody.parse(req.body ?? {});
+    const body = createSessionBody.parse(req.body ?? {});
     const existing = sessionIdOf(req);
     const session = (existing && sessions.get(existing)) || sessions.create(body.displayName ?? null);
     setSessionCookie(res, session.id, req.secure);
@@ -55,7 +51,7 @@ export function sessionRoutes(sessions: Sessions, driver: SandboxDriver, rates: 
 
   const allowed = (sessionId: string) => {
     const refusal = policy(sessionId);
-    if (refusal) throw new HttpError(403, 'not_allowed', refusal);
+    if (refusal) throw new HttpError('not_allowed', refusal);
   };
 
   router.post('/api/session/sandbox', sandboxLimit, async (req, res) => {
@@ -76,11 +72,11 @@ export function sessionRoutes(sessions: Sessions, driver: SandboxDriver, rates: 
   router.get('/api/session/sandbox/inventory', async (req, res) => {
     const session = current(req);
     const sandbox = sessions.liveSandbox(session);
-    if (!sandbox) throw new HttpError(409, 'no_sandbox', 'This session has no sandbox; get one with POST /api/session/sandbox.');
+    if (!sandbox) throw new HttpError('no_sandbox', 'This session has no sandbox; get one with POST /api/session/sandbox.');
     try {
       res.json(await readInventory(driver.engine(sandbox.id)));
     } catch (err) {
-      throw new HttpError(503, 'engine_unavailable', `The sandbox's Docker Engine does not answer (${(err as Error).message}); it restarts by itself, try again in a moment.`);
+      throw new HttpError('engine_unavailable', `The sandbox's Docker Engine does not answer (${(err as Error).message}); it restarts by itself, try again in a moment.`);
     }
   });
 

@@ -1,15 +1,10 @@
 // Disk use of sandboxes. Docker on most hosts cannot cap a container's disk (that needs XFS
 // project quotas), so the server measures what each sandbox holds and acts on it: a warning at
-// 80% of SLIPWAY_SANDBOX_DISK, removal past the limit — before one learner fills the host.
+// 80% of SLIPWAY_SANDBOX_DISK, removal past the limit — before one learner fills the host. A
+// measurement's shape is the shared contract's: the session API sends it to the lesson page.
 import fs from 'node:fs';
+import type { DiskUsage } from '../../contract/session-api.js';
 import type { SandboxDriver } from './driver.js';
-
-export interface DiskUsage {
-  usedBytes: number;
-  limitBytes: number;
-  level: 'ok' | 'warning' | 'over';
-  measuredAt: number;
-}
 
 export const WARN_FRACTION = 0.8;
 /** Where learners' data accumulates inside a sandbox: the engine's store and home/scratch folders. */

@@ -3,6 +3,7 @@
 // to the inner engine.
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
+import { DomainError } from '../errors.js';
 
 export interface ExecOptions {
   /** Killed after this long; the result then says timedOut. Default 30 s. */
@@ -126,12 +127,11 @@ export interface SandboxDriver {
   openShell(id: string, size: ShellSize): Promise<Shell>;
 }
 
-export class SandboxError extends Error {
-  constructor(
-    message: string,
-    /** Machine-readable cause, shown to API clients next to the message. */
-    readonly code: 'capacity' | 'not_found' | 'create_failed' | 'engine_unavailable' | 'disk_full',
-  ) {
-    super(message);
+export type SandboxErrorCode = 'capacity' | 'not_found' | 'create_failed' | 'engine_unavailable' | 'disk_full';
+
+/** A sandbox could not be had or used; the code (contract/errors.ts) is shown to API clients next to the message. */
+export class SandboxError extends DomainError<SandboxErrorCode> {
+  constructor(message: string, code: SandboxErrorCode) {
+    super(code, message);
   }
 }

@@ -1,21 +1,8 @@
 // What a sandbox's engine holds, in the shape the lesson page's sandbox panel shows: the view
-// Docker Desktop gives, read straight from the inner engine's API.
+// Docker Desktop gives, read straight from the inner engine's API. The shape is the shared
+// contract's (contract/session-api.ts).
 import type Docker from 'dockerode';
-
-export interface Inventory {
-  containers: Array<{
-    id: string;
-    name: string;
-    image: string;
-    state: string;
-    status: string;
-    ports: Array<{ host: number; container: number; protocol: string }>;
-    compose?: { project: string; service: string };
-  }>;
-  images: Array<{ id: string; tags: string[]; sizeBytes: number; created: number }>;
-  volumes: Array<{ name: string; compose?: string }>;
-  networks: Array<{ name: string; driver: string; builtIn: boolean }>;
-}
+import type { Inventory } from '../../contract/session-api.js';
 
 const BUILT_IN_NETWORKS = new Set(['bridge', 'host', 'none']);
 

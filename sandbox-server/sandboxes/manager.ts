@@ -2,12 +2,13 @@
 // warm pool, expiry, and the reconcile that makes a restarted server pick up where it was.
 import crypto from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import type { DiskUsage } from '../../contract/session-api.js';
 import type { Config } from '../config/config.js';
 import { formatSize } from '../config/units.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { SandboxRow, SandboxStore } from '../store/sandboxes.js';
-import { freeBytes, measureDisk, type DiskUsage } from './disk.js';
+import { freeBytes, measureDisk } from './disk.js';
 import { SandboxError, type SandboxDriver } from './driver.js';
 
 const SWEEP_INTERVAL_MS = 15_000;

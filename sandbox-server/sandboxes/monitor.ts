@@ -5,14 +5,15 @@
 // (notices.ts), once per episode. Cheap with 40 sandboxes: a few file reads each every few
 // seconds, one event stream from the host engine, and the manager's own disk measurements and
 // ends.
+import type { SandboxNotice } from '../../contract/notices.js';
+import type { DiskUsage } from '../../contract/session-api.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { SandboxStore } from '../store/sandboxes.js';
-import type { DiskUsage } from './disk.js';
 import type { SandboxDriver } from './driver.js';
 import type { EndReason, SandboxManager } from './manager.js';
-import { noticeText, type NoticeBoard, type NoticeKind, type NoticeText } from './notices.js';
+import { noticeText, type NoticeBoard, type NoticeText } from './notices.js';
 
 /** How often sandboxes in use are read. A notice reaches the learner within about this long. */
 export const MONITOR_INTERVAL_MS = 3000;
@@ -50,7 +51,7 @@ interface Seen {
   engineMissingSince?: number;
   toldEngineDown: boolean;
   diskLevel?: DiskUsage['level'];
-  told: Map<NoticeKind, number>;
+  told: Map<SandboxNotice['kind'], number>;
 }
 
 export class SandboxMonitor {
@@ -151,7 +152,7 @@ export class SandboxMonitor {
   }
 
   /** Publishes a notice unless the same one was told lately (or `always`). */
-  private tell(id: string, kind: NoticeKind, text: NoticeText, always = false): void {
+  private tell(id: string, kind: SandboxNotice['kind'], text: NoticeText, always = false): void {
     const seen = this.seenOf(id);
     const now = Date.now();
     const last = seen.told.get(kind);

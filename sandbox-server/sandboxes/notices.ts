@@ -2,24 +2,11 @@
 // its engine restarted, its disk filling up, the sandbox removed), said in plain words: what
 // happened, what it means, what to do. The monitor (monitor.ts) finds these; the board keeps
 // the latest per sandbox for the lesson page and the instructor's dashboard, and tells
-// subscribers as they come.
+// subscribers as they come. A notice's shape on the wire is the shared contract's
+// (contract/notices.ts).
 import { EventEmitter } from 'node:events';
+import type { SandboxNotice } from '../../contract/notices.js';
 import { formatSize } from '../config/units.js';
-
-export type NoticeKind = 'pids_limit' | 'runaway_stopped' | 'out_of_memory' | 'disk_warning' | 'engine_down' | 'engine_restarted' | 'sandbox_restarted' | 'ended';
-
-export interface SandboxNotice {
-  kind: NoticeKind;
-  sandbox: string;
-  /** When it was noticed (ms since the epoch). */
-  at: number;
-  /** 'warning': the sandbox still works; 'error': it does not (or is gone) until the learner acts. */
-  severity: 'warning' | 'error';
-  /** A few words, for a badge. */
-  title: string;
-  /** What happened, what it means, what to do. */
-  message: string;
-}
 
 export type NoticeText = Pick<SandboxNotice, 'severity' | 'title' | 'message'>;
 

@@ -1,30 +1,12 @@
 // A learner session and the sandbox it currently holds. Resetting replaces the sandbox but
 // keeps the session, so the learner keeps their identity.
 import crypto from 'node:crypto';
-import type { DiskUsage } from '../sandboxes/disk.js';
+import type { SandboxNotice } from '../../contract/notices.js';
+import type { SessionView } from '../../contract/session-api.js';
 import type { SandboxManager } from '../sandboxes/manager.js';
-import type { NoticeBoard, SandboxNotice } from '../sandboxes/notices.js';
+import type { NoticeBoard } from '../sandboxes/notices.js';
 import type { SandboxRow, SandboxStore } from '../store/sandboxes.js';
 import type { SessionRow, SessionStore } from '../store/sessions.js';
-
-export interface SessionView {
-  id: string;
-  displayName: string | null;
-  sandbox: SandboxView | null;
-  /** Why the previous sandbox ended, when it ended without the learner asking. */
-  notice: string | null;
-  /** What happened to the current (or last) sandbox without the learner asking, newest first. */
-  notices: SandboxNotice[];
-}
-
-export interface SandboxView {
-  id: string;
-  state: string;
-  expiresAt: number | null;
-  isolated: boolean;
-  /** Last disk measurement, so the page can warn before the allowance runs out. */
-  disk: DiskUsage | null;
-}
 
 export class Sessions {
   /** One acquire at a time per session, so a double click cannot take two sandboxes. */

@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import cookieParser from 'cookie-parser';
 import type { Request, Response } from 'express';
 import type { ViewerMode } from '../../contract/terminal.js';
-import { sessionIdOf } from '../http/session-cookie.js';
+import { sessionIdOf } from '../sessions/cookie.js';
 import type { Sessions } from '../sessions/sessions.js';
 import type { TerminalAuthorizer } from './gateway.js';
 

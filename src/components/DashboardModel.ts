@@ -1,44 +1,53 @@
 // The instructor dashboard's state in the browser: the snapshot from the event stream, kept up
-// to date by learner/workshop events. Counts, stuck flags and the chart are derived from it.
-import type { SandboxNotice } from '../../sandbox-server/sandboxes/notices.js';
+// to date by learner/workshop/warm events, and the completion chart derived from it. The shapes
+// and the rules (who is stuck, per-step counts) are the shared contract's (contract/dashboard.ts,
+// contract/dashboard-rules.ts), so the page and the server can never disagree.
+import { dashboardEvent, type DashboardEvent, type DashboardView, type WarmProgress } from '../../contract/dashboard.js';
 
-export type CellStatus = 'not_started' | 'working' | 'failing' | 'skipped' | 'done';
-export interface Cell { status: CellStatus; attempts: number; message: string | null; doneAt: number | null; skippedAt: number | null }
-export interface Column { lesson: string; lessonTitle: string; step: string; title: string }
-export interface Learner {
-  id: string; name: string; joinedAt: number; queuePosition: number | null; sandbox: { id: string; state: string } | null;
-  expiresAt: number | null; removed: boolean; done: number; lastProgressAt: number; stuck: string | null; cells: Cell[];
-  /** The latest thing that happened to the learner's sandbox without their asking (the server's type). */
-  notice: SandboxNotice | null;
-}
-export interface Workshop {
-  id: string; code: string; title: string; lessons: string[]; expectedSize: number; sessionMinutes: number;
-  state: 'created' | 'running' | 'ended'; createdAt: number; startedAt: number | null; endedAt: number | null; joinPath: string;
-}
-export interface Snapshot { workshop: Workshop; columns: Column[]; learners: Learner[]; stuckRule: { idleMs: number; attempts: number } }
-export interface Warm { target: number; pooled: number; creating: number; inUse: number; capacity: { total: number; computation: string[] } }
-
-/** The same rule as the server's (classroom/stuck.ts), re-applied as time passes. */
-export function stuckReason(learner: Learner, rule: Snapshot['stuckRule'], now = Date.now()): string | null {
-  if (learner.removed || learner.queuePosition !== null || learner.cells.length === 0) return null;
-  const current = learner.cells.find((c) => c.status !== 'done' && c.status !== 'skipped');
-  if (!current) return null;
-  if (current.status === 'failing' && current.attempts >= rule.attempts) return `the same check failed ${current.attempts} times`;
-  const idle = now - learner.lastProgressAt;
-  return idle >= rule.idleMs ? `no step done for ${Math.floor(idle / 60_000)} minutes` : null;
+export interface DashboardState {
+  snapshot?: DashboardView;
+  warm?: WarmProgress;
 }
 
-export function counts(snapshot: Snapshot): Array<Record<CellStatus, number>> {
-  const active = snapshot.learners.filter((l) => !l.removed);
-  return snapshot.columns.map((_, i) => {
-    const c: Record<CellStatus, number> = { not_started: 0, working: 0, failing: 0, skipped: 0, done: 0 };
-    for (const learner of active) c[learner.cells[i]!.status]++;
-    return c;
-  });
+/** The names of the stream's events. */
+export const DASHBOARD_EVENT_TYPES: ReadonlyArray<DashboardEvent['type']> = dashboardEvent.options.map((option) => option.shape.type.value);
+
+/** One event of the stream, or undefined when it does not fit the contract (the next snapshot corrects the page). */
+export function readEvent(type: string, data: string): DashboardEvent | undefined {
+  try {
+    const parsed = dashboardEvent.safeParse({ type, data: JSON.parse(data) });
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Applies an event to the state; false when it changes nothing shown (a change before the first snapshot). */
+export function applyEvent(state: DashboardState, event: DashboardEvent): boolean {
+  switch (event.type) {
+    case 'snapshot':
+      state.snapshot = event.data;
+      return true;
+    case 'warm':
+      state.warm = event.data;
+      return true;
+    case 'workshop':
+      if (!state.snapshot) return false;
+      state.snapshot.workshop = event.data;
+      return true;
+    case 'learner': {
+      if (!state.snapshot) return false;
+      const learners = state.snapshot.learners;
+      const i = learners.findIndex((l) => l.id === event.data.id);
+      if (i === -1) learners.push(event.data);
+      else learners[i] = event.data;
+      return true;
+    }
+  }
 }
 
 /** Cumulative completions over time as an SVG path, from the start to now. */
-export function chartPath(snapshot: Snapshot, width: number, height: number, now = Date.now()): { path: string; total: number; max: number; from: number; to: number } {
+export function chartPath(snapshot: DashboardView, width: number, height: number, now = Date.now()): { path: string; total: number; max: number; from: number; to: number } {
   const times = snapshot.learners.flatMap((l) => l.cells.map((c) => c.doneAt).filter((t): t is number => t !== null)).sort((a, b) => a - b);
   const from = snapshot.workshop.startedAt ?? snapshot.workshop.createdAt;
   const to = Math.max(snapshot.workshop.endedAt ?? now, from + 60_000);

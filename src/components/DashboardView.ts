@@ -1,7 +1,9 @@
 // Draws the instructor dashboard: the learners × steps grid (with per-step counts), the
 // completion chart and the warm-up progress. Plain DOM, redrawn from the model on each change.
+import type { Cell, CellStatus, DashboardView as Snapshot, LearnerView, StepColumn, WarmProgress } from '../../contract/dashboard.js';
+import { countsOf, stuckReason } from '../../contract/dashboard-rules.js';
 import { timeLeft } from '../lib/classroom-api.js';
-import { chartPath, counts, stuckReason, type CellStatus, type Learner, type Snapshot, type Warm } from './DashboardModel.js';
+import { chartPath } from './DashboardModel.js';
 
 const SYMBOL: Record<CellStatus, string> = { not_started: '', working: '…', failing: '✗', skipped: '↷', done: '✓' };
 const WORDS: Record<CellStatus, string> = { not_started: 'not started', working: 'working', failing: 'failing', skipped: 'skipped', done: 'done' };
@@ -16,7 +18,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   return node;
 }
 
-function cellTitle(learner: Learner, column: Snapshot['columns'][number], status: CellStatus, cell: Learner['cells'][number]): string {
+function cellTitle(learner: LearnerView, column: StepColumn, status: CellStatus, cell: Cell): string {
   let text = `${learner.name} · ${column.title}: ${WORDS[status]}`;
   if (cell.attempts) text += ` (${cell.attempts} attempt${cell.attempts === 1 ? '' : 's'})`;
   if (cell.doneAt) text += ` at ${new Date(cell.doneAt).toLocaleTimeString()}`;
@@ -26,7 +28,7 @@ function cellTitle(learner: Learner, column: Snapshot['columns'][number], status
 }
 
 /** The badge on a learner's row for what happened to their sandbox; its message shows on hover or focus. */
-function noticeBadge(learner: Learner, now: number): HTMLElement | undefined {
+function noticeBadge(learner: LearnerView, now: number): HTMLElement | undefined {
   const notice = learner.notice;
   if (!notice || (notice.kind !== 'ended' && now - notice.at > NOTICE_SHOWN_MS)) return undefined;
   const when = new Date(notice.at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
@@ -117,7 +119,7 @@ export function renderGrid(table: HTMLTableElement, snapshot: Snapshot, now = Da
   const foot = el('tfoot');
   const countRow = el('tr');
   countRow.append(el('th', { scope: 'row', class: 'name-col' }, 'Done / working / failing'));
-  for (const c of counts(snapshot)) {
+  for (const c of countsOf(snapshot.columns, snapshot.learners)) {
     const td = el('td', { class: 'count', title: `${c.done} done, ${c.working} working, ${c.failing} failing, ${c.skipped} skipped, ${c.not_started} not started` });
     td.append(el('strong', {}, String(c.done)), document.createTextNode(` ${c.working}·${c.failing}`));
     countRow.append(td);
@@ -136,7 +138,7 @@ export function renderChart(svg: SVGSVGElement, caption: HTMLElement, snapshot: 
   caption.textContent = `${total} of ${max} steps done · ${time(from)}–${time(to)}`;
 }
 
-export function renderWarm(node: HTMLElement, warm: Warm, snapshot: Snapshot | undefined): void {
+export function renderWarm(node: HTMLElement, warm: WarmProgress, snapshot: Snapshot | undefined): void {
   const state = snapshot?.workshop.state;
   const ready = warm.pooled;
   const lines = [

@@ -1,14 +1,8 @@
 // Fills the sandbox panel from the server's view of the inner engine, and refreshes it when
 // the lesson's event stream says the engine changed.
+import type { Inventory } from '../../contract/session-api.js';
 import { api } from '../lib/api.js';
 import { SANDBOX_EVENT } from '../lib/lesson-events.js';
-
-interface Inventory {
-  containers: Array<{ name: string; image: string; state: string; status: string; ports: Array<{ host: number; container: number; protocol: string }>; compose?: { project: string; service: string } }>;
-  images: Array<{ id: string; tags: string[]; sizeBytes: number }>;
-  volumes: Array<{ name: string; compose?: string }>;
-  networks: Array<{ name: string; driver: string; builtIn: boolean }>;
-}
 
 export const REFRESH_EVENT = 'slipway:sandbox-refresh';
 

@@ -2,27 +2,10 @@
 // stream), reveals hints one at a time, sends solutions to the terminal, and lets the learner
 // skip a step. A step shows as failing only after an attempt at it (a related command or
 // "Check now"), never because of a command aimed elsewhere.
+import type { LessonProgressView, StepUpdate, StepView } from '../../contract/progress.js';
 import { api, explain } from '../lib/api.js';
 import { PROGRESS_EVENT, STEP_EVENT } from '../lib/lesson-events.js';
 import { runInTerminal } from './TerminalRun.js';
-
-interface StepView {
-  id: string;
-  title: string;
-  status: 'done' | 'current' | 'skipped' | 'pending';
-  message: string | null;
-  attempts: number;
-  checkedAt: number | null;
-  checks: Array<{ passed: boolean | null }>;
-}
-interface ProgressView {
-  lesson: string;
-  done: number;
-  total: number;
-  steps: StepView[];
-  /** Steps not reached yet whose checks already pass. */
-  ahead: string[];
-}
 
 const root = document.querySelector<HTMLElement>('.step-list');
 if (root) {
@@ -69,7 +52,7 @@ if (root) {
     if (changedToDone) li.classList.add('just-done');
   };
 
-  const showAll = (progress: ProgressView) => {
+  const showAll = (progress: LessonProgressView) => {
     ahead = progress.ahead ?? [];
     progress.steps.forEach(show);
     showCount(progress.done);
@@ -80,12 +63,12 @@ if (root) {
   };
 
   window.addEventListener(PROGRESS_EVENT, (event) => {
-    const progress = (event as CustomEvent<ProgressView>).detail;
+    const progress = (event as CustomEvent<LessonProgressView>).detail;
     if (progress.lesson !== lesson) return;
     showAll(progress);
   });
   window.addEventListener(STEP_EVENT, (event) => {
-    const update = (event as CustomEvent<{ lesson: string; step: StepView; done: number }>).detail;
+    const update = (event as CustomEvent<StepUpdate>).detail;
     if (update.lesson !== lesson) return;
     show(update.step);
     showCount(update.done);
@@ -95,7 +78,7 @@ if (root) {
     const button = event.currentTarget as HTMLButtonElement;
     button.disabled = true;
     try {
-      showAll(await api<ProgressView>(`/api/lessons/${lesson}/check`));
+      showAll(await api<LessonProgressView>(`/api/lessons/${lesson}/check`));
     } catch {
       // The stream reports the same results; a failed press changes nothing.
     } finally {
@@ -116,7 +99,7 @@ if (root) {
       const button = event.currentTarget as HTMLButtonElement;
       button.disabled = true;
       try {
-        showAll(await api<ProgressView>(`/api/lessons/${lesson}/steps/${li.dataset.step}/skip`));
+        showAll(await api<LessonProgressView>(`/api/lessons/${lesson}/steps/${li.dataset.step}/skip`));
       } catch (err) {
         const message = li.querySelector<HTMLElement>('.step-message')!;
         message.textContent = explain(err);

@@ -1,22 +1,10 @@
 // The browser's side of the session API, shared by every page that gives the learner a sandbox.
-import type { SandboxNotice } from '../../sandbox-server/sandboxes/notices.js';
+// The shapes are the shared contract's (contract/), so the pages and the API cannot drift apart.
+import type { ApiErrorBody } from '../../contract/errors.js';
+import type { SandboxNotice } from '../../contract/notices.js';
+import type { SessionView } from '../../contract/session-api.js';
 
-// The server's own type, so the pages and the API cannot drift apart.
-export type { SandboxNotice };
-
-export interface DiskUsage {
-  usedBytes: number;
-  limitBytes: number;
-  level: 'ok' | 'warning' | 'over';
-}
-
-export interface SessionView {
-  id: string;
-  displayName: string | null;
-  sandbox: { id: string; state: string; expiresAt: number | null; isolated: boolean; disk: DiskUsage | null } | null;
-  notice: string | null;
-  notices: SandboxNotice[];
-}
+export type { SandboxNotice, SessionView };
 
 export class ApiError extends Error {
   constructor(
@@ -42,7 +30,7 @@ export async function send<T>(path: string, method: 'GET' | 'POST' | 'DELETE' = 
   }
   const json = response.status === 204 ? {} : await response.json().catch(() => ({}));
   if (!response.ok) {
-    const error = (json as { error?: { code?: string; message?: string } }).error;
+    const error = (json as Partial<ApiErrorBody>).error;
     throw new ApiError(response.status, error?.code ?? 'error', error?.message ?? `The server answered ${response.status}.`);
   }
   return { status: response.status, body: json as T };

@@ -1,8 +1,7 @@
-// The browser's side of the classroom API (instructor and learner pages).
+// The browser's side of the classroom API (instructor and learner pages). The shapes are the
+// shared contract's (contract/classroom-api.ts), so the pages and the API cannot drift apart.
 export { send } from './api.js';
-
-// The server's own type, so the pages and the API cannot drift apart.
-export type { LearnerState } from '../../sandbox-server/classroom/classroom.js';
+export type { LearnerState } from '../../contract/classroom-api.js';
 
 /** "1 h 05 min", "12 min", "40 s". */
 export function timeLeft(ms: number): string {

@@ -1,23 +1,31 @@
 // One server-sent event stream per lesson page, re-broadcast as window events so each island
-// (step list, sandbox panel, sandbox notices) listens without opening a stream of its own.
+// (step list, sandbox panel, sandbox notices) listens without opening a stream of its own. The
+// events are the shared contract's (contract/learner-events.ts); one that does not fit it is
+// dropped, and the next snapshot corrects the page.
+import { LEARNER_EVENT_TYPES, LEARNER_EVENTS_PATH, learnerEvent, type LearnerEventType } from '../../contract/learner-events.js';
 
+/** detail: the lesson's LessonProgressView. */
 export const PROGRESS_EVENT = 'slipway:progress';
+/** detail: a StepUpdate. */
 export const STEP_EVENT = 'slipway:step';
 export const SANDBOX_EVENT = 'slipway:sandbox';
 /** Something happened to the sandbox that the learner did not ask for (detail: a SandboxNotice). */
 export const NOTICE_EVENT = 'slipway:notice';
 
+const WINDOW_EVENT: Record<LearnerEventType, string> = { progress: PROGRESS_EVENT, step: STEP_EVENT, sandbox: SANDBOX_EVENT, notice: NOTICE_EVENT };
+
 let source: EventSource | undefined;
 
 export function listenToSession(): void {
   if (source) return;
-  source = new EventSource('/api/session/events');
-  for (const [type, name] of [['progress', PROGRESS_EVENT], ['step', STEP_EVENT], ['sandbox', SANDBOX_EVENT], ['notice', NOTICE_EVENT]] as const) {
+  source = new EventSource(LEARNER_EVENTS_PATH);
+  for (const type of LEARNER_EVENT_TYPES) {
     source.addEventListener(type, (event) => {
       try {
-        window.dispatchEvent(new CustomEvent(name, { detail: JSON.parse((event as MessageEvent<string>).data) }));
+        const parsed = learnerEvent.safeParse({ type, data: JSON.parse((event as MessageEvent<string>).data) });
+        if (parsed.success) window.dispatchEvent(new CustomEvent(WINDOW_EVENT[type], { detail: parsed.data.data }));
       } catch {
-        // A malformed event changes nothing on the page; the next snapshot corrects it.
+        // Not JSON: changes nothing on the page.
       }
     });
   }

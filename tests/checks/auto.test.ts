@@ -6,28 +6,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
+import type { LessonProgressView as ProgressJson, StepView as StepJson } from '../../contract/progress.js';
 import { sh } from '../support/sandbox.js';
 import { startTestServer, stopAndClean, type TestServer } from '../support/server.js';
 import { EventStream, stepEvent } from './support/events.js';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'lessons');
-
-interface StepJson {
-  id: string;
-  status: string;
-  message: string | null;
-  attempts: number;
-  doneAt: number | null;
-  firstSeenAt: number | null;
-  checks: Array<{ label: string; passed: boolean | null }>;
-}
-interface ProgressJson {
-  lesson: string;
-  openedAt: number | null;
-  done: number;
-  total: number;
-  steps: StepJson[];
-}
 
 describe('automatic checks and progress', () => {
   let server: TestServer;

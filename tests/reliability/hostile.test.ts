@@ -15,7 +15,7 @@ import Docker from 'dockerode';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { DockerSandboxDriver } from '../../sandbox-server/sandboxes/docker/driver.js';
 import { names } from '../../sandbox-server/sandboxes/docker/labels.js';
-import type { NoticeKind, SandboxNotice } from '../../sandbox-server/sandboxes/notices.js';
+import type { NoticeKind, SandboxNotice } from '../../contract/notices.js';
 import { DEFAULT_TERMINAL_OPTIONS } from '../../sandbox-server/terminal/hub.js';
 import { call, EventReader, instructorCookie } from '../classroom/support.js';
 import { launchBrowser, screenshot, waitForScreen } from '../support/browser.js';

@@ -3,8 +3,8 @@
 // error frames) so that soak scripts can count it instead of stopping at the first problem.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LessonProgressView } from '../../../sandbox-server/checks/progress-view.js';
-import type { SessionView } from '../../../sandbox-server/sessions/sessions.js';
+import type { LessonProgressView } from '../../../contract/progress.js';
+import type { SessionView } from '../../../contract/session-api.js';
 import { readServerSentEvents } from '../../support/sse.js';
 import { TermClient } from '../../terminal/support/client.js';
 

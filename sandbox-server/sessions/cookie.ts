@@ -1,4 +1,5 @@
-// Binds a browser to its learner session with an HttpOnly signed cookie (no accounts).
+// Binds a browser to its learner session with an HttpOnly signed cookie (no accounts). The HTTP
+// routes and the terminal's owner check both recognise the learner by it.
 import type { Request, Response } from 'express';
 
 export const SESSION_COOKIE = 'slipway_session';
