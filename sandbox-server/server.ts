@@ -3,7 +3,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import Docker from 'dockerode';
 import type { Express } from 'express';
 import { LessonChecks } from './checks/service.js';
 import { Classroom } from './classroom/classroom.js';
@@ -22,8 +21,8 @@ import { learnerNamespaces } from './registry/learners.js';
 import { serveWorkshopRegistry } from './registry/workshop-registry.js';
 import { DockerSandboxDriver } from './sandboxes/docker/driver.js';
 import { SandboxActivity } from './sandboxes/activity.js';
+import { createDriver } from './sandboxes/create-driver.js';
 import type { SandboxDriver } from './sandboxes/driver.js';
-import { LocalSandboxDriver } from './sandboxes/local/driver.js';
 import { SandboxManager } from './sandboxes/manager.js';
 import { SandboxMonitor } from './sandboxes/monitor.js';
 import { NoticeBoard } from './sandboxes/notices.js';
@@ -65,10 +64,6 @@ export interface SlipwayServer {
   start(progress?: (line: string) => void): Promise<string>;
   /** Stops listening and background work. Sandboxes stay up for the next start to re-adopt. */
   stop(): Promise<void>;
-}
-
-export function createDriver(config: Config, log: Logger): SandboxDriver {
-  return config.driver === 'local' ? new LocalSandboxDriver(config) : new DockerSandboxDriver(config, new Docker(), log);
 }
 
 export function createSlipwayServer(config: Config, options: { log?: Logger; siteDir?: string } = {}): SlipwayServer {

@@ -14,8 +14,8 @@ import { ConfigError, loadConfig, settings } from '../config/config.js';
 import { LessonLibrary } from '../lessons/library.js';
 import { createLogger } from '../log.js';
 import { ownNamespaces, serveWorkshopRegistry } from '../registry/workshop-registry.js';
+import { createDriver } from '../sandboxes/create-driver.js';
 import { DockerSandboxDriver } from '../sandboxes/docker/driver.js';
-import { createDriver } from '../server.js';
 import { verifyLessons } from './verify.js';
 
 /** Takes verify's own options out of the arguments; the rest are Slipway's settings. */
