@@ -9,7 +9,7 @@ import type { Config } from '../../config/config.js';
 import type { Logger } from '../../log.js';
 import { MIRROR_CONTAINER } from '../../images/mirror.js';
 import { prepareImages, resolveOnline, startMirror } from '../../images/supply.js';
-import { EngineEvents } from '../../checks/engine-events.js';
+import { EngineEvents } from '../engine-events.js';
 import { SandboxError, type BackendSandbox, type ExecOptions, type ExecResult, type SandboxDriver, type SandboxSignals, type Shell, type ShellSize } from '../driver.js';
 import { execInContainer } from './exec.js';
 import { endLeftoverShells, openDockerShell } from './shell.js';
