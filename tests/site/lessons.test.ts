@@ -103,8 +103,24 @@ describe('lesson pages', () => {
     const buttons = page.locator('.prose .code-run');
     const count = await buttons.count();
     assert.ok(count >= lesson.steps.length, `only ${count} Run buttons for ${lesson.steps.length} steps`);
+    // Which step's section each button is in (the sections' headings are the steps' titles), so
+    // that, like a learner, the test moves on to a section once the step before it turned green.
+    const titles = lesson.steps.map((st) => st.title);
+    const sectionOf = await page.evaluate((stepTitles) => {
+      let section = -1;
+      const found: number[] = [];
+      for (const node of document.querySelectorAll('.prose h2, .prose .code-run')) {
+        if (node.tagName === 'H2') {
+          const at = stepTitles.indexOf((node.textContent ?? '').trim());
+          if (at >= 0) section = at;
+        } else found.push(section);
+      }
+      return found;
+    }, titles);
     let composeSeen = false;
     for (let i = 0; i < count; i++) {
+      const section = sectionOf[i] ?? -1;
+      if (section > 0 && (sectionOf[i - 1] ?? -1) < section) await waitForStep(page, lesson.steps[section - 1]!.id, 60_000);
       await buttons.nth(i).scrollIntoViewIfNeeded();
       await buttons.nth(i).click();
       await waitForPrompt(page);
