@@ -38,7 +38,7 @@ describe('compose checks', () => {
     await c.passes(runs, /^Compose project 'shop' runs web \(running.*\) and worker \(running\)\.$/);
     await c.passes({ kind: 'compose', services: ['worker'] }, /Compose project 'shop'/);
     await c.fails({ kind: 'compose', project: 'shop', services: ['web', 'db'] }, /but it has no service db/);
-    await c.fails({ kind: 'compose', project: 'other', services: ['web'] }, /No Compose project 'other' has containers — the projects are 'shop'/);
+    await c.fails({ kind: 'compose', project: 'other', services: ['web'] }, /No Compose project 'other' has containers — there is project 'shop' \(started in \/\S+\/shop\) with web and worker: Compose names a project after the folder/);
   });
 
   it('checks that a service is healthy', async () => {

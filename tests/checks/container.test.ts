@@ -23,7 +23,7 @@ describe('container checks', () => {
     await sh(server, sandbox, `docker run -d --name daemon busybox sh -c 'echo started; sleep 600'`);
     await c.passes(running, /^Container 'daemon' is running/);
     await sh(server, sandbox, 'docker kill daemon');
-    await c.fails(running, /^No running container named 'daemon' — one with that name exited (just now|\d+ seconds? ago) with code 137\.$/);
+    await c.fails(running, /^No running container named 'daemon' — one with that name exited (just now|\d+ seconds? ago) with code 137: it was killed .*; the last line it printed was 'started'\.$/);
     await c.passes({ kind: 'container', name: 'daemon', state: 'exited' });
     await c.fails({ kind: 'container', name: 'other' }, /No container named 'other' — there is daemon \(exited .* with code 137\)/);
   });
@@ -32,8 +32,8 @@ describe('container checks', () => {
     await sh(server, sandbox, `docker run --name job busybox sh -c 'echo hello from job; exit 3' || true`);
     await c.fails({ kind: 'container', name: 'job', exitCode: 0 }, /exited with code 3, expected 0/);
     await c.passes({ kind: 'container', name: 'job', exitCode: 3, logs: { contains: 'hello from job' } }, /its output contains 'hello from job'/);
-    await c.fails({ kind: 'container', name: 'job', logs: { matches: '^goodbye' } }, /its output does not show what the step expects \(last line: 'hello from job'\)/);
-    await c.passes({ kind: 'container', name: 'job', logs: { matches: '/HELLO FROM/i' } });
+    await c.fails({ kind: 'container', name: 'job', label: 'job says goodbye', logs: { matches: '^goodbye' } }, /its output does not show what the step expects \(last line: 'hello from job'\)/);
+    await c.passes({ kind: 'container', name: 'job', label: 'job says hello', logs: { matches: '/HELLO FROM/i' } });
   });
 
   it('checks ports, mounts, environment, networks and restart policy', async () => {

@@ -1,7 +1,9 @@
-// `network` checks: a network exists, its driver, and which containers are connected.
+// `network` checks: a network exists, its driver, and which containers are connected. A missing
+// network names the one nearly called so (a typo, or Compose's project prefix).
 import type { NetworkCheck } from '../../../lessons/schema.js';
 import type { CheckContext } from '../context.js';
 import { list, q } from '../describe.js';
+import { resourceNearMiss } from '../nearmiss/spelling.js';
 import { fail, pass, type Verdict } from '../result.js';
 import { isNotFound } from './image.js';
 
@@ -20,7 +22,8 @@ export async function checkNetwork(check: NetworkCheck, ctx: CheckContext): Prom
   if (check.exists === false) return found ? fail(`Network ${q(check.name)} still exists.`) : pass(`No network named ${q(check.name)} — it is gone.`);
   if (!found) {
     const own = all.map((n) => n.Name).filter((n) => !DEFAULT_NETWORKS.includes(n));
-    return fail(`No network named ${q(check.name)} — ${own.length ? `the networks are ${list(own.sort())} besides Docker's defaults` : 'the sandbox has only Docker\'s default networks (bridge, host, none)'}.`);
+    const near = resourceNearMiss('network', check.name, own);
+    return fail(`No network named ${q(check.name)} — ${near ?? (own.length ? `the networks are ${list(own.sort())} besides Docker's defaults` : 'the sandbox has only Docker\'s default networks (bridge, host, none)')}.`);
   }
   const problems: string[] = [];
   const facts: string[] = [];

@@ -1,10 +1,12 @@
 // `volume` checks: the volume exists, and optionally holds a file, read inside the sandbox from
-// the volume's folder in the inner engine's data directory.
+// the volume's folder in the inner engine's data directory. A missing volume names the one
+// nearly called so (a typo, or Compose's project prefix).
 import path from 'node:path';
 import type { VolumeCheck } from '../../../lessons/schema.js';
 import type { CheckContext } from '../context.js';
 import { list, q } from '../describe.js';
 import { fail, pass, type Verdict } from '../result.js';
+import { resourceNearMiss } from '../nearmiss/spelling.js';
 import { readSandboxFile } from '../sandbox-files.js';
 import { isNotFound } from './image.js';
 import { textFacts, textProblem, wantsText } from './text.js';
@@ -21,7 +23,8 @@ export async function checkVolume(check: VolumeCheck, ctx: CheckContext): Promis
   if (!info) {
     const { Volumes: volumes = [] } = await ctx.memo('volumes', () => ctx.engine.listVolumes());
     const named = volumes.map((v) => v.Name).filter((n) => !/^[0-9a-f]{64}$/.test(n));
-    return fail(`No volume named ${q(check.name)} — ${named.length ? `the volumes are ${list(named.sort())}` : volumes.length ? `there are only ${volumes.length} anonymous volumes` : 'the sandbox has no volumes'}.`);
+    const near = resourceNearMiss('volume', check.name, named);
+    return fail(`No volume named ${q(check.name)} — ${near ?? (named.length ? `the volumes are ${list(named.sort())}` : volumes.length ? `there are only ${volumes.length} anonymous volumes` : 'the sandbox has no volumes')}.`);
   }
   if (check.file === undefined) return pass(`Volume ${q(check.name)} exists.`);
 
