@@ -10,7 +10,8 @@ import { formatSize } from '../config/units.js';
 import { BASE_TAG } from '../images/base.js';
 import { expectedTag } from '../images/build.js';
 import { MIRROR_CONTAINER, mirrorCatalog, registryAnswers } from '../images/mirror.js';
-import { hostConfigFor, type IsolationMode } from '../sandboxes/docker/isolation.js';
+import { hostConfigFor, NO_VOLUME_FOR_ENGINE_DATA, type IsolationMode } from '../sandboxes/docker/isolation.js';
+import { labels } from '../sandboxes/docker/labels.js';
 
 const run = promisify(execFile);
 
@@ -52,8 +53,11 @@ export function checkSysbox(info: Record<string, unknown> | undefined): Finding 
     : { status: 'warn', what: 'Sysbox', detail: 'sysbox-runc is not installed: sandboxes use the privileged-equivalent fallback', fix: 'For events with strangers install Sysbox (see docs/security.md).' };
 }
 
-/** Starts a throwaway sandbox container and waits for its nested engine to answer. */
-export async function checkNestedDocker(docker: Docker, mode: IsolationMode | 'auto'): Promise<Finding> {
+/**
+ * Starts a throwaway sandbox container, labelled as the installation's probe, and waits for its
+ * nested engine to answer. Its engine data sits on a tmpfs, so it leaves no volume behind.
+ */
+export async function checkNestedDocker(docker: Docker, mode: IsolationMode | 'auto', instance: string): Promise<Finding> {
   const what = 'Nested Docker';
   const image = await expectedTag(docker, 'sandbox', 'slipway/sandbox', BASE_TAG);
   if (!image || !(await docker.getImage(image).inspect().then(() => true, () => false))) {
@@ -65,8 +69,8 @@ export async function checkNestedDocker(docker: Docker, mode: IsolationMode | 'a
     const started = Date.now();
     const container = await docker.createContainer({
       Image: image,
-      HostConfig: { ...hostConfigFor(candidate), Init: true, NetworkMode: 'none', AutoRemove: false },
-      Labels: { 'io.slipway.role': 'probe' },
+      HostConfig: { ...hostConfigFor(candidate), Init: true, NetworkMode: 'none', AutoRemove: false, Mounts: NO_VOLUME_FOR_ENGINE_DATA },
+      Labels: labels(instance, 'probe'),
     });
     try {
       await container.start();
@@ -84,7 +88,7 @@ export async function checkNestedDocker(docker: Docker, mode: IsolationMode | 'a
     } catch (err) {
       failures.push(`${candidate}: ${(err as Error).message.split('\n')[0]}`);
     } finally {
-      await container.remove({ force: true }).catch(() => undefined);
+      await container.remove({ force: true, v: true }).catch(() => undefined);
     }
   }
   return { status: 'fail', what, detail: failures.join('; '), fix: 'See docs/operators.md (Sandboxes, Isolation): the host must allow SYS_ADMIN and NET_ADMIN, or install Sysbox.' };

@@ -12,7 +12,7 @@ async function diagnose(config: Config): Promise<Finding[]> {
   if (config.driver === 'docker') {
     findings.push(checkSysbox(engine.info));
     if (engine.status === 'ok') {
-      findings.push(await checkNestedDocker(docker, config.isolation));
+      findings.push(await checkNestedDocker(docker, config.isolation, config.instance));
       findings.push(await checkMirror(config, docker));
     }
     findings.push(await checkTool('iptables', ['--version'], 'iptables', 'The sandbox firewall needs it', 'iptables'));

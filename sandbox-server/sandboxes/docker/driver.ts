@@ -68,7 +68,7 @@ export class DockerSandboxDriver implements SandboxDriver {
     const images = await prepareImages(this.docker, this.config, online, progress);
     this.mirrorImages = images;
     const { network, standins } = await this.setUpShared(online, progress);
-    const isolation = await detectIsolation(this.docker, images.sandboxImage, this.config.isolation, this.log);
+    const isolation = await detectIsolation(this.docker, images.sandboxImage, this.config.isolation, this.log, this.config.instance);
     const { DockerRootDir: engineRoot } = (await this.docker.info()) as { DockerRootDir?: string };
     this.prepared = { image: images.sandboxImage, isolation, network, online, standins, engineRoot };
     progress(`sandboxes: ${isolation} isolation, network ${network.name} (${network.subnet}), egress ${this.config.egress ? 'on' : 'off'}${network.firewalled ? '' : ', HOST FIREWALL NOT APPLIED'}`);

@@ -3,6 +3,7 @@
 // docs/security.md) and we grant as little as has been shown to work.
 import type Docker from 'dockerode';
 import type { Logger } from '../../log.js';
+import { labels } from './labels.js';
 
 export type IsolationMode = 'sysbox' | 'privileged' | 'capabilities';
 
@@ -47,9 +48,9 @@ export function hostConfigFor(mode: IsolationMode): SandboxHostConfig {
 /**
  * Picks the isolation mode: the configured one, or for "auto" sysbox when the engine has it,
  * else --privileged when this host allows it (some hosts lack capabilities in their bounding
- * set and refuse it), else the trimmed capability set.
+ * set and refuse it), else the trimmed capability set. The probe carries `instance`'s labels.
  */
-export async function detectIsolation(docker: Docker, image: string, wanted: 'auto' | IsolationMode, log: Logger): Promise<IsolationMode> {
+export async function detectIsolation(docker: Docker, image: string, wanted: 'auto' | IsolationMode, log: Logger, instance: string): Promise<IsolationMode> {
   const info = (await docker.info()) as { Runtimes?: Record<string, unknown> };
   const hasSysbox = Boolean(info.Runtimes && 'sysbox-runc' in info.Runtimes);
   if (wanted === 'sysbox' && !hasSysbox) {
@@ -57,17 +58,25 @@ export async function detectIsolation(docker: Docker, image: string, wanted: 'au
   }
   if (wanted !== 'auto') return wanted;
   if (hasSysbox) return 'sysbox';
-  const privilegedWorks = await probe(docker, image, { Privileged: true });
+  const privilegedWorks = await probe(docker, image, { Privileged: true }, instance);
   log.info({ privilegedWorks }, 'probed --privileged for sandboxes');
   return privilegedWorks ? 'privileged' : 'capabilities';
 }
 
-async function probe(docker: Docker, image: string, hostConfig: Docker.HostConfig): Promise<boolean> {
+/**
+ * The sandbox image declares a VOLUME for the nested engine's data: a container made from it
+ * without a mount there gets an anonymous volume, which outlives the container unless removed
+ * with it. The probe mounts a tmpfs there instead, so it never has a volume at all, even when
+ * the server dies before removing it; the removal takes anonymous volumes anyway.
+ */
+export const NO_VOLUME_FOR_ENGINE_DATA: Docker.MountConfig = [{ Type: 'tmpfs', Source: '', Target: '/var/lib/docker' }];
+
+async function probe(docker: Docker, image: string, hostConfig: Docker.HostConfig, instance: string): Promise<boolean> {
   const container = await docker.createContainer({
     Image: image,
     Entrypoint: ['true'],
-    HostConfig: { ...hostConfig, NetworkMode: 'none', AutoRemove: false },
-    Labels: { 'io.slipway.role': 'probe' },
+    HostConfig: { ...hostConfig, NetworkMode: 'none', AutoRemove: false, Mounts: NO_VOLUME_FOR_ENGINE_DATA },
+    Labels: labels(instance, 'probe'),
   });
   try {
     await container.start();
@@ -76,6 +85,6 @@ async function probe(docker: Docker, image: string, hostConfig: Docker.HostConfi
   } catch {
     return false;
   } finally {
-    await container.remove({ force: true }).catch(() => undefined);
+    await container.remove({ force: true, v: true }).catch(() => undefined);
   }
 }

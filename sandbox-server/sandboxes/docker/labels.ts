@@ -6,10 +6,16 @@ export const LABEL = {
   sandbox: 'io.slipway.sandbox',
 } as const;
 
-export type Role = 'sandbox' | 'mirror' | 'network';
+/** probe: a short-lived container that tries what the engine allows (isolation, doctor). */
+export type Role = 'sandbox' | 'mirror' | 'network' | 'probe';
 
 export function labels(instance: string, role: Role, sandboxId?: string): Record<string, string> {
   return { [LABEL.instance]: instance, [LABEL.role]: role, ...(sandboxId ? { [LABEL.sandbox]: sandboxId } : {}) };
+}
+
+/** Docker list filter matching every object of this instance. */
+export function instanceFilter(instance: string): string {
+  return JSON.stringify({ label: [`${LABEL.instance}=${instance}`] });
 }
 
 /** Docker list filter matching this instance's objects of one role. */
