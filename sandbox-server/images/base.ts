@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
-import { imageExists, type Progress } from './build.js';
+import { IMAGE_LABELS, imageExists, type Progress } from './build.js';
 
 export const BASE_TAG = 'slipway/base:trixie';
 
@@ -41,7 +41,8 @@ async function debootstrapBase(docker: Docker, debianMirror: string, progress: P
     fs.mkdirSync(path.join(root, 'var/lib/apt/lists/partial'), { recursive: true });
     progress('importing the base image');
     const tarProcess = spawn('tar', ['-C', root, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const stream = await docker.importImage(tarProcess.stdout as unknown as string, { repo: 'slipway/base', tag: 'trixie' });
+    const changes = Object.entries(IMAGE_LABELS).map(([key, value]) => `LABEL ${key}=${value}`);
+    const stream = await docker.importImage(tarProcess.stdout as unknown as string, { repo: 'slipway/base', tag: 'trixie', changes });
     await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve())));
     await docker.getImage(BASE_TAG).inspect();
   } finally {

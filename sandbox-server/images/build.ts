@@ -12,6 +12,13 @@ export const IMAGES_DIR = path.dirname(fileURLToPath(import.meta.url));
 
 export type Progress = (line: string) => void;
 
+/**
+ * The role label every Slipway object carries (sandboxes/docker/labels.ts names the others).
+ * An image serves every installation on the engine, so it names none; `npm run clean` finds
+ * images by it.
+ */
+export const IMAGE_LABELS: Readonly<Record<string, string>> = { 'io.slipway.role': 'image' };
+
 export function folderHash(folder: string, extra: string): string {
   const hash = crypto.createHash('sha256').update(extra);
   const walk = (dir: string) => {
@@ -44,25 +51,47 @@ export async function buildImage(docker: Docker, folder: string, repository: str
   const tag = (await expectedTag(docker, folder, repository, baseTag))!;
   if (await imageExists(docker, tag)) return tag;
   progress(`building ${repository} from ${folder}/ (first start only)`);
-  const stream = await docker.buildImage(tar.pack(context) as unknown as NodeJS.ReadableStream, { t: tag, buildargs: { BASE: baseTag }, rm: true, forcerm: true });
+  const stream = await docker.buildImage(tar.pack(context) as unknown as NodeJS.ReadableStream, { t: tag, buildargs: { BASE: baseTag }, labels: IMAGE_LABELS, rm: true, forcerm: true });
   const tail: string[] = [];
-  await new Promise<void>((resolve, reject) => {
-    docker.modem.followProgress(
-      stream,
-      (err: Error | null, output: Array<{ error?: string }>) => {
-        const failure = err?.message ?? output.find((o) => o.error)?.error;
-        if (failure) reject(new Error(`Building ${repository} failed: ${failure}\n${tail.join('')}`));
-        else resolve();
-      },
-      (event: { stream?: string; error?: string }) => {
-        if (!event.stream) return;
-        tail.push(event.stream);
-        if (tail.length > 30) tail.shift();
-        const step = /^Step \d+\/\d+ : .*/.exec(event.stream.trim());
-        if (step) progress(`  ${repository}: ${step[0].slice(0, 110)}`);
-      },
-    );
-  });
+  const stepImages = new Set<string>();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      docker.modem.followProgress(
+        stream,
+        (err: Error | null, output: Array<{ error?: string }>) => {
+          const failure = err?.message ?? output.find((o) => o.error)?.error;
+          if (failure) reject(new Error(`Building ${repository} failed: ${failure}\n${tail.join('')}`));
+          else resolve();
+        },
+        (event: { stream?: string; error?: string }) => {
+          if (!event.stream) return;
+          tail.push(event.stream);
+          if (tail.length > 30) tail.shift();
+          const stepImage = /^---> ([0-9a-f]{12})$/.exec(event.stream.trim());
+          if (stepImage) stepImages.add(stepImage[1]!);
+          const step = /^Step \d+\/\d+ : .*/.exec(event.stream.trim());
+          if (step) progress(`  ${repository}: ${step[0].slice(0, 110)}`);
+        },
+      );
+    });
+  } finally {
+    await removeUntaggedSteps(docker, stepImages);
+  }
   if (!(await imageExists(docker, tag))) throw new Error(`Building ${repository} reported success but ${tag} does not exist.`);
   return tag;
+}
+
+/**
+ * The classic builder keeps the last image of each earlier stage of a multi-stage Dockerfile
+ * (the stand-ins compile in one stage and copy into the next), and a failed build keeps the
+ * steps it committed: images with no tag that nothing uses, which would pile up on the engine.
+ * Only the images this build printed are candidates; one still in use stays.
+ */
+async function removeUntaggedSteps(docker: Docker, stepImages: Set<string>): Promise<void> {
+  if (stepImages.size === 0) return;
+  const untagged = await docker.listImages({ filters: JSON.stringify({ dangling: ['true'] }) }).catch(() => []);
+  for (const image of untagged) {
+    const short = image.Id.replace(/^sha256:/, '').slice(0, 12);
+    if (stepImages.has(short)) await docker.getImage(image.Id).remove().catch(() => undefined);
+  }
 }
