@@ -13,15 +13,15 @@ import { EngineEvents } from '../engine-events.js';
 import { SandboxError, type BackendSandbox, type ExecOptions, type ExecResult, type SandboxDriver, type SandboxSignals, type Shell, type ShellSize } from '../driver.js';
 import { execInContainer } from './exec.js';
 import { endLeftoverShells, openDockerShell } from './shell.js';
-import { detectIsolation, hostConfigFor, type IsolationMode } from './isolation.js';
+import { sandboxContainerSpec } from './container-spec.js';
+import { detectIsolation, type IsolationMode } from './isolation.js';
 import { LABEL, labels, names, roleFilter } from './labels.js';
 import { stopTerminalPrograms } from './runaway.js';
 import { findPidsCgroup, readPids, socketIdentity } from './signals.js';
 import { applyFirewall, ensureNetwork, type SandboxNetwork } from './network.js';
 
 const READY_TIMEOUT_MS = 60_000;
-/** Host name of the workshop registry inside sandboxes: `docker push registry.workshop:5000/me/app`. */
-export const WORKSHOP_REGISTRY = 'registry.workshop';
+export { WORKSHOP_REGISTRY } from './container-spec.js';
 const READY_POLL_MS = 20;
 
 export interface DockerDriverState {
@@ -47,6 +47,8 @@ export class DockerSandboxDriver implements SandboxDriver {
   private mirrorImages: { base: string; mirrorImage: string } | undefined;
   /** Told each time what sandboxes share is set up (the workshop registry's gate listens on the network). */
   private readonly sharedListeners: Array<(network: SandboxNetwork) => Promise<void>> = [];
+  /** A setup of what sandboxes share that is under way after the network went missing. */
+  private resharing: Promise<void> | undefined;
 
   constructor(
     private readonly config: Config,
@@ -129,7 +131,6 @@ export class DockerSandboxDriver implements SandboxDriver {
   }
 
   async create(id: string): Promise<void> {
-    const { image, isolation, network } = this.state;
     const { instance } = this.config;
     const socketDir = this.socketDir(id);
     // The folder must exist before the container starts, or the engine creates it as root-owned
@@ -138,40 +139,12 @@ export class DockerSandboxDriver implements SandboxDriver {
     const volume = names.sandboxVolume(instance, id);
     try {
       await this.docker.createVolume({ Name: volume, Labels: labels(instance, 'sandbox', id) });
-      const container = await this.docker.createContainer({
-        name: names.sandboxContainer(instance, id),
-        Image: image,
-        Hostname: 'sandbox',
-        Labels: labels(instance, 'sandbox', id),
-        Env: [
-          // Ports as laid out in images/mirror/run.sh; on the mirror port of the gateway, the
-          // workshop registry's gate (registry/gate.ts) answers.
-          `SLIPWAY_MIRROR=${network.gateway}:${this.config.mirrorPort + 1}`,
-          `SLIPWAY_REGISTRY_HOST=${WORKSHOP_REGISTRY}:${this.config.mirrorPort}`,
-          `SLIPWAY_INNER_BIP=${this.config.innerSubnet}`,
-          `SLIPWAY_INNER_POOL=${this.config.innerPool}`,
-          `SLIPWAY_LOG_MAX_SIZE=${Math.max(1, Math.floor(this.config.sandboxLogSize / 1024 / 1024))}m`,
-        ],
-        HostConfig: {
-          ...hostConfigFor(isolation),
-          Init: true,
-          NetworkMode: network.name,
-          Memory: this.config.sandboxMemory,
-          MemorySwap: this.config.sandboxMemory,
-          NanoCpus: Math.round(this.config.sandboxCpus * 1e9),
-          PidsLimit: this.config.sandboxPids,
-          LogConfig: { Type: 'json-file', Config: { 'max-size': String(this.config.sandboxLogSize), 'max-file': '1' } },
-          Binds: [`${socketDir}:/run/slipway`],
-          Mounts: [{ Type: 'volume', Source: volume, Target: '/var/lib/docker' }],
-          RestartPolicy: { Name: 'no' },
-          // With egress off, name lookups go to the mirror's DNS on the gateway, which answers
-          // "no such name" at once: `docker run no-such-image` fails in a moment instead of
-          // hanging on DNS timeouts.
-          ...(this.config.egress ? {} : { Dns: [network.gateway] }),
-          // The workshop's own registry (through its gate) under a name learners can type, for
-          // lessons that tag, push and pull their images.
-          ExtraHosts: [`${WORKSHOP_REGISTRY}:${network.gateway}`],
-        },
+      const container = await this.docker.createContainer(sandboxContainerSpec(this.config, this.state, { id, volume, socketDir })).catch(async (err: { statusCode?: number; message?: string }) => {
+        if (err.statusCode !== 404 || !/network/i.test(err.message ?? '')) throw err;
+        // The sandbox network was removed under the running server (docker network prune, a
+        // cleanup): set up what sandboxes share again, then try once more.
+        await this.setUpSharedAgain('the sandbox network is gone; setting it up again');
+        return this.docker.createContainer(sandboxContainerSpec(this.config, this.state, { id, volume, socketDir }));
       });
       await container.start();
       await this.waitReady(id, container);
@@ -180,6 +153,16 @@ export class DockerSandboxDriver implements SandboxDriver {
       if (err instanceof SandboxError) throw err;
       throw new SandboxError(`Could not create a sandbox: ${(err as Error).message}`, 'create_failed');
     }
+  }
+
+  /** Sets up the network, firewall and mirror again; callers at the same time share one setup. */
+  private setUpSharedAgain(why: string): Promise<void> {
+    this.resharing ??= (async () => {
+      this.log.warn(why);
+      const { network } = await this.setUpShared(this.state.online, (line) => this.log.info(line));
+      this.prepared = { ...this.state, network };
+    })().finally(() => (this.resharing = undefined));
+    return this.resharing;
   }
 
   private async waitReady(id: string, container: Docker.Container): Promise<void> {

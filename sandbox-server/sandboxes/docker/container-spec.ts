@@ -1,0 +1,58 @@
+// The container a sandbox is: its image and isolation, limits, network, the host folder where
+// its engine's socket appears, the volume for its engine's data, and the names it resolves.
+import type Docker from 'dockerode';
+import type { Config } from '../../config/config.js';
+import { hostConfigFor, type IsolationMode } from './isolation.js';
+import { labels, names } from './labels.js';
+import type { SandboxNetwork } from './network.js';
+
+/** Host name of the workshop registry inside sandboxes: `docker push registry.workshop:5000/me/app`. */
+export const WORKSHOP_REGISTRY = 'registry.workshop';
+
+/** What every sandbox of an installation shares, as the driver prepared it. */
+export interface SandboxSetting {
+  image: string;
+  isolation: IsolationMode;
+  network: SandboxNetwork;
+}
+
+export function sandboxContainerSpec(config: Config, state: SandboxSetting, where: { id: string; volume: string; socketDir: string }): Docker.ContainerCreateOptions {
+  const { image, isolation, network } = state;
+  const { id, volume, socketDir } = where;
+  const { instance } = config;
+  return {
+    name: names.sandboxContainer(instance, id),
+    Image: image,
+    Hostname: 'sandbox',
+    Labels: labels(instance, 'sandbox', id),
+    Env: [
+      // Ports as laid out in images/mirror/run.sh; on the mirror port of the gateway, the
+      // workshop registry's gate (registry/gate.ts) answers.
+      `SLIPWAY_MIRROR=${network.gateway}:${config.mirrorPort + 1}`,
+      `SLIPWAY_REGISTRY_HOST=${WORKSHOP_REGISTRY}:${config.mirrorPort}`,
+      `SLIPWAY_INNER_BIP=${config.innerSubnet}`,
+      `SLIPWAY_INNER_POOL=${config.innerPool}`,
+      `SLIPWAY_LOG_MAX_SIZE=${Math.max(1, Math.floor(config.sandboxLogSize / 1024 / 1024))}m`,
+    ],
+    HostConfig: {
+      ...hostConfigFor(isolation),
+      Init: true,
+      NetworkMode: network.name,
+      Memory: config.sandboxMemory,
+      MemorySwap: config.sandboxMemory,
+      NanoCpus: Math.round(config.sandboxCpus * 1e9),
+      PidsLimit: config.sandboxPids,
+      LogConfig: { Type: 'json-file', Config: { 'max-size': String(config.sandboxLogSize), 'max-file': '1' } },
+      Binds: [`${socketDir}:/run/slipway`],
+      Mounts: [{ Type: 'volume', Source: volume, Target: '/var/lib/docker' }],
+      RestartPolicy: { Name: 'no' },
+      // With egress off, name lookups go to the mirror's DNS on the gateway, which answers
+      // "no such name" at once: `docker run no-such-image` fails in a moment instead of
+      // hanging on DNS timeouts.
+      ...(config.egress ? {} : { Dns: [network.gateway] }),
+      // The workshop's own registry (through its gate) under a name learners can type, for
+      // lessons that tag, push and pull their images.
+      ExtraHosts: [`${WORKSHOP_REGISTRY}:${network.gateway}`],
+    },
+  };
+}
