@@ -1,6 +1,6 @@
 // Check engine figures: evaluation time per check kind (container, image, http) against a real
-// sandbox, and the automatic check's latency: from a command finishing in the learner's
-// terminal (the shell's prompt event) to the step's result arriving at a connected event
+// sandbox, a failing container check with its near-miss diagnosis (nearmiss_ms), and the
+// automatic check's latency: from a command finishing in the learner's terminal (the shell's prompt event) to the step's result arriving at a connected event
 // stream client, as a browser would receive it.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,14 +31,17 @@ async function sh(server: BenchServer, id: string, script: string): Promise<void
   if (result.exitCode !== 0) throw new Error(`${script}: ${result.stderr}`);
 }
 
-async function timeChecks(server: BenchServer, sandbox: string, input: unknown, times: number): Promise<number[]> {
+/** Times a check that must pass, or, given `failingWith`, one that must fail saying that. */
+async function timeChecks(server: BenchServer, sandbox: string, input: unknown, times: number, failingWith?: RegExp): Promise<number[]> {
   const check = checkSchema.parse(input);
   const history = new CommandStore(server.db);
   const samples: number[] = [];
   for (let i = 0; i < times; i++) {
     // A fresh context each time: nothing is shared between evaluations, as in the server.
     const result = await evaluateCheck(check, createContext({ driver: server.driver, history }, sandbox, 0));
-    if (!result.passed) throw new Error(`benchmark check failed: ${result.message}`);
+    if (failingWith) {
+      if (result.passed || result.error || !failingWith.test(result.message)) throw new Error(`benchmark check did not fail as expected: ${result.message}`);
+    } else if (!result.passed) throw new Error(`benchmark check failed: ${result.message}`);
     samples.push(result.ms);
   }
   return samples;
@@ -81,6 +84,7 @@ const bench: Bench = {
       await sh(server, sandbox, `
         mkdir -p site && echo '<h1>Hello</h1>' > site/index.html
         docker run -d --name web -p 8080:80 -v "$PWD/site":/www:ro -e GREETING=hello busybox httpd -f -p 80 -h /www >/dev/null
+        docker run -d --name api -p 3000:5000 busybox httpd -f -p 5000 >/dev/null
         for i in 1 2 3 4 5; do docker run -d --name extra$i busybox sleep 600 >/dev/null; done
         mkdir -p app && printf 'FROM busybox\\nENV GREETING=hello\\nWORKDIR /app\\nEXPOSE 5000\\nCMD ["sh"]\\n' > app/Dockerfile
         docker build -q -t bench-app:1.0 app >/dev/null`);
@@ -88,6 +92,8 @@ const bench: Bench = {
       const container = await timeChecks(server, sandbox, { kind: 'container', name: 'web', state: 'running', ports: ['8080:80'], mounts: [{ destination: '/www', readOnly: true }], env: { GREETING: 'hello' } }, EVALUATIONS);
       const image = await timeChecks(server, sandbox, { kind: 'image', name: 'bench-app:1.0', env: { GREETING: 'hello' }, workdir: '/app', exposedPorts: [5000], cmd: ['sh'], maxLayers: 5 }, EVALUATIONS);
       const http = await timeChecks(server, sandbox, { kind: 'http', url: 'http://localhost:8080/', status: 200, contains: 'Hello' }, HTTP_EVALUATIONS);
+      // A failing check that names its near miss: ports published the wrong way round.
+      const nearmiss = await timeChecks(server, sandbox, { kind: 'container', name: 'api', state: 'running', ports: ['5000:3000'] }, EVALUATIONS, /the ports are the wrong way round/);
 
       // Automatic checks: each step wants a new container; the command runs in the terminal.
       const events = new AbortController();
@@ -142,6 +148,8 @@ const bench: Bench = {
         'checks.image_ms.p95': round(percentile(image, 95)),
         'checks.http_ms.p50': round(percentile(http, 50)),
         'checks.http_ms.p95': round(percentile(http, 95)),
+        'checks.nearmiss_ms.p50': round(percentile(nearmiss, 50)),
+        'checks.nearmiss_ms.p95': round(percentile(nearmiss, 95)),
         'checks.autocheck_ms.p50': round(percentile(auto, 50)),
         'checks.autocheck_ms.p95': round(percentile(auto, 95)),
         'checks.autocheck_via_terminal': type ? 1 : 0,
