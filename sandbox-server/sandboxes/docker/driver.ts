@@ -139,14 +139,15 @@ export class DockerSandboxDriver implements SandboxDriver {
     const volume = names.sandboxVolume(instance, id);
     try {
       await this.docker.createVolume({ Name: volume, Labels: labels(instance, 'sandbox', id) });
-      const container = await this.docker.createContainer(sandboxContainerSpec(this.config, this.state, { id, volume, socketDir })).catch(async (err: { statusCode?: number; message?: string }) => {
+      const spec = () => sandboxContainerSpec(this.config, this.state, { id, volume, socketDir });
+      const container = await createAndStart(this.docker, spec()).catch(async (err: { statusCode?: number; message?: string }) => {
         if (err.statusCode !== 404 || !/network/i.test(err.message ?? '')) throw err;
         // The sandbox network was removed under the running server (docker network prune, a
         // cleanup): set up what sandboxes share again, then try once more.
+        await this.docker.getContainer(names.sandboxContainer(instance, id)).remove({ force: true, v: true }).catch(ignoreMissing);
         await this.setUpSharedAgain('the sandbox network is gone; setting it up again');
-        return this.docker.createContainer(sandboxContainerSpec(this.config, this.state, { id, volume, socketDir }));
+        return createAndStart(this.docker, spec());
       });
-      await container.start();
       await this.waitReady(id, container);
     } catch (err) {
       await this.destroy(id).catch(() => undefined);
@@ -341,6 +342,13 @@ function isSocket(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The engine checks the network when the container starts (20.10) or already when it is made (later versions). */
+async function createAndStart(docker: Docker, spec: Docker.ContainerCreateOptions): Promise<Docker.Container> {
+  const container = await docker.createContainer(spec);
+  await container.start();
+  return container;
 }
 
 function ignoreMissing(err: { statusCode?: number }): void {
