@@ -1,7 +1,8 @@
 // Check engine figures: evaluation time per check kind (container, image, http) against a real
 // sandbox, a failing container check with its near-miss diagnosis (nearmiss_ms), and the
-// automatic check's latency: from a command finishing in the learner's terminal (the shell's prompt event) to the step's result arriving at a connected event
-// stream client, as a browser would receive it.
+// automatic check's latency: from a command finishing in the learner's terminal (the shell's
+// prompt event) to the step's result arriving at a connected event stream client, as a browser
+// would receive it.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
