@@ -2,6 +2,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Docker from 'dockerode';
+import { removeInstallation } from '../sandbox-server/clean/installation.js';
 import { loadConfig } from '../sandbox-server/config/config.js';
 import { createLogger } from '../sandbox-server/log.js';
 import { createSlipwayServer, type SlipwayServer } from '../sandbox-server/server.js';
@@ -17,7 +19,7 @@ export interface Bench {
 export interface BenchServer extends SlipwayServer {
   url: string;
   dataDir: string;
-  /** Stops the server and removes every sandbox it made. */
+  /** Stops the server and removes every sandbox it made, and its sandbox network. */
   dispose(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
       await Promise.all(backend.map((b) => server.driver.destroy(b.id)));
       await server.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
+      if (config.driver === 'docker') await removeInstallation(new Docker(), config.instance);
     },
   });
 }

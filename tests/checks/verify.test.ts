@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
+import { removeLessonsVerifyNetwork } from '../support/server.js';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -18,6 +19,8 @@ function verify(...args: string[]): Promise<{ code: number; lines: string[]; std
 }
 
 describe('lessons:verify', () => {
+  after(() => removeLessonsVerifyNetwork());
+
   it('proves the fixture lessons step by step, then each alternative in a run of its own; two lessons at a time, their lines kept apart', async () => {
     const { code, lines, stderr } = await verify('--lessons-dir', 'tests/fixtures/lessons', '--jobs', '2');
     assert.equal(code, 0, `${lines.join('\n')}\n${stderr}`);

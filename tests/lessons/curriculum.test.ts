@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { removeLessonsVerifyNetwork } from '../support/server.js';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const lessonsDir = path.join(root, 'lessons');
@@ -29,6 +30,8 @@ function proofCount(): { lessons: number; steps: number; alternatives: number } 
 }
 
 describe('the curriculum', () => {
+  after(() => removeLessonsVerifyNetwork());
+
   it('every lesson passes lessons:verify, with every alternative', async () => {
     const { lessons, steps, alternatives } = proofCount();
     assert.ok(lessons >= 8 && steps >= 8 * 5, `expected 8 lessons of at least 5 steps, found ${lessons} lessons and ${steps} steps`);

@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createSlipwayServer, type SlipwayServer } from '../../../sandbox-server/server.js';
 import { requireEngine } from '../../support/engine.js';
-import { testConfig } from '../../support/server.js';
+import { removeTestInstallation, testConfig } from '../../support/server.js';
 import { learnerSession } from '../../terminal/support/client.js';
 import { cookieFrom, describeAnswer, request } from './http.js';
 
@@ -60,6 +60,7 @@ export async function startFuzzTarget(instance: string, lessonSlug = 'hello-cont
     await server.classroom.stop();
     await server.stop();
     fs.rmSync(config.dataPath, { recursive: true, force: true });
+    await removeTestInstallation(config.instance);
   };
   try {
     const learner = await learnerSession(url);

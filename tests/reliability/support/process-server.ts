@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Docker from 'dockerode';
-import { LABEL } from '../../../sandbox-server/sandboxes/docker/labels.js';
+import { removeTestInstallation } from '../../support/server.js';
+import { recordTestInstance } from '../../support/test-run.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const GC_PRELOAD = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), 'gc-on-signal.ts')).href;
@@ -67,6 +68,7 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
+  recordTestInstance(options.env.SLIPWAY_INSTANCE);
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `slipway-${options.env.SLIPWAY_INSTANCE}-`));
   const port = options.port ?? (await freePort());
   const args = [...(options.gcOnSignal ? ['--expose-gc'] : []), '--import', 'tsx', ...(options.gcOnSignal ? ['--import', GC_PRELOAD] : []), 'sandbox-server/main.ts'];
@@ -170,17 +172,13 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 }
 
 /**
- * Removes every sandbox container and volume of an instance, and its data folder. A server
- * process leaves its sandboxes up when it stops (the next start re-adopts them); a test or soak
- * that is done with its instance cleans up behind itself with this. The instance's network stays,
- * as it does for every installation (the next start reuses it).
+ * Removes everything an instance has on the engine (sandbox containers and volumes, its sandbox
+ * network and firewall rules) and its data folder. A server process leaves its sandboxes and
+ * network up when it stops (the next start re-adopts them); a test or soak that is done with its
+ * instance cleans up behind itself with this.
  */
 export async function removeInstance(instance: string, dataDir?: string, docker = new Docker()): Promise<void> {
-  const filters = JSON.stringify({ label: [`${LABEL.instance}=${instance}`, `${LABEL.role}=sandbox`] });
-  const containers = await docker.listContainers({ all: true, filters });
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
-  const { Volumes: volumes = [] } = await docker.listVolumes({ filters });
-  await Promise.all(volumes.map((v) => docker.getVolume(v.Name).remove().catch(() => undefined)));
+  await removeTestInstallation(instance, docker);
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
