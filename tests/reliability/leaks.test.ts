@@ -3,7 +3,9 @@
 // server's instance holds exactly what it should: no container, volume, network or sandbox
 // folder without a live sandbox, no exec session or shell beyond the pooled sandboxes' ready
 // shells, and the server process (its own process) holds no more file descriptors than after
-// warm-up. bench/leaks.soak.ts runs the same with 500 resets and reports memory growth too.
+// warm-up. Once the instance is removed, the engine holds nothing the run made: no object of the
+// instance, and no anonymous volume, network or untagged image that was not there before.
+// bench/leaks.soak.ts runs the same with 500 resets and reports memory growth too.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { requireEngine } from '../support/engine.js';
@@ -19,5 +21,11 @@ describe('leaks', () => {
     const { live: _live, ...leftover } = result.leftover;
     assert.deepEqual(leftover, { containers: 0, volumes: 0, networks: 0, socketDirs: 0, execs: 0, shells: 0 });
     assert.ok(result.end.fds <= result.baseline.fds, `the server holds ${result.end.fds} file descriptors, ${result.baseline.fds} after warm-up`);
+    const { engine } = result;
+    assert.deepEqual(
+      { containers: engine.containers.length, volumes: engine.volumes.length, networks: engine.networks.length, untaggedImages: engine.untaggedImages.length },
+      { containers: 0, volumes: 0, networks: 0, untaggedImages: 0 },
+      `left on the engine: ${JSON.stringify(engine)}`,
+    );
   });
 });

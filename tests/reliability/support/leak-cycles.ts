@@ -2,7 +2,9 @@
 // their sandbox over and over as the lesson page does (close the terminal, reset, open the lesson
 // again, open a terminal, type), and attach to and detach from their terminal over the real
 // WebSocket; then what is left is counted against what should be: Docker objects, exec sessions
-// and shells in the sandboxes, file descriptors and memory of the server process.
+// and shells in the sandboxes, file descriptors and memory of the server process; and once the
+// instance is removed, whatever the engine holds that it did not before the run, labelled or not.
+import { leftoversSince, snapshotEngine, type Leftovers } from '../../support/leftovers.js';
 import { sampleProcess, settledCensus, type LeakCensus } from './leak-count.js';
 import { FIXTURE_LESSON as LESSON, FIXTURE_LESSONS_DIR, Learner } from './learner.js';
 import { removeInstance, startServerProcess, waitForPool, type ServerProcess } from './process-server.js';
@@ -40,6 +42,11 @@ export interface Quiet {
 
 export interface LeakRunResult {
   leftover: LeakCensus;
+  /**
+   * After the run and the removal of its instance: objects on the engine that were not there
+   * before (anonymous volumes, networks, untagged images, containers), and any of the instance.
+   */
+  engine: Leftovers;
   baseline: Quiet;
   end: Quiet;
   /** Requests, frames or connections that failed during the cycles. */
@@ -53,6 +60,7 @@ export async function runLeakCycles(options: LeakRunOptions): Promise<LeakRunRes
   const log = options.log ?? (() => undefined);
   const concurrency = Math.min(2, options.concurrency ?? 2);
   const warmup = options.warmup ?? { sandboxCycles: concurrency, attachCycles: Math.min(20, options.attachCycles) };
+  const engineBefore = await snapshotEngine();
   const server = await startServerProcess({
     env: {
       SLIPWAY_INSTANCE: instance,
@@ -69,6 +77,7 @@ export async function runLeakCycles(options: LeakRunOptions): Promise<LeakRunRes
   const sandboxCycleMs: number[] = [];
   const attachCycleMs: number[] = [];
   const learners: Learner[] = [];
+  let result: Omit<LeakRunResult, 'engine'>;
   try {
     log(`server ${server.pid}; warming the pool`);
     await waitForPool(server.url, POOL);
@@ -120,7 +129,7 @@ export async function runLeakCycles(options: LeakRunOptions): Promise<LeakRunRes
     log(`end: ${end.fds} fds, ${(end.rssBytes / MIB).toFixed(1)} MiB RSS, ${(end.heapUsed / MIB).toFixed(1)} MiB heap`);
     const leftover = await settledCensus({ instance, dataDir: server.dataDir });
     log(`leftover: ${JSON.stringify({ ...leftover, live: leftover.live.length })}`);
-    return { leftover, baseline, end, errors, sandboxCycleMs, attachCycleMs };
+    result = { leftover, baseline, end, errors, sandboxCycleMs, attachCycleMs };
   } catch (err) {
     throw new Error(`${(err as Error).message}\nserver output:\n${server.log().slice(-3000)}`);
   } finally {
@@ -128,6 +137,7 @@ export async function runLeakCycles(options: LeakRunOptions): Promise<LeakRunRes
     await server.stop().catch(() => undefined);
     await removeInstance(instance, server.dataDir);
   }
+  return { ...result, engine: await leftoversSince(engineBefore, [instance]) };
 }
 
 /**
