@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
+import { names } from '../sandbox-server/labels.js';
 import { TermClient } from '../tests/terminal/support/client.js';
-import { names } from '../sandbox-server/sandboxes/docker/labels.js';
 import { percentile, round, startBenchServer, waitUntil, type Bench, type BenchServer } from './support.js';
 
 const LEARNERS = 30;

@@ -1,7 +1,7 @@
 // Sandbox figures: how fast a learner gets a ready sandbox (from the pool and cold), the first
 // `docker run hello-world`, idle memory, and create+destroy throughput.
 import Docker from 'dockerode';
-import { names } from '../sandbox-server/sandboxes/docker/labels.js';
+import { names } from '../sandbox-server/labels.js';
 import { percentile, round, startBenchServer, waitUntil, type Bench, type BenchServer } from './support.js';
 
 const SAMPLES = 10;

@@ -10,7 +10,7 @@ import Docker from 'dockerode';
 import WebSocket from 'ws';
 import headless from '@xterm/headless';
 import serialize from '@xterm/addon-serialize';
-import { names } from '../sandbox-server/sandboxes/docker/labels.js';
+import { names } from '../sandbox-server/labels.js';
 import { ReplayBuffer } from '../sandbox-server/terminal/replay-buffer.js';
 import { DEFAULT_TERMINAL_OPTIONS } from '../sandbox-server/terminal/hub.js';
 import { percentile, round, startBenchServer, type Bench, type Figures } from './support.js';

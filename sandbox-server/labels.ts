@@ -1,13 +1,14 @@
 // Every Docker object Slipway creates carries these labels; reconcile and cleanup find objects
-// by them and never touch anything else.
+// by them and never touch anything else. At the bottom of the server's layers, beside config and
+// log: the images, the sandboxes, doctor, clean and the tests all name objects the same way.
 export const LABEL = {
   instance: 'io.slipway.instance',
   role: 'io.slipway.role',
   sandbox: 'io.slipway.sandbox',
 } as const;
 
-/** probe: a short-lived container that tries what the engine allows (isolation, doctor). */
-export type Role = 'sandbox' | 'mirror' | 'network' | 'probe';
+/** probe: a short-lived container that tries what the engine allows (isolation, doctor); image: Slipway's own images. */
+export type Role = 'sandbox' | 'mirror' | 'network' | 'probe' | 'image';
 
 export function labels(instance: string, role: Role, sandboxId?: string): Record<string, string> {
   return { [LABEL.instance]: instance, [LABEL.role]: role, ...(sandboxId ? { [LABEL.sandbox]: sandboxId } : {}) };

@@ -2,7 +2,7 @@
 // removal: sandbox containers (with their anonymous volumes), probes, the sandbox network with
 // its host firewall rules, and the sandboxes' volumes. Nothing without the label is touched.
 import type Docker from 'dockerode';
-import { LABEL, instanceFilter } from '../sandboxes/docker/labels.js';
+import { LABEL, instanceFilter } from '../labels.js';
 import { removeFirewall } from '../sandboxes/docker/network.js';
 import { attempt, emptyOutcome, type EngineObject, type Outcome } from './outcome.js';
 

@@ -5,7 +5,7 @@
 import type Docker from 'dockerode';
 import { IMAGE_LABELS } from '../images/build.js';
 import { MIRROR_CONTAINER } from '../images/mirror.js';
-import { LABEL } from '../sandboxes/docker/labels.js';
+import { LABEL } from '../labels.js';
 import { attempt, emptyOutcome, type EngineObject, type Outcome } from './outcome.js';
 
 /** Repositories Slipway builds (images/): the base, the sandbox, the mirror and the stand-ins. */

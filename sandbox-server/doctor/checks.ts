@@ -10,8 +10,8 @@ import { formatSize } from '../config/units.js';
 import { BASE_TAG } from '../images/base.js';
 import { expectedTag } from '../images/build.js';
 import { MIRROR_CONTAINER, mirrorCatalog, registryAnswers } from '../images/mirror.js';
+import { labels } from '../labels.js';
 import { hostConfigFor, NO_VOLUME_FOR_ENGINE_DATA, type IsolationMode } from '../sandboxes/docker/isolation.js';
-import { labels } from '../sandboxes/docker/labels.js';
 
 const run = promisify(execFile);
 

@@ -7,17 +7,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
 import tar from 'tar-fs';
+import { LABEL, type Role } from '../labels.js';
 
 export const IMAGES_DIR = path.dirname(fileURLToPath(import.meta.url));
 
 export type Progress = (line: string) => void;
 
 /**
- * The role label every Slipway object carries (sandboxes/docker/labels.ts names the others).
- * An image serves every installation on the engine, so it names none; `npm run clean` finds
- * images by it.
+ * The role label every Slipway object carries (labels.ts names the others). An image serves
+ * every installation on the engine, so it names none; `npm run clean` finds images by it.
  */
-export const IMAGE_LABELS: Readonly<Record<string, string>> = { 'io.slipway.role': 'image' };
+export const IMAGE_LABELS: Readonly<Record<string, string>> = { [LABEL.role]: 'image' satisfies Role };
 
 export function folderHash(folder: string, extra: string): string {
   const hash = crypto.createHash('sha256').update(extra);

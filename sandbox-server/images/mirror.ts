@@ -2,7 +2,7 @@
 // It listens on 127.0.0.1 (the host engine pushes stand-ins there) and on the gateway of each
 // sandbox network (sandboxes pull through it).
 import type Docker from 'dockerode';
-import { LABEL } from '../sandboxes/docker/labels.js';
+import { LABEL } from '../labels.js';
 import type { Progress } from './build.js';
 
 export const MIRROR_CONTAINER = 'slipway-mirror';

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { MIRROR_CONTAINER } from '../../sandbox-server/images/mirror.js';
-import { LABEL, names } from '../../sandbox-server/sandboxes/docker/labels.js';
+import { LABEL, names } from '../../sandbox-server/labels.js';
 import { removeTestInstallation, startTestServer } from '../support/server.js';
 import { recordTestInstance } from '../support/test-run.js';
 

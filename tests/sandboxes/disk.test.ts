@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Docker from 'dockerode';
-import { names } from '../../sandbox-server/sandboxes/docker/labels.js';
+import { names } from '../../sandbox-server/labels.js';
 import { startTestServer, stopAndClean, type TestServer } from '../support/server.js';
 
 describe('a sandbox lost behind the server\'s back', () => {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import Docker from 'dockerode';
-import { LABEL } from '../../sandbox-server/sandboxes/docker/labels.js';
+import { LABEL } from '../../sandbox-server/labels.js';
 import { newSandbox, sh } from '../support/sandbox.js';
 import { startTestServer, stopAndClean, TEST_INSTANCE, type TestServer } from '../support/server.js';
 

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Docker from 'dockerode';
+import { names } from '../../sandbox-server/labels.js';
 import type { DockerSandboxDriver } from '../../sandbox-server/sandboxes/docker/driver.js';
-import { names } from '../../sandbox-server/sandboxes/docker/labels.js';
 import { startTestServer, stopAndClean, type TestServer } from '../support/server.js';
 
 describe('the sandbox network removed under a running server', () => {

@@ -5,7 +5,7 @@
 // every installation and meant to stay.
 import Docker from 'dockerode';
 import { MIRROR_CONTAINER } from '../../sandbox-server/images/mirror.js';
-import { LABEL } from '../../sandbox-server/sandboxes/docker/labels.js';
+import { LABEL } from '../../sandbox-server/labels.js';
 
 export interface EngineSnapshot {
   containers: string[];

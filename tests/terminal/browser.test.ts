@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Docker from 'dockerode';
 import type { Browser, Page } from 'playwright-core';
-import { names } from '../../sandbox-server/sandboxes/docker/labels.js';
+import { names } from '../../sandbox-server/labels.js';
 import { launchBrowser, screenshot, screenText, waitForScreen } from '../support/browser.js';
 import { stopAndClean, type TestServer } from '../support/server.js';
 import { startTerminalServer } from './support/server.js';

@@ -2,8 +2,8 @@
 // its engine's socket appears, the volume for its engine's data, and the names it resolves.
 import type Docker from 'dockerode';
 import type { Config } from '../../config/config.js';
+import { labels, names } from '../../labels.js';
 import { hostConfigFor, type IsolationMode } from './isolation.js';
-import { labels, names } from './labels.js';
 import type { SandboxNetwork } from './network.js';
 
 /** Host name of the workshop registry inside sandboxes: `docker push registry.workshop:5000/me/app`. */

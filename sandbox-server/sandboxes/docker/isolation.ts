@@ -2,8 +2,8 @@
 // without privilege; otherwise the sandbox is privileged-equivalent (documented in
 // docs/security.md) and we grant as little as has been shown to work.
 import type Docker from 'dockerode';
+import { labels } from '../../labels.js';
 import type { Logger } from '../../log.js';
-import { labels } from './labels.js';
 
 export type IsolationMode = 'sysbox' | 'privileged' | 'capabilities';
 

@@ -4,8 +4,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type Docker from 'dockerode';
+import { labels, names } from '../../labels.js';
 import type { Logger } from '../../log.js';
-import { labels, names } from './labels.js';
 
 const run = promisify(execFile);
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import Database from 'better-sqlite3';
 import Docker from 'dockerode';
-import { LABEL, names } from '../../../sandbox-server/sandboxes/docker/labels.js';
+import { LABEL, names } from '../../../sandbox-server/labels.js';
 
 export interface LeakCensus {
   /** Sandbox containers of the instance that belong to no live sandbox in the store. */
