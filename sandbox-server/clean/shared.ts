@@ -42,7 +42,7 @@ export async function findShared(docker: Docker): Promise<SharedFound> {
   }
   for (const v of volumes) {
     if (v.Labels?.[LABEL.instance] || found.volumes.some((f) => f.name === v.Name)) continue;
-    found.volumes.push({ kind: 'volume', name: v.Name, what: `${v.Labels?.[LABEL.role]} of no installation` });
+    found.volumes.push({ kind: 'volume', name: v.Name, what: v.Labels?.[LABEL.role] === 'mirror' ? "the image mirror's store" : `${v.Labels?.[LABEL.role]} of no installation` });
   }
 
   const all = await docker.listImages({ all: true });

@@ -29,8 +29,10 @@ export async function ensureMirror(docker: Docker, spec: MirrorSpec, progress: P
   const current = existing?.Config.Env ?? [];
   const upToDate = existing && existing.State.Running && existing.Config.Image === spec.image && env.every((e) => current.includes(e)) && current.filter((e) => e.startsWith('REGISTRY_PROXY')).length === (spec.online ? 1 : 0);
   if (!upToDate) {
-    if (existing) await docker.getContainer(MIRROR_CONTAINER).remove({ force: true });
+    if (existing) await docker.getContainer(MIRROR_CONTAINER).remove({ force: true, v: true });
     progress(`starting the image mirror on 127.0.0.1:${spec.port}${gateways.length ? ` and ${gateways.join(', ')}` : ''} (${spec.online ? 'pull-through cache of Docker Hub' : 'stand-in images'})`);
+    // Made here rather than by the mount, so that it is labelled (one made before keeps what it has).
+    await docker.createVolume({ Name: MIRROR_VOLUME, Labels: { [LABEL.role]: 'mirror' } });
     const container = await docker.createContainer({
       name: MIRROR_CONTAINER,
       Image: spec.image,
