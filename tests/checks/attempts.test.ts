@@ -6,25 +6,13 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import type { LessonProgressView as ProgressJson } from '../../contract/progress.js';
 import { commandFamily, matchesFamily, observation } from '../../sandbox-server/checks/attempts.js';
 import { sh } from '../support/sandbox.js';
 import { startTestServer, stopAndClean, type TestServer } from '../support/server.js';
 import { EventStream, stepEvent } from './support/events.js';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'lessons');
-
-interface StepJson {
-  id: string;
-  status: string;
-  message: string | null;
-  attempts: number;
-  skippedAt: number | null;
-}
-interface ProgressJson {
-  done: number;
-  steps: StepJson[];
-  ahead: string[];
-}
 
 describe('command families', () => {
   it('names the program, and for docker its subcommand, with synonyms folded', () => {
