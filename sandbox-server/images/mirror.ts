@@ -22,7 +22,27 @@ export async function sandboxGateways(docker: Docker): Promise<string[]> {
   return [...new Set(gateways)].sort();
 }
 
+/** Tries to replace the mirror while another server on the engine is replacing it too. */
+const REPLACE_TRIES = 8;
+
 export async function ensureMirror(docker: Docker, spec: MirrorSpec, progress: Progress): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await replaceUnlessUpToDate(docker, spec, progress);
+      break;
+    } catch (err) {
+      // Another server (another installation, a test run) starting at the same moment removes or
+      // makes the mirror now (409), or removed the container this one was about to start (404):
+      // once it is done, the mirror may be up to date, or is replaced again with every gateway.
+      const status = (err as { statusCode?: number }).statusCode;
+      if ((status !== 409 && status !== 404) || attempt === REPLACE_TRIES) throw err;
+      await new Promise((r) => setTimeout(r, 250 * attempt));
+    }
+  }
+  await waitForRegistry(spec.port);
+}
+
+async function replaceUnlessUpToDate(docker: Docker, spec: MirrorSpec, progress: Progress): Promise<void> {
   const gateways = await sandboxGateways(docker);
   const env = [`MIRROR_PORT=${spec.port}`, `MIRROR_GATEWAYS=${gateways.join(' ')}`, ...(spec.online ? [`REGISTRY_PROXY_REMOTEURL=${DOCKER_HUB}`] : [])];
   const existing = await docker.getContainer(MIRROR_CONTAINER).inspect().catch(() => undefined);
@@ -48,7 +68,6 @@ export async function ensureMirror(docker: Docker, spec: MirrorSpec, progress: P
     });
     await container.start();
   }
-  await waitForRegistry(spec.port);
 }
 
 export async function registryAnswers(port: number): Promise<boolean> {
