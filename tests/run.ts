@@ -42,10 +42,13 @@ console.log('[tests] preparing sandbox images (reused when already built)');
 // bridge's name is made from it and holds 15 characters.
 const preparerConfig = testConfig({ SLIPWAY_INSTANCE: `prep-${process.pid}` });
 const preparer = createSlipwayServer(preparerConfig, { log: createLogger('warn') });
-await preparer.driver.prepare((line) => console.log(`[tests] ${line}`));
-await preparer.stop();
-fs.rmSync(preparerConfig.dataPath, { recursive: true, force: true });
-await removeTestInstallation(preparerConfig.instance);
+try {
+  await preparer.driver.prepare((line) => console.log(`[tests] ${line}`));
+} finally {
+  await preparer.stop();
+  fs.rmSync(preparerConfig.dataPath, { recursive: true, force: true });
+  await removeTestInstallation(preparerConfig.instance);
+}
 
 let passed = 0;
 let failed = 0;
