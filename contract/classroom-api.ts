@@ -45,7 +45,10 @@ export type LearnerState = z.infer<typeof learnerState>;
 // --- instructors ------------------------------------------------------------------------------
 
 /** POST /api/instructor/login: the one-time token from the server's console, or the password. */
-export const loginBody = z.object({ token: z.string().min(1).max(200).optional(), password: z.string().min(1).max(200).optional() }).strict();
+export const loginBody = z
+  .object({ token: z.string().min(1).max(200).optional(), password: z.string().min(1).max(200).optional() })
+  .strict()
+  .refine((body) => body.token !== undefined || body.password !== undefined, { path: ['token or password'], message: 'give one of them' });
 export type LoginBody = z.infer<typeof loginBody>;
 
 /** GET /api/instructor/status */
