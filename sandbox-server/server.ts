@@ -10,6 +10,7 @@ import { InstructorAuth } from './classroom/instructor-auth.js';
 import { WorkshopStore } from './classroom/store.js';
 import type { Config } from './config/config.js';
 import { createApp, SITE_DIR } from './http/app.js';
+import { statusOf } from './http/errors.js';
 import { instructorRoutes, learnerClassroomRoutes } from './http/classroom-routes.js';
 import { eventRoutes } from './http/events-route.js';
 import { lessonRoutes } from './http/lesson-routes.js';
@@ -91,6 +92,7 @@ export function createSlipwayServer(config: Config, options: { log?: Logger; sit
       return row?.ended_at ? (row.end_reason ?? 'The sandbox ended.') : null;
     },
     checkSandbox: (id, code) => manager.confirmAlive(id, code),
+    statusOf,
   });
 
   // Each learner pushes into a namespace of their own in the workshop registry ($ME in their

@@ -38,6 +38,11 @@ const STATUS: Record<ApiErrorCode, number> = {
   bad_credentials: 401,
 };
 
+/** The HTTP status of a refusal with this code: the one place that decides it. */
+export function statusOf(code: ApiErrorCode): number {
+  return STATUS[code];
+}
+
 export const notFound: RequestHandler = (req, _res, next) => {
   next(new HttpError('not_found', `No such endpoint: ${req.method} ${req.originalUrl.split('?')[0]}`));
 };
@@ -48,7 +53,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     let body: { code: string; message: string; issues?: unknown };
     if (err instanceof DomainError) {
       const code: ApiErrorCode = err.code;
-      status = STATUS[code];
+      status = statusOf(code);
       body = { code, message: err.message };
     } else if (err instanceof ZodError) {
       status = STATUS.invalid_input;

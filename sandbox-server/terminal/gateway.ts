@@ -1,10 +1,13 @@
 // The terminals' WebSocket endpoint, on the site's own HTTP server: checks the Origin, asks the
 // route's authorizer whose terminal this is and in which mode, then hands the socket to a
 // TerminalConnection. Authorizers are injected, so that other roles (an instructor's read-only
-// view) add routes without touching this file.
-import type http from 'node:http';
+// view) add routes without touching this file. A refused handshake is answered in the API's
+// error format, with the status the HTTP layer gives its code (injected: terminal/ knows no HTTP
+// statuses of its own).
+import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { ApiErrorCode } from '../../contract/errors.js';
 import { CLOSE, LIMITS } from '../../contract/terminal.js';
 import type { Logger } from '../log.js';
 import { TerminalConnection, type TerminalGrant } from './connection.js';
@@ -12,6 +15,9 @@ import type { TerminalHub } from './hub.js';
 import { sameOrigin } from './origin.js';
 
 export type TerminalAuthorizer = (req: http.IncomingMessage) => TerminalGrant | null | Promise<TerminalGrant | null>;
+
+/** The HTTP status of a refusal with this code (http/errors.ts). */
+export type StatusOf = (code: ApiErrorCode) => number;
 
 const HEARTBEAT_MS = 30_000;
 
@@ -31,6 +37,7 @@ export class TerminalGateway {
   constructor(
     private readonly hub: TerminalHub,
     private readonly log: Logger,
+    private readonly statusOf: StatusOf,
   ) {}
 
   /** Serves terminals at `path` for the requests `authorize` grants. */
@@ -82,12 +89,12 @@ export class TerminalGateway {
     const authorize = this.routes.get(path);
     if (!authorize) {
       // Another part of the server may serve this path; answer only when nobody else listens.
-      if (server.listenerCount('upgrade') === 1) refuse(socket, 404, 'No WebSocket endpoint here.');
+      if (server.listenerCount('upgrade') === 1) this.refuse(socket, 'not_found', 'No WebSocket endpoint here.');
       return;
     }
     if (!sameOrigin(req)) {
       this.log.warn({ origin: req.headers.origin, host: req.headers.host }, 'terminal refused: cross-origin');
-      refuse(socket, 403, 'The Origin of this request is not this site.');
+      this.refuse(socket, 'cross_origin', 'The Origin of this request is not this site.');
       return;
     }
     let grant: TerminalGrant | null = null;
@@ -109,9 +116,10 @@ export class TerminalGateway {
       new TerminalConnection(ws, grant, this.hub, this.log);
     });
   }
-}
 
-function refuse(socket: Duplex, status: number, message: string): void {
-  const body = JSON.stringify({ error: { code: status === 403 ? 'forbidden' : 'not_found', message } });
-  socket.end(`HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Not Found'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  private refuse(socket: Duplex, code: ApiErrorCode, message: string): void {
+    const status = this.statusOf(code);
+    const body = JSON.stringify({ error: { code, message } });
+    socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  }
 }

@@ -7,7 +7,7 @@ import type { SandboxActivity } from '../sandboxes/activity.js';
 import type { SandboxDriver } from '../sandboxes/driver.js';
 import type { Sessions } from '../sessions/sessions.js';
 import { ownerAuthorizer, ViewerTokens } from './authorize.js';
-import { TerminalGateway } from './gateway.js';
+import { TerminalGateway, type StatusOf } from './gateway.js';
 import { DEFAULT_TERMINAL_OPTIONS, TerminalHub } from './hub.js';
 
 export interface TerminalParts {
@@ -23,6 +23,8 @@ export interface TerminalParts {
   sandboxEnded(sandboxId: string): string | null;
   /** A shell ended by itself: find out whether its sandbox died with it. */
   checkSandbox?(sandboxId: string, shellExitCode: number | null): Promise<void>;
+  /** The HTTP status of a refused handshake's code (the HTTP layer's one map). */
+  statusOf: StatusOf;
 }
 
 export interface Terminals {
@@ -49,7 +51,7 @@ export function createTerminals(parts: TerminalParts): Terminals {
     log,
   );
   const viewerTokens = new ViewerTokens();
-  const gateway = new TerminalGateway(hub, log)
+  const gateway = new TerminalGateway(hub, log, parts.statusOf)
     .route(OWNER_PATH, ownerAuthorizer(parts.sessions, parts.cookieSecret))
     .route(VIEWER_PATH, viewerTokens.authorizer());
   return {
