@@ -17,16 +17,21 @@ describe('command, script, all and any checks', () => {
   });
   after(async () => server && stopAndClean(server));
 
-  it('checks the commands the learner ran', async () => {
-    const listAll = { kind: 'command', matches: '^docker (container )?ps\\b.*(\\s-a\\b|--all)' };
-    await c.fails(listAll, /^You have not run a command matching .* yet\.$/);
+  it('checks the commands the learner ran, in words, never showing the pattern', async () => {
+    const listAll = { kind: 'command', label: 'You listed every container, stopped ones too', matches: '^docker (container )?ps\\b.*(\\s-a\\b|--all)' };
+    await c.fails(listAll, /^Not yet: you listed every container, stopped ones too\.$/);
     c.history.add(sandbox, { command: 'docker ps', exitCode: 0, at: Date.now() });
-    await c.fails(listAll, /yet \(your last command was 'docker ps'\)/);
+    await c.fails(listAll, /^Not yet: you listed every container, stopped ones too\. Your last command was 'docker ps'\.$/);
     c.history.add(sandbox, { command: 'docker ps --all', exitCode: 0, at: Date.now() });
     await c.passes(listAll, /^You ran 'docker ps --all'\.$/);
     c.history.add(sandbox, { command: 'docker logs nope', exitCode: 1, at: Date.now() });
-    await c.fails({ kind: 'command', contains: 'docker logs', succeeded: true }, /You ran 'docker logs nope', but it exited with code 1; expected it to succeed/);
+    await c.fails({ kind: 'command', contains: 'docker logs', succeeded: true }, /^You ran 'docker logs nope', but it did not work \(it exited with code 1\): read what it printed, fix it and run it again\.$/);
     await c.passes({ kind: 'command', contains: 'docker logs', succeeded: false });
+    // Following logs ends with Ctrl+C (code 130): that is how it is meant to end, not a failure.
+    c.history.add(sandbox, { command: 'docker logs -f clock', exitCode: 130, at: Date.now() });
+    await c.passes({ kind: 'command', contains: 'docker logs -f', succeeded: true }, /^You ran 'docker logs -f clock' \(stopped with Ctrl\+C\)\.$/);
+    // A pattern without a label is refused by the schema: learners would have nothing to read.
+    await assert.rejects(async () => c.run({ kind: 'command', matches: '^docker ps' }), /needs a `label`/);
     // Only commands since the lesson was opened count.
     const result = await c.run(listAll, Date.now() + 1000);
     assert.equal(result.passed, false);
