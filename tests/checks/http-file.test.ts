@@ -28,7 +28,7 @@ describe('http and file checks', () => {
       docker run -d --name web -p 8080:80 -v "$PWD/www":/www busybox httpd -f -p 80 -h /www >/dev/null`);
     await c.eventuallyPasses(page, /^http:\/\/localhost:8080\/ answered 200 with a body that contains 'Hello, Slipway'\.$/, 10_000);
     await c.fails({ ...page, contains: 'Goodbye' }, /answered 200, but the body does not contain 'Goodbye' \(it starts '<h1>Hello, Slipway<\/h1>'\)/);
-    await c.passes({ kind: 'http', url: 'http://localhost:8080/', matches: '/<H1>hello/i' });
+    await c.passes({ kind: 'http', label: 'The page greets in a heading', url: 'http://localhost:8080/', matches: '/<H1>hello/i' });
     await c.fails({ kind: 'http', url: 'http://localhost:8080/missing' }, /answered 404, .*expected a 2xx status/);
     await c.passes({ kind: 'http', url: 'http://localhost:8080/missing', status: 404 });
     await c.fails({ kind: 'http', url: 'http://no-such-host.invalid/' }, /does not resolve|nothing answers|no answer came/);
@@ -46,7 +46,7 @@ describe('http and file checks', () => {
     await c.fails(file, /^notes\/todo\.txt does not contain 'volumes' \(its last line is 'learn containers'\)\.$/);
     await sh(server, sandbox, 'echo "learn volumes" >> notes/todo.txt');
     await c.passes(file, /contains 'volumes'/);
-    await c.passes({ kind: 'file', path: 'notes/todo.txt', matches: '^learn volumes$' });
+    await c.passes({ kind: 'file', label: 'The to-do list says learn volumes', path: 'notes/todo.txt', matches: '^learn volumes$' });
     await c.passes({ kind: 'file', path: 'notes' }, /Folder notes exists/);
     await c.fails({ kind: 'file', path: 'notes', contains: 'x' }, /notes is a folder, not a file/);
     await c.passes({ kind: 'file', path: '/root/workshop/www/index.html' });

@@ -23,7 +23,7 @@ describe('volume and network checks', () => {
     await c.fails(holds, /^Volume 'data' exists but holds no greeting\.txt\.$/);
     await sh(server, sandbox, `docker run --rm -v data:/v busybox sh -c 'mkdir /v/sub && echo hello volume > /v/greeting.txt'`);
     await c.passes(holds, /holds greeting\.txt, which contains 'hello'/);
-    await c.fails({ ...holds, contains: undefined, matches: '^bye' }, /holds greeting\.txt, but it does not show what the step expects/);
+    await c.fails({ ...holds, label: 'The greeting says bye', contains: undefined, matches: '^bye' }, /holds greeting\.txt, but it does not show what the step expects/);
     await c.fails({ kind: 'volume', name: 'data', file: 'sub', contains: 'x' }, /sub is a folder, not a file/);
     // A path cannot climb out of the volume.
     await c.fails({ kind: 'volume', name: 'data', file: '../../../../etc/hostname' }, /holds no etc\/hostname/);
