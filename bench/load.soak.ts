@@ -30,7 +30,7 @@ const FILLERS = ['ls -la', 'pwd', 'echo hello', 'date', 'docker ps', 'uname -a',
 
 function lessonWithSteps(count: number): string {
   const steps = Array.from({ length: count }, (_, i) => {
-    const check = i % CONTAINER_STEP_EVERY === CONTAINER_STEP_EVERY - 1 ? `{ kind: container, name: c${i} }` : `{ kind: command, matches: '^echo load-step-${i}\\b' }`;
+    const check = i % CONTAINER_STEP_EVERY === CONTAINER_STEP_EVERY - 1 ? `{ kind: container, name: c${i} }` : `{ kind: command, label: 'You echoed load-step-${i}', matches: '^echo load-step-${i}\\b' }`;
     return `  - id: step-${i}\n    title: Step ${i}\n    checks:\n      - ${check}\n    hints: [Type the command.]\n    solution: [${stepCommand(i)}]`;
   }).join('\n');
   return `---\ntitle: Load\ndescription: Many small steps for the load soak.\norder: 1\nsteps:\n${steps}\n---\n\nType the commands.\n`;
