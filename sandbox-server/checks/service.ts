@@ -76,6 +76,16 @@ export interface ChecksDeps {
 
 const aheadKey = (sessionId: string, slug: string) => `${sessionId}\n${slug}`;
 
+/** What the step's checks saw at its last evaluation; undefined for none or an unreadable record. */
+function previousObservation(row: StepProgressRow | undefined): string | undefined {
+  if (!row?.last_results) return undefined;
+  try {
+    return observation(JSON.parse(row.last_results) as CheckResult[]);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Whether a check asks for something to be there (not only for something to be gone): a step of
  * absence checks alone ("no container named clock") holds before its work too, so it is never
@@ -345,7 +355,7 @@ export class LessonChecks {
       const isCurrent = !current && !row?.skipped_at;
       if (isCurrent) current = step;
       const result = await this.run(watch, step, ctx);
-      const previous = row?.last_results ? observation(JSON.parse(row.last_results) as CheckResult[]) : undefined;
+      const previous = previousObservation(row);
       const related = !spent && (matchesFamily(step, commands) || (commands.length > 0 && previous !== undefined && previous !== observation(result.checks)));
       const attempt = related || (isCurrent && reasons.has('check') && !spent);
       const stored = this.deps.progress.record(sessionId, slug, step.id, { passed: result.passed, message: result.message, results: result.checks, attempt });
