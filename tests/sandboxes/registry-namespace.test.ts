@@ -149,7 +149,10 @@ describe('workshop registry namespaces', () => {
       assert.match(loophole.message, /is still the copy made in this sandbox/);
       const run = way === 'docker run' ? `docker run ${REGISTRY}/$ME/card:1.0` : `docker pull ${REGISTRY}/$ME/card:1.0 && docker run --rm ${REGISTRY}/$ME/card:1.0`;
       await sh(server, id, `docker rm $(docker ps -aq) && docker rmi ${REGISTRY}/$ME/card:1.0 && ${run}`);
-      const pulled = await evaluate();
+      // The check reads the engine's events, which may trail the command by a moment: as the
+      // server does after an event, look again until it holds (or 10 s have passed).
+      let pulled = await evaluate();
+      for (const until = Date.now() + 10_000; !pulled.passed && Date.now() < until; pulled = await evaluate()) await new Promise((r) => setTimeout(r, 300));
       assert.equal(pulled.passed, true, `${way}: ${pulled.message}`);
       await server.manager.destroy(id, 'released');
     }
