@@ -63,6 +63,9 @@ export async function snapshotEngine(docker = new Docker()): Promise<EngineSnaps
  * untagged images, containers. Other installations' objects are another user's (an operator's
  * server, another test run on the same engine) and not counted; neither is the shared mirror.
  */
+/** Networks every Docker Engine makes for itself. */
+const ENGINE_NETWORKS = new Set(['bridge', 'host', 'none']);
+
 export async function leftoversSince(before: EngineSnapshot, ours: string[], docker = new Docker()): Promise<Leftovers> {
   const now = await list(docker);
   const counted = (labels: Record<string, string>, isNew: boolean) => {
@@ -74,7 +77,8 @@ export async function leftoversSince(before: EngineSnapshot, ours: string[], doc
   return {
     containers: now.containers.filter((c) => counted(c.labels, !had.containers.has(c.id))).map((c) => c.name),
     volumes: now.volumes.filter((v) => !now.mirrorVolumes.includes(v.name) && counted(v.labels, !had.volumes.has(v.name))).map((v) => v.name),
-    networks: now.networks.filter((n) => counted(n.labels, !had.networks.has(n.id))).map((n) => n.name),
+    // The engine's own networks get new ids when it restarts (the engine-restart test does).
+    networks: now.networks.filter((n) => !ENGINE_NETWORKS.has(n.name) && counted(n.labels, !had.networks.has(n.id))).map((n) => n.name),
     untaggedImages: now.untaggedImages.filter((id) => !had.images.has(id)),
   };
 }
