@@ -67,11 +67,18 @@ export interface SlipwayServer {
   stop(): Promise<void>;
 }
 
-export function createSlipwayServer(config: Config, options: { log?: Logger; siteDir?: string } = {}): SlipwayServer {
+export interface ServerOptions {
+  log?: Logger;
+  siteDir?: string;
+  /** A driver made elsewhere instead of the one the configuration names (the fast tests' in-memory fake). */
+  driver?: SandboxDriver;
+}
+
+export function createSlipwayServer(config: Config, options: ServerOptions = {}): SlipwayServer {
   const log = options.log ?? createLogger(config.logLevel);
   const db = openDatabase(config.dataPath);
   const metrics = createMetrics();
-  const driver = createDriver(config, log);
+  const driver = options.driver ?? createDriver(config, log);
   const sandboxStore = new SandboxStore(db);
   const manager = new SandboxManager(config, driver, sandboxStore, metrics, log);
   const notices = new NoticeBoard();
