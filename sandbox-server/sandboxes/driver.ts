@@ -76,7 +76,7 @@ export interface BackendSandbox {
 }
 
 export interface SandboxDriver {
-  readonly kind: 'docker' | 'local';
+  readonly kind: 'docker' | 'local' | 'fake';
   /** False for drivers where the learner's shell runs on the host itself. */
   readonly isolated: boolean;
   /** Workspace folder inside the sandbox, where lesson files go and the shell starts. */
