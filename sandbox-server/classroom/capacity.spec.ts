@@ -1,0 +1,57 @@
+// The machine's capacity for sandboxes, from given memory and CPUs: the smallest of what memory,
+// CPUs and the setting allow, running sandboxes counted back in, and the computation spelled out.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { availableMemory, computeCapacity, HOST_RESERVE_BYTES, LEARNERS_PER_CORE, MEMORY_PLAN_SHARE } from './capacity.js';
+
+const GIB = 1024 ** 3;
+const config = { sandboxMemory: 1.5 * GIB, sandboxCpus: 1, maxSandboxes: 50 };
+const plan = config.sandboxMemory * MEMORY_PLAN_SHARE;
+
+describe('capacity', () => {
+  it('plans each sandbox at its share of the memory limit, after the host reserve', () => {
+    const available = 9 * GIB;
+    const capacity = computeCapacity(config, 0, available, 64);
+    assert.equal(capacity.byMemory, Math.floor((available - HOST_RESERVE_BYTES) / plan));
+    assert.equal(capacity.byMemory, 13);
+    assert.equal(capacity.total, 13, 'memory is the smallest here');
+  });
+
+  it('counts running sandboxes back in: what they use was already taken from the available memory', () => {
+    const empty = computeCapacity(config, 0, 9 * GIB, 64);
+    const busy = computeCapacity(config, 5, 9 * GIB - 5 * plan, 64);
+    assert.equal(busy.byMemory, empty.byMemory);
+    assert.equal(busy.live, 5);
+  });
+
+  it('is limited by the CPUs: learners per core over CPUs per sandbox', () => {
+    const capacity = computeCapacity({ ...config, sandboxCpus: 2 }, 0, 100 * GIB, 2);
+    assert.equal(capacity.byCpu, (2 * LEARNERS_PER_CORE) / 2);
+    assert.equal(capacity.total, capacity.byCpu);
+  });
+
+  it('is limited by SLIPWAY_MAX_SANDBOXES', () => {
+    const capacity = computeCapacity({ ...config, maxSandboxes: 3 }, 0, 100 * GIB, 64);
+    assert.deepEqual([capacity.total, capacity.bySetting], [3, 3]);
+  });
+
+  it('is zero, never negative, when memory is below the host reserve', () => {
+    const capacity = computeCapacity(config, 0, HOST_RESERVE_BYTES / 2, 64);
+    assert.equal(capacity.byMemory, 0);
+    assert.equal(capacity.total, 0);
+  });
+
+  it('spells the computation out, ending with the result', () => {
+    const capacity = computeCapacity({ ...config, maxSandboxes: 7 }, 2, 9 * GIB, 4);
+    assert.equal(capacity.computation.length, 4);
+    assert.match(capacity.computation[0]!, /^memory: \(9\.0 GiB available \+ 2 running × 0\.6 GiB − 1\.0 GiB for the host\) ÷ 0\.6 GiB planned per sandbox \(40% of its 1\.5 GiB limit\) = \d+$/);
+    assert.equal(capacity.computation[1], `CPU: 4 cores × ${LEARNERS_PER_CORE} learners per core ÷ 1 CPU per sandbox = ${4 * LEARNERS_PER_CORE}`);
+    assert.equal(capacity.computation[2], 'setting: SLIPWAY_MAX_SANDBOXES = 7');
+    assert.equal(capacity.computation[3], 'capacity: the smallest, 7 sandboxes');
+  });
+
+  it('reads the available memory of this machine as a positive number of bytes', () => {
+    const bytes = availableMemory();
+    assert.ok(Number.isFinite(bytes) && bytes > 0, String(bytes));
+  });
+});
