@@ -122,7 +122,7 @@ const bench: Bench = {
         }
       })();
       const finished = new Map<string, number>();
-      server.activity.on('prompt', (event) => {
+      server.feed.prompts.on('prompt', (event) => {
         const name = /docker create --name c(\d+)/.exec(event.command)?.[1];
         if (name !== undefined) finished.set(`step-${name}`, performance.now());
       });
@@ -133,7 +133,7 @@ const bench: Bench = {
         if (type) type(command);
         else {
           await sh(server, sandbox, command);
-          server.activity.emit('prompt', { sandboxId: sandbox, command, exitCode: 0, at: Date.now() });
+          server.feed.prompts.emit('prompt', { sandboxId: sandbox, command, exitCode: 0, at: Date.now() });
         }
         await waitUntil(`step-${i} done`, () => arrived.has(`step-${i}`), 30_000);
         auto.push(arrived.get(`step-${i}`)! - finished.get(`step-${i}`)!);

@@ -1,5 +1,6 @@
-// Composition root: wires configuration, store, driver, sandbox manager and HTTP together.
-// main.ts runs it for operators; tests run it in-process.
+// Composition root: wires configuration, store, driver, the event feed, the scheduler, the
+// sandbox lifecycle, checks, classroom and HTTP together. main.ts runs it for operators; tests
+// run it in-process.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { InstructorAuth } from './classroom/instructor-auth.js';
 import { WorkshopStore } from './classroom/store.js';
 import type { Config } from './config/config.js';
 import { createApp, SITE_DIR } from './http/app.js';
+import { createFeed, type Feed } from './feed/index.js';
 import { statusOf } from './http/errors.js';
 import { instructorRoutes, learnerClassroomRoutes } from './http/classroom-routes.js';
 import { eventRoutes } from './http/events-route.js';
@@ -20,8 +22,7 @@ import { createLogger, type Logger } from './log.js';
 import { createMetrics } from './metrics/metrics.js';
 import { learnerNamespaces } from './registry/learners.js';
 import { serveWorkshopRegistry } from './registry/workshop-registry.js';
-import { DockerSandboxDriver } from './sandboxes/docker/driver.js';
-import { SandboxActivity } from './sandboxes/activity.js';
+import { Scheduler } from './scheduler/scheduler.js';
 import { createDriver } from './sandboxes/create-driver.js';
 import type { SandboxDriver } from './sandboxes/driver.js';
 import { SandboxManager } from './sandboxes/manager.js';
@@ -45,7 +46,10 @@ export interface SlipwayServer {
   driver: SandboxDriver;
   manager: SandboxManager;
   sessions: Sessions;
-  activity: SandboxActivity;
+  /** Every event between the server's parts, on typed channels (feed/index.ts). */
+  feed: Feed;
+  /** The background rounds: liveness, expiry, disk, monitor, warm-up report. */
+  scheduler: Scheduler;
   /** Learners' shells and the terminal WebSocket endpoint. */
   terminals: Terminals;
   /** The lessons in SLIPWAY_LESSONS_DIR. */
@@ -80,16 +84,17 @@ export function createSlipwayServer(config: Config, options: ServerOptions = {})
   const metrics = createMetrics();
   const driver = options.driver ?? createDriver(config, log);
   const sandboxStore = new SandboxStore(db);
-  const manager = new SandboxManager(config, driver, sandboxStore, metrics, log);
-  const notices = new NoticeBoard();
+  const feed = createFeed(log);
+  const scheduler = new Scheduler(log);
+  const manager = new SandboxManager({ config, driver, store: sandboxStore, metrics, log, events: feed.sandboxes, scheduler });
+  const notices = new NoticeBoard(feed.learners);
   const sessions = new Sessions(new SessionStore(db), sandboxStore, manager, driver.isolated, notices);
-  const activity = new SandboxActivity();
   const cookieSecret = secret(db, 'cookie');
   let server: http.Server | undefined;
   const terminals = createTerminals({
     driver,
     sessions,
-    activity,
+    prompts: feed.prompts,
     cookieSecret,
     graceMs: config.terminalGrace,
     log,
@@ -103,10 +108,10 @@ export function createSlipwayServer(config: Config, options: ServerOptions = {})
   });
 
   // Each learner pushes into a namespace of their own in the workshop registry ($ME in their
-  // shell); its gate refuses writes anywhere else. The local driver has no workshop registry.
+  // shell); its gate refuses writes anywhere else. Only a driver with the registry capability has one.
   const namespaceOf = learnerNamespaces(sandboxStore, sessions);
-  const workshopRegistry = driver instanceof DockerSandboxDriver ? serveWorkshopRegistry(driver, config, namespaceOf, log) : undefined;
-  manager.on('assigned', (id: string) => {
+  const workshopRegistry = driver.capabilities.registry ? serveWorkshopRegistry(driver.capabilities.registry, config, namespaceOf, log) : undefined;
+  feed.sandboxes.on('assigned', (id) => {
     const namespace = namespaceOf(id);
     if (!workshopRegistry || !namespace) return;
     try {
@@ -117,30 +122,40 @@ export function createSlipwayServer(config: Config, options: ServerOptions = {})
   });
 
   // A pooled sandbox's shell starts while it waits, so its learner finds a prompt at once.
-  manager.on('pooled', (id: string) => {
+  feed.sandboxes.on('pooled', (id) => {
     terminals.hub.preopen(id).catch((err: Error) => log.warn({ sandbox: id, err: err.message }, 'could not open the shell of a pooled sandbox ahead'));
   });
 
   const lessons = new LessonLibrary(path.resolve(config.lessonsDir));
   const progressStore = new ProgressStore(db);
-  const checks = new LessonChecks({ library: lessons, progress: progressStore, commands: new CommandStore(db), driver, sessions, activity, log: log.child({ component: 'checks' }) });
-  const monitor = new SandboxMonitor({ config, driver, store: sandboxStore, manager, board: notices, metrics, log: log.child({ component: 'monitor' }) });
-  // Notices go out on the learner's event stream: their lesson page and the instructor's dashboard.
-  notices.subscribe((notice, sessionId) => sessionId && checks.notify(sessionId, notice));
+  const checks = new LessonChecks({ library: lessons, progress: progressStore, commands: new CommandStore(db), driver, sessions, prompts: feed.prompts, learners: feed.learners, log: log.child({ component: 'checks' }) });
+  const monitor = new SandboxMonitor({ config, driver, store: sandboxStore, sandboxes: feed.sandboxes, scheduler, board: notices, metrics, log: log.child({ component: 'monitor' }) });
 
   const instructorAuth = new InstructorAuth(secret(db, 'instructor'), config.instructorPassword);
-  const classroom = new Classroom({ config, store: new WorkshopStore(db), sessions, sandboxes: sandboxStore, manager, checks, progress: progressStore, library: lessons, log: log.child({ component: 'classroom' }) });
+  const classroom = new Classroom({
+    config,
+    store: new WorkshopStore(db),
+    sessions,
+    sandboxes: sandboxStore,
+    manager,
+    checks,
+    progress: progressStore,
+    library: lessons,
+    learners: feed.learners,
+    workshops: feed.workshops,
+    sandboxEvents: feed.sandboxes,
+    scheduler,
+    log: log.child({ component: 'classroom' }),
+  });
 
   const app = createApp({
     log,
     metrics,
     cookieSecret,
     siteDir: options.siteDir ?? SITE_DIR,
-    routers: [sessionRoutes(sessions, driver, config, (id) => classroom.sandboxRefusal(id)), lessonRoutes(checks, lessons, sessions, progressStore), eventRoutes(checks, sessions), learnerClassroomRoutes(classroom, sessions, config), instructorRoutes(classroom, instructorAuth, terminals.viewerTokens, config)],
+    routers: [sessionRoutes(sessions, driver, config, (id) => classroom.sandboxRefusal(id)), lessonRoutes(checks, lessons, sessions, progressStore), eventRoutes(checks, sessions, feed.learners), learnerClassroomRoutes(classroom, sessions, config), instructorRoutes(classroom, feed.workshops, instructorAuth, terminals.viewerTokens, config)],
     health: () => ({
-      driver: driver.kind,
-      isolated: driver.isolated,
-      ...(driver instanceof DockerSandboxDriver ? { isolation: driver.state.isolation, images: driver.state.online ? 'online' : 'offline' } : {}),
+      ...driver.describe(),
       sandboxes: sandboxStore.countByState(),
       pool: { target: config.poolSize },
     }),
@@ -154,7 +169,8 @@ export function createSlipwayServer(config: Config, options: ServerOptions = {})
     driver,
     manager,
     sessions,
-    activity,
+    feed,
+    scheduler,
     terminals,
     lessons,
     checks,
@@ -172,6 +188,7 @@ export function createSlipwayServer(config: Config, options: ServerOptions = {})
       for (const problem of lessons.problems()) log.error({ file: problem.file }, problem.message);
       checks.start();
       classroom.start();
+      scheduler.start();
       server = http.createServer(app);
       terminals.attach(server);
       await new Promise<void>((resolve, reject) => {
@@ -187,8 +204,10 @@ export function createSlipwayServer(config: Config, options: ServerOptions = {})
       await classroom.stop();
       // Ends the event streams: server.close() waits for every open connection.
       await checks.stop();
+      feed.close();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       server?.closeAllConnections();
+      await scheduler.stop();
       await monitor.stop();
       await manager.stop();
       await workshopRegistry?.stop();

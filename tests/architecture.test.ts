@@ -26,6 +26,9 @@ const LAYERS: Record<string, number> = {
   metrics: 0,
   'errors.ts': 0,
   'labels.ts': 0,
+  // The event feed's typed channels and the scheduler of background tasks: what parts share to talk and to run.
+  feed: 1,
+  scheduler: 1,
   // Lesson files on disk, and the images sandboxes are made from.
   lessons: 1,
   images: 1,
@@ -69,7 +72,7 @@ const ALLOWANCES: Allowance[] = [
     reason: 'tests find, count and remove the Docker objects a run created by the labels and names the server gives them (and clean up an installation as npm run clean does)',
   },
   {
-    modules: ['sandbox-server/sandboxes/docker/driver.ts', 'sandbox-server/sandboxes/docker/isolation.ts', 'sandbox-server/sandboxes/local/driver.ts', 'sandbox-server/sandboxes/activity.ts'],
+    modules: ['sandbox-server/sandboxes/docker/driver.ts', 'sandbox-server/sandboxes/docker/isolation.ts', 'sandbox-server/sandboxes/local/driver.ts', 'sandbox-server/feed/prompts.ts'],
     importers: ['tests/sandboxes/', 'tests/terminal/', 'tests/reliability/hostile.test.ts'],
     reason: 'driver tests drive a sandbox driver directly (its isolation, its network, a shell) and read its state, which no API shows',
   },

@@ -1,15 +1,16 @@
 // The check engine at work for learners: opens lessons in sandboxes, re-evaluates the open step
-// when the sandbox changes (inner engine events, the shell returning to its prompt) or when
-// asked, stores progress, and tells subscribers (the browser's event stream) what changed.
+// when the sandbox changes (inner engine events, prompts from the feed's prompts channel) or
+// when asked, stores progress, and publishes what changed on the learner's channel of the feed
+// (which the browser's event stream and the classroom follow).
 import type { LearnerEvent } from '../../contract/learner-events.js';
-import type { SandboxNotice } from '../../contract/notices.js';
 import type { LessonProgressView } from '../../contract/progress.js';
 import type { Check, Step } from '../../lessons/schema.js';
 import { DomainError } from '../errors.js';
 import type { LessonLibrary, LoadedLesson } from '../lessons/library.js';
 import { starterFilesTar } from '../lessons/starter-files.js';
+import type { LearnerChannel } from '../feed/index.js';
+import type { PromptChannel, PromptEvent } from '../feed/prompts.js';
 import type { Logger } from '../log.js';
-import type { PromptEvent, SandboxActivity } from '../sandboxes/activity.js';
 import type { SandboxDriver } from '../sandboxes/driver.js';
 import { EngineEvents } from '../sandboxes/engine-events.js';
 import type { Sessions } from '../sessions/sessions.js';
@@ -23,12 +24,8 @@ import type { CheckResult, StepResult } from './result.js';
 import { lessonView, stepView } from './progress-view.js';
 import { Trigger, type TriggerReason } from './trigger.js';
 
-/** What subscribers hear: the learner's events (contract/learner-events.ts), and the server stopping. */
-export type ProgressEvent = LearnerEvent | { type: 'shutdown' };
-
 /** Engine events come in bursts (compose up); the panel needs one refresh per burst. */
 const SANDBOX_EVENT_THROTTLE_MS = 250;
-export type ProgressListener = (event: ProgressEvent) => void;
 
 /** The check engine's refusals, with a code the API's clients understand (contract/errors.ts). */
 export class ChecksError extends DomainError<'no_lesson' | 'not_open' | 'no_sandbox' | 'no_step' | 'step_done'> {}
@@ -70,7 +67,8 @@ export interface ChecksDeps {
   commands: CommandStore;
   driver: SandboxDriver;
   sessions: Sessions;
-  activity: SandboxActivity;
+  prompts: PromptChannel;
+  learners: LearnerChannel;
   log: Logger;
 }
 
@@ -100,7 +98,6 @@ const hasScript = (checks: Check[]): boolean => checks.some((c) => c.kind === 's
 export class LessonChecks {
   private readonly watches = new Map<string, Watch>();
   private readonly bySandbox = new Map<string, Watch>();
-  private readonly listeners = new Map<string, Set<ProgressListener>>();
   /** What each subscriber last heard about a step, so unchanged results are not re-sent. */
   private readonly lastSent = new Map<string, string>();
   /**
@@ -113,16 +110,14 @@ export class LessonChecks {
   constructor(private readonly deps: ChecksDeps) {}
 
   start(): void {
-    this.deps.activity.on('prompt', this.onPrompt);
+    this.deps.prompts.on('prompt', this.onPrompt);
   }
 
-  /** Stops following sandboxes, ends the event streams, and waits for running evaluations. */
+  /** Stops following sandboxes and waits for running evaluations. */
   async stop(): Promise<void> {
-    this.deps.activity.off('prompt', this.onPrompt);
+    this.deps.prompts.off('prompt', this.onPrompt);
     const running = [...this.watches.values()].map((w) => w.chain);
     for (const sessionId of [...this.watches.keys()]) this.unwatch(sessionId);
-    for (const set of this.listeners.values()) for (const listener of set) listener({ type: 'shutdown' });
-    this.listeners.clear();
     await Promise.allSettled(running);
   }
 
@@ -210,21 +205,6 @@ export class LessonChecks {
       if (!existing || existing.sandboxId !== sandbox.id) this.watch(session.id, sandbox.id, last.lesson).trigger.schedule('open');
     }
     return this.view(session.id, last.lesson);
-  }
-
-  subscribe(sessionId: string, listener: ProgressListener): () => void {
-    let set = this.listeners.get(sessionId);
-    if (!set) this.listeners.set(sessionId, (set = new Set()));
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0) this.listeners.delete(sessionId);
-    };
-  }
-
-  /** Tells the session's open pages (and the instructor's dashboard, which follows the same stream) about its sandbox. */
-  notify(sessionId: string, notice: SandboxNotice): void {
-    this.send(sessionId, { type: 'notice', data: notice });
   }
 
   /** Sessions whose sandbox is being followed now (for tests and diagnostics). */
@@ -407,13 +387,7 @@ export class LessonChecks {
     this.send(sessionId, { type: 'step', data: { lesson: loaded.slug, step: view, done, total: loaded.lesson.steps.length } });
   }
 
-  private send(sessionId: string, event: ProgressEvent): void {
-    for (const listener of this.listeners.get(sessionId) ?? []) {
-      try {
-        listener(event);
-      } catch (err) {
-        this.deps.log.warn({ err }, 'progress listener failed');
-      }
-    }
+  private send(sessionId: string, event: LearnerEvent): void {
+    this.deps.learners.publish(sessionId, event);
   }
 }

@@ -15,7 +15,6 @@ import { LessonLibrary } from '../lessons/library.js';
 import { createLogger } from '../log.js';
 import { ownNamespaces, serveWorkshopRegistry } from '../registry/workshop-registry.js';
 import { createDriver } from '../sandboxes/create-driver.js';
-import { DockerSandboxDriver } from '../sandboxes/docker/driver.js';
 import { verifyLessons } from './verify.js';
 
 /** Takes verify's own options out of the arguments; the rest are Slipway's settings. */
@@ -57,7 +56,8 @@ try {
   const backend = createDriver(config, log);
   // Lessons push to the workshop registry: its gate runs here too, and each sandbox writes under
   // a namespace of its own (its id), in $ME as a learner's is.
-  const driver = backend instanceof DockerSandboxDriver ? ownNamespaces(backend, serveWorkshopRegistry(backend, config, (id) => id, log)) : backend;
+  const registryHost = backend.capabilities.registry;
+  const driver = registryHost ? ownNamespaces(backend, serveWorkshopRegistry(registryHost, config, (id) => id, log)) : backend;
   // Preparing can build images for minutes the first time: show progress, apart from results.
   await driver.prepare((line) => process.stderr.write(`… ${line}\n`));
   const library = new LessonLibrary(path.resolve(config.lessonsDir));

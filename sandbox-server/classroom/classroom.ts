@@ -1,32 +1,33 @@
 // Classroom workshops: create and start one (pre-warming sandboxes within what the machine
 // holds), let learners join with its code, follow their progress live, act on one learner or
-// everyone, end it and keep the results.
+// everyone, end it and keep the results. The dashboard's events go out on the feed's workshops
+// channel; a learner's row changes when their channel of the feed says so. The queue is
+// admission.ts's, opening lessons ahead lesson-opening.ts's.
 import crypto from 'node:crypto';
-import { EventEmitter } from 'node:events';
-import pLimit from 'p-limit';
 import type { LearnerState } from '../../contract/classroom-api.js';
-import type { Capacity, DashboardEvent, DashboardView, LearnerView, WarmProgress, WorkshopView } from '../../contract/dashboard.js';
+import type { Capacity, DashboardView, LearnerView, WarmProgress, WorkshopView } from '../../contract/dashboard.js';
 import type { LessonChecks } from '../checks/service.js';
 import type { Config } from '../config/config.js';
+import type { LearnerChannel, WorkshopChannel, WorkshopEvent } from '../feed/index.js';
+import type { SandboxChannel } from '../feed/sandboxes.js';
 import type { LessonLibrary } from '../lessons/library.js';
 import type { Logger } from '../log.js';
-import { SandboxError } from '../sandboxes/driver.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
 import type { SandboxManager } from '../sandboxes/manager.js';
 import type { Sessions } from '../sessions/sessions.js';
 import type { ProgressStore } from '../store/progress.js';
 import type { SandboxStore } from '../store/sandboxes.js';
 import type { SessionRow } from '../store/sessions.js';
+import { Admission, matchLearnerTime } from './admission.js';
 import { computeCapacity } from './capacity.js';
 import { newJoinCode } from './codes.js';
 import { ClassroomError } from './errors.js';
 import { columnsOf, dashboardView, learnerId, learnerView, workshopView } from './dashboard.js';
+import { LessonOpening } from './lesson-opening.js';
 import type { LearnerRow, WorkshopRow, WorkshopStore } from './store.js';
 
 /** Learners are warned this long before their time is up. */
 export const WARN_BEFORE_MS = 10 * 60_000;
-
-/** What the dashboard's subscribers hear: its events (contract/dashboard.ts) after the snapshot, and the server stopping. */
-export type DashboardUpdate = Exclude<DashboardEvent, { type: 'snapshot' }> | { type: 'shutdown' };
 
 export interface JoinResult {
   session: SessionRow;
@@ -44,38 +45,20 @@ export interface ClassroomDeps {
   checks: LessonChecks;
   progress: ProgressStore;
   library: LessonLibrary;
+  learners: LearnerChannel;
+  workshops: WorkshopChannel;
+  sandboxEvents: SandboxChannel;
+  scheduler: Scheduler;
   log: Logger;
 }
 
 const WARM_INTERVAL_MS = 1000;
-/**
- * Lessons are opened ahead for learners who just joined, a moment later and a couple at a time:
- * thirty at once (a class joining together) starved the joins and terminals themselves. The
- * lesson page opens its lesson on demand anyway; these only get a head start.
- */
-const BACKGROUND_OPENS = 2;
-const BACKGROUND_OPEN_DELAY_MS = 1000;
 
 export class Classroom {
-  private readonly events = new EventEmitter();
   private readonly subscriptions = new Map<string, () => void>();
-  private warmTimer: NodeJS.Timeout | undefined;
   private lastWarm = '';
-  private admitting: Promise<void> | undefined;
-  /** Learners being given a sandbox right now: not waiting in the queue, whatever the store says. */
-  private readonly inFlight = new Set<string>();
-  /** Admissions under way (a sandbox being handed out, a lesson opened ahead), awaited by stop(). */
-  private readonly admissions = new Set<Promise<void>>();
-  /** A sandbox ended somewhere: someone queued may now get one. */
-  private readonly onSandboxChange = () => {
-    // Later, not inside the manager's own call (an acquire emits 'changed' before it returns).
-    setImmediate(() => {
-      if (this.stopped || this.waiting().length === 0) return;
-      void this.admitQueued().catch((err: Error) => this.deps.log.warn({ err: err.message }, 'could not admit queued learners'));
-    });
-  };
-  private stopped = false;
-  private readonly backgroundOpens = pLimit(BACKGROUND_OPENS);
+  private readonly admission: Admission;
+  private readonly opening: LessonOpening;
 
   /**
    * Why a workshop learner may not get a sandbox on their own (the lesson page's "fresh
@@ -93,16 +76,24 @@ export class Classroom {
   }
 
   constructor(private readonly deps: ClassroomDeps) {
-    this.events.setMaxListeners(0);
+    this.opening = new LessonOpening(deps);
+    this.admission = new Admission({
+      ...deps,
+      capacity: () => this.capacity(),
+      admitted: (learner, workshop) => {
+        this.follow(learner);
+        this.opening.inBackground(learner, workshop);
+      },
+      leftQueue: (sessionId) => this.publishLearner(sessionId),
+    });
   }
 
   /** Follows the learners of running workshops again (after a restart) and the warm-up. */
   start(): void {
     for (const workshop of this.deps.store.running()) for (const learner of this.deps.store.learners(workshop.id)) this.follow(learner);
     this.updateReserve();
-    this.warmTimer = setInterval(() => this.publishWarm(), WARM_INTERVAL_MS);
-    this.warmTimer.unref();
-    this.deps.manager.on('changed', this.onSandboxChange);
+    this.deps.scheduler.add({ name: 'warm-up report', everyMs: WARM_INTERVAL_MS, run: async () => this.publishWarm() });
+    this.admission.start();
     // A learner reading the lesson or listening to the instructor is not idle: their sandbox
     // lasts as long as their time in the workshop.
     this.deps.manager.spareWhenIdle((row) => row.session_id !== null && this.inRunningWorkshop(row.session_id));
@@ -114,26 +105,11 @@ export class Classroom {
     return this.deps.store.get(learner.workshop_id)?.state === 'running';
   }
 
-  /** Stops background work and ends the dashboard streams; resolves once admissions under way have settled. */
+  /** Stops background work; resolves once admissions and lesson openings under way have settled. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.warmTimer);
-    this.deps.manager.off('changed', this.onSandboxChange);
     for (const unsubscribe of this.subscriptions.values()) unsubscribe();
     this.subscriptions.clear();
-    this.events.emit('all', { type: 'shutdown' });
-    await Promise.allSettled([...this.admissions, this.admitting]);
-  }
-
-  /** Dashboard events of one workshop (and 'warm' ones for all). */
-  subscribe(workshopId: string, listener: (event: DashboardUpdate) => void): () => void {
-    const own = (event: DashboardUpdate) => listener(event);
-    this.events.on(workshopId, own);
-    this.events.on('all', own);
-    return () => {
-      this.events.off(workshopId, own);
-      this.events.off('all', own);
-    };
+    await Promise.allSettled([this.admission.stop(), this.opening.stop()]);
   }
 
   capacity(): Capacity {
@@ -242,7 +218,7 @@ export class Classroom {
       // Before taking a sandbox, so that the pool does not refill the one this learner takes.
       this.updateReserve();
     }
-    await this.admit(learner, workshop);
+    await this.admission.admit(learner, workshop);
     const me = this.learnerState(session.id)!;
     this.publishLearner(session.id);
     return { session, status: me.status === 'queued' ? 'queued' : 'ready', position: me.position, me };
@@ -254,7 +230,7 @@ export class Classroom {
     if (!learner) return undefined;
     const workshop = this.workshop(learner.workshop_id);
     const lessons = (JSON.parse(workshop.lessons) as string[]).map((slug) => ({ slug, title: this.deps.library.get(slug)?.lesson.title ?? slug }));
-    const position = this.queuePosition(learner);
+    const position = this.admission.position(learner);
     const status = learner.removed_at ? 'removed' : workshop.state === 'ended' ? 'ended' : position !== null ? 'queued' : 'ready';
     return {
       workshop: { title: workshop.title, code: workshop.code, state: workshop.state, lessons },
@@ -269,25 +245,15 @@ export class Classroom {
 
   /** Admits queued learners while there is room, oldest first. */
   admitQueued(): Promise<void> {
-    if (!this.admitting) this.admitting = this.admitLoop().finally(() => (this.admitting = undefined));
-    return this.admitting;
-  }
-
-  private async admitLoop(): Promise<void> {
-    for (const learner of this.waiting()) {
-      const workshop = this.workshop(learner.workshop_id);
-      await this.admit(learner, workshop);
-      if (this.queuePosition(this.deps.store.learner(learner.session_id)!) !== null) return;
-      this.publishLearner(learner.session_id);
-    }
+    return this.admission.admitQueued();
   }
 
   async resetLearner(workshopId: string, id: string): Promise<LearnerView> {
     const learner = this.findLearner(workshopId, id);
     const session = this.deps.sessions.get(learner.session_id)!;
     const sandbox = await this.deps.sessions.reset(session);
-    this.applyExpiry(learner.session_id, sandbox.id);
-    await this.openLesson(learner, this.workshop(workshopId));
+    matchLearnerTime(this.deps.store, this.deps.sandboxes, learner.session_id, sandbox.id);
+    await this.opening.now(learner, this.workshop(workshopId));
     return this.publishLearner(learner.session_id)!;
   }
 
@@ -297,7 +263,7 @@ export class Classroom {
     return learners.map((learner) => {
       this.deps.store.extend(learner.session_id, byMs);
       const sandbox = this.liveSandboxOf(learner);
-      if (sandbox) this.applyExpiry(learner.session_id, sandbox.id);
+      if (sandbox) matchLearnerTime(this.deps.store, this.deps.sandboxes, learner.session_id, sandbox.id);
       return this.publishLearner(learner.session_id)!;
     });
   }
@@ -310,7 +276,7 @@ export class Classroom {
     if (sandbox) await this.deps.manager.destroy(sandbox.id, 'released', 'The instructor removed you from the workshop.');
     this.updateReserve();
     this.publishLearner(learner.session_id);
-    void this.admitQueued().catch((err: Error) => this.deps.log.warn({ err: err.message }, 'could not admit queued learners'));
+    this.admission.retry();
   }
 
   /** The learner's live sandbox, for a read-only view. */
@@ -335,114 +301,12 @@ export class Classroom {
     return session ? this.deps.sessions.liveSandbox(session) : undefined;
   }
 
-  /** Learners really waiting (refused for lack of room), oldest first. */
-  private waiting(): LearnerRow[] {
-    return this.deps.store.queue().filter((l) => !this.inFlight.has(l.session_id));
-  }
-
-  private queuePosition(learner: LearnerRow): number | null {
-    if (learner.admitted_at !== null || learner.removed_at !== null || this.inFlight.has(learner.session_id)) return null;
-    const index = this.waiting().findIndex((l) => l.session_id === learner.session_id);
-    return index === -1 ? null : index + 1;
-  }
-
-  /**
-   * Gives the learner a sandbox when there is room: from the pool at once, or a new one. When
-   * the machine is full the learner stays queued (and is told their place); nobody jumps the
-   * queue.
-   */
-  private admit(learner: LearnerRow, workshop: WorkshopRow): Promise<void> {
-    const admission = this.admitNow(learner, workshop);
-    this.admissions.add(admission);
-    void admission.finally(() => this.admissions.delete(admission)).catch(() => undefined);
-    return admission;
-  }
-
-  private async admitNow(learner: LearnerRow, workshop: WorkshopRow): Promise<void> {
-    const session = this.deps.sessions.get(learner.session_id)!;
-    if (learner.admitted_at !== null) {
-      // Resuming: the same sandbox, or a fresh one if it ended (expired, reset elsewhere).
-      if (!this.deps.sessions.liveSandbox(session)) {
-        const sandbox = await this.deps.sessions.ensureSandbox(session);
-        this.applyExpiry(learner.session_id, sandbox.id);
-      }
-      this.follow(learner);
-      this.openInBackground(learner, workshop);
-      return;
-    }
-    if (this.inFlight.has(learner.session_id) || this.stopped || this.workshop(workshop.id).state !== 'running') return;
-    // Nobody jumps the queue: only its head (or someone new when nobody waits) may take a place.
-    const ahead = this.waiting().findIndex((l) => l.session_id === learner.session_id);
-    if (ahead > 0) return;
-    const counts = this.deps.sandboxes.countByState();
-    const live = this.deps.sandboxes.live().length;
-    if (!counts.pooled && live >= this.capacity().total) return;
-    this.inFlight.add(learner.session_id);
-    try {
-      const sandbox = await this.deps.sessions.ensureSandbox(session);
-      // The workshop may have ended, or the learner been removed, while the sandbox started.
-      const now = this.deps.store.learner(learner.session_id);
-      if (this.stopped || this.workshop(workshop.id).state !== 'running' || now?.removed_at) {
-        await this.deps.manager.destroy(sandbox.id, 'released', 'The workshop has ended.');
-        return;
-      }
-      this.deps.store.admit(learner.session_id, Date.now() + workshop.session_ms);
-      this.applyExpiry(learner.session_id, sandbox.id);
-    } catch (err) {
-      if (err instanceof SandboxError && err.code === 'capacity') return;
-      throw err;
-    } finally {
-      this.inFlight.delete(learner.session_id);
-    }
-    this.follow(learner);
-    this.openInBackground(learner, workshop);
-  }
-
-  /**
-   * Joining answers as soon as the learner has a sandbox; the lesson (starter files, first
-   * evaluation) opens meanwhile. Its opening time is recorded first thing, so a command typed
-   * at once still counts; the lesson page opens it again anyway.
-   */
-  private openInBackground(learner: LearnerRow, workshop: WorkshopRow): void {
-    const lesson = this.lessonOf(learner, workshop);
-    if (!lesson) return;
-    this.deps.checks.markOpened(lesson.session, lesson.slug);
-    const opening = new Promise((resolve) => setTimeout(resolve, BACKGROUND_OPEN_DELAY_MS).unref())
-      .then(() => this.backgroundOpens(() => (this.stopped ? undefined : this.openLesson(learner, workshop))))
-      .catch((err: Error) => this.deps.log.warn({ err: err.message }, 'could not open the lesson for a learner'))
-      .finally(() => this.admissions.delete(opening));
-    this.admissions.add(opening);
-  }
-
-  /** Opens the lesson the learner is on. */
-  private async openLesson(learner: LearnerRow, workshop: WorkshopRow): Promise<void> {
-    const lesson = this.lessonOf(learner, workshop);
-    if (lesson) await this.deps.checks.open(lesson.session, lesson.slug);
-  }
-
-  /** The lesson the learner is on: their last opened one of the workshop, else its first. */
-  private lessonOf(learner: LearnerRow, workshop: WorkshopRow): { session: SessionRow; slug: string } | undefined {
-    const lessons = JSON.parse(workshop.lessons) as string[];
-    const last = this.deps.progress.lastOpened(learner.session_id);
-    const slug = last && lessons.includes(last.lesson) ? last.lesson : lessons[0];
-    const session = this.deps.sessions.get(learner.session_id);
-    if (!slug || !session || !this.deps.library.get(slug)) return undefined;
-    return { session, slug };
-  }
-
-  /** The sandbox lives as long as the learner's time in the workshop. */
-  private applyExpiry(sessionId: string, sandboxId: string): void {
-    const learner = this.deps.store.learner(sessionId);
-    const sandbox = this.deps.sandboxes.get(sandboxId);
-    if (!learner?.expires_at || !sandbox?.expires_at) return;
-    const delta = learner.expires_at - sandbox.expires_at;
-    if (delta !== 0) this.deps.sandboxes.extend(sandboxId, delta);
-  }
-
   private follow(learner: LearnerRow): void {
     if (this.subscriptions.has(learner.session_id)) return;
-    const unsubscribe = this.deps.checks.subscribe(learner.session_id, (event) => {
-      if (event.type === 'step' || event.type === 'progress' || event.type === 'notice') this.publishLearner(learner.session_id);
+    const unsubscribe = this.deps.learners.subscribe(learner.session_id, {
+      event: (event) => {
+        if (event.type === 'step' || event.type === 'progress' || event.type === 'notice') this.publishLearner(learner.session_id);
+      },
     });
     this.subscriptions.set(learner.session_id, unsubscribe);
   }
@@ -453,7 +317,7 @@ export class Classroom {
   }
 
   private viewOf(learner: LearnerRow, columns = columnsOf(this.deps.library, JSON.parse(this.workshop(learner.workshop_id).lessons) as string[])): LearnerView {
-    return learnerView(learner, columns, this.deps.progress.allSteps(learner.session_id), this.liveSandboxOf(learner), this.queuePosition(learner), this.deps.sessions.latestNotice(learner.session_id));
+    return learnerView(learner, columns, this.deps.progress.allSteps(learner.session_id), this.liveSandboxOf(learner), this.admission.position(learner), this.deps.sessions.latestNotice(learner.session_id));
   }
 
   private publishLearner(sessionId: string): LearnerView | undefined {
@@ -464,8 +328,8 @@ export class Classroom {
     return view;
   }
 
-  private emit(workshopId: string, event: DashboardUpdate): void {
-    this.events.emit(workshopId, event);
+  private emit(workshopId: string, event: WorkshopEvent): void {
+    this.deps.workshops.publish(workshopId, event);
   }
 
   /** Pre-warm for running workshops: the learners still expected, within the machine's capacity. */
@@ -481,12 +345,12 @@ export class Classroom {
   }
 
   private publishWarm(): void {
-    if (this.events.listenerCount('all') === 0) return;
+    if (!this.deps.workshops.hasSubscribers()) return;
     const warm = this.warmProgress();
     const signature = JSON.stringify([warm.target, warm.pooled, warm.creating, warm.inUse, warm.capacity.total]);
     if (signature === this.lastWarm) return;
     this.lastWarm = signature;
-    this.events.emit('all', { type: 'warm', data: warm });
-    this.onSandboxChange();
+    this.deps.workshops.broadcast({ type: 'warm', data: warm });
+    this.admission.retry();
   }
 }

@@ -8,7 +8,7 @@ import { Router, type Request, type Response } from 'express';
 import { createWorkshopBody, endBody, extendBody, joinBody, loginBody, normalizeCode, type InstructorStatus, type TerminalViewGrant, type WorkshopList } from '../../contract/classroom-api.js';
 import type { DashboardEvent } from '../../contract/dashboard.js';
 import { VIEWER_PATH } from '../../contract/terminal.js';
-import type { Classroom, DashboardUpdate } from '../classroom/classroom.js';
+import type { Classroom } from '../classroom/classroom.js';
 import { resultsCsv, resultsJson } from '../classroom/export.js';
 import type { InstructorAuth } from '../classroom/instructor-auth.js';
 import { qrSvg } from '../classroom/qr.js';
@@ -16,11 +16,11 @@ import type { Config } from '../config/config.js';
 import { sessionIdOf, setSessionCookie } from '../sessions/cookie.js';
 import type { Sessions } from '../sessions/sessions.js';
 import type { ViewerTokens } from '../terminal/authorize.js';
+import type { WorkshopChannel } from '../feed/index.js';
 import { HttpError } from './errors.js';
-import { openEventStream } from './event-stream.js';
+import { streamEvents } from './event-stream.js';
 import { ipKey, limit } from './rate-limits.js';
 
-const HEARTBEAT_MS = 15_000;
 const VIEW_TTL_MS = 30 * 60_000;
 
 const param = (req: Request, name: string) => String(req.params[name] ?? '').slice(0, 80);
@@ -65,7 +65,7 @@ export function learnerClassroomRoutes(classroom: Classroom, sessions: Sessions,
   return router;
 }
 
-export function instructorRoutes(classroom: Classroom, auth: InstructorAuth, viewerTokens: ViewerTokens, rates: Pick<Config, 'rateLogin'>): Router {
+export function instructorRoutes(classroom: Classroom, workshops: WorkshopChannel, auth: InstructorAuth, viewerTokens: ViewerTokens, rates: Pick<Config, 'rateLogin'>): Router {
   const router = Router();
 
   // Password guessing: failed logins per address. Past the limit every login from that
@@ -163,23 +163,16 @@ export function instructorRoutes(classroom: Classroom, auth: InstructorAuth, vie
   });
 
   // The live dashboard: a snapshot, then learner/workshop/warm events as they happen.
-  router.get('/api/instructor/workshops/:id/events', async (req, res: Response) => {
+  router.get('/api/instructor/workshops/:id/events', (req, res: Response) => {
     const id = param(req, 'id');
+    // Before the stream opens, so that an unknown workshop is a 404, not an empty stream.
     const snapshot = classroom.dashboard(id);
-    if (!openEventStream(req, res)) return;
-    let seq = 0;
-    const write = (event: DashboardEvent) => res.write(`id: ${++seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
-    const unsubscribe = classroom.subscribe(id, (event: DashboardUpdate) => {
-      if (event.type === 'shutdown') res.end();
-      else write(event);
-    });
-    write({ type: 'snapshot', data: snapshot });
-    write({ type: 'warm', data: classroom.warmProgress() });
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-    heartbeat.unref();
-    req.on('close', () => {
-      clearInterval(heartbeat);
-      unsubscribe();
+    streamEvents<DashboardEvent>(req, res, {
+      follow: (subscription) => workshops.subscribe(id, subscription),
+      initial: () => [
+        { type: 'snapshot', data: snapshot },
+        { type: 'warm', data: classroom.warmProgress() },
+      ],
     });
   });
 

@@ -1,11 +1,11 @@
 // The workshop registry as a Docker-driver installation runs it: the gate listens on the sandbox
 // network's gateway (opened whenever the driver sets up what sandboxes share: at prepare and
 // after an engine restart), and each sandbox is told its learner's namespace, which its shell
-// puts in $ME. The local driver has no workshop registry, so none of this applies to it.
+// puts in $ME. Only a driver with the registry capability (the Docker driver) has one.
 import type { Config } from '../config/config.js';
 import type { Logger } from '../log.js';
-import { WORKSHOP_REGISTRY, type DockerSandboxDriver } from '../sandboxes/docker/driver.js';
-import type { SandboxDriver } from '../sandboxes/driver.js';
+import { WORKSHOP_REGISTRY } from '../sandboxes/docker/container-spec.js';
+import type { RegistryHost, SandboxDriver } from '../sandboxes/driver.js';
 import { RegistryGate } from './gate.js';
 
 /**
@@ -25,20 +25,20 @@ export interface WorkshopRegistry {
  * @param namespaceOf The namespace of whoever holds the sandbox now: the gate lets a sandbox
  * write only there.
  */
-export function serveWorkshopRegistry(driver: DockerSandboxDriver, config: Config, namespaceOf: (sandboxId: string) => string | undefined, log: Logger): WorkshopRegistry {
+export function serveWorkshopRegistry(host: RegistryHost, config: Config, namespaceOf: (sandboxId: string) => string | undefined, log: Logger): WorkshopRegistry {
   const gate = new RegistryGate({
     // Ports as laid out in images/mirror/run.sh: the workshop registry itself is on PORT+2.
     port: config.mirrorPort,
     upstream: `http://127.0.0.1:${config.mirrorPort + 2}`,
     name: `${WORKSHOP_REGISTRY}:${config.mirrorPort}`,
-    sandboxAt: (address) => driver.sandboxAt(address),
+    sandboxAt: (address) => host.sandboxAt(address),
     namespaceOf,
     log: log.child({ component: 'registry' }),
   });
-  driver.whenSharedReady((network) => gate.open(network.gateway));
+  host.whenSharedReady((network) => gate.open(network.gateway));
   return {
     gate,
-    give: (sandboxId, namespace) => driver.shareFile(sandboxId, NAMESPACE_FILE, `${namespace}\n`),
+    give: (sandboxId, namespace) => host.shareFile(sandboxId, NAMESPACE_FILE, `${namespace}\n`),
     stop: () => gate.stop(),
   };
 }
@@ -47,7 +47,7 @@ export function serveWorkshopRegistry(driver: DockerSandboxDriver, config: Confi
  * For sandboxes no learner holds (those of lessons:verify): each writes under its own id, and
  * is told so as soon as it exists. Use with `sandboxId => sandboxId` as the gate's rule.
  */
-export function ownNamespaces(driver: DockerSandboxDriver, registry: WorkshopRegistry): SandboxDriver {
+export function ownNamespaces(driver: SandboxDriver, registry: WorkshopRegistry): SandboxDriver {
   const create = async (id: string): Promise<void> => {
     await driver.create(id);
     registry.give(id, id);

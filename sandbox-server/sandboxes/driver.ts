@@ -75,12 +75,74 @@ export interface BackendSandbox {
   running: boolean;
 }
 
+/**
+ * What a backend restart means to its sandboxes (the Docker Engine stops every container when
+ * it stops): the lifecycle's liveness task revives them instead of ending them.
+ */
+export interface RestartRecovery {
+  /** Starts a stopped sandbox again (its volume kept) and resolves once its engine answers. */
+  revive(id: string): Promise<void>;
+  /**
+   * Why a stopped sandbox stopped, in plain words (exit code, out of memory), and whether it
+   * was asked to stop (as an engine shutting down asks every container); undefined while it runs.
+   */
+  whyStopped(id: string): Promise<{ words: string; asked: boolean } | undefined>;
+  /**
+   * Whether the backend restarted since the last call (or since prepare); when it has, what
+   * sandboxes share (network, firewall, mirror) is set up again before this resolves.
+   */
+  recoverRestart(): Promise<boolean>;
+}
+
+/** What the host can read and do from outside a sandbox (see sandboxes/monitor.ts). */
+export interface HostSignals {
+  /** Host-side readings of the sandbox's limits and engine: file reads, no exec; undefined when the sandbox is not running. */
+  read(id: string): Promise<SandboxSignals | undefined>;
+  /** Calls back with the sandbox's id each time the kernel kills a process in it for lack of memory. Returns a stop function. */
+  watchOutOfMemory(listener: (sandboxId: string) => void): () => void;
+  /**
+   * Stops, from outside, the programs the learner's terminals started (not the shells): for a
+   * sandbox held at its pids limit, where nothing new starts inside. Resolves with how many.
+   */
+  stopRunaway(id: string): Promise<number>;
+}
+
+/** What the workshop registry's gate needs of the backend (registry/workshop-registry.ts). */
+export interface RegistryHost {
+  /** The sandbox a request on the sandbox network came from, by its address. */
+  sandboxAt(address: string): Promise<string | undefined>;
+  /** Runs the listener each time what sandboxes share is set up (prepare, engine restart). */
+  whenSharedReady(listener: (network: { gateway: string }) => Promise<void>): void;
+  /** Puts a small file where the sandbox's shell reads it (not in the learner's workspace). */
+  shareFile(id: string, name: string, text: string): void;
+}
+
+/** What a driver can do beyond the required core; a part that needs one asks for it, never for a driver kind. */
+export interface DriverCapabilities {
+  restart?: RestartRecovery;
+  signals?: HostSignals;
+  registry?: RegistryHost;
+  /** Host folders whose file systems fill up as sandboxes grow (checked before creating one). */
+  storagePaths?(): string[];
+}
+
+/** The driver's part of /healthz. */
+export interface DriverDescription {
+  driver: string;
+  isolated: boolean;
+  [detail: string]: unknown;
+}
+
 export interface SandboxDriver {
   readonly kind: 'docker' | 'local' | 'fake';
   /** False for drivers where the learner's shell runs on the host itself. */
   readonly isolated: boolean;
   /** Workspace folder inside the sandbox, where lesson files go and the shell starts. */
   readonly workspace: string;
+  /** What it can do beyond the core below. */
+  readonly capabilities: DriverCapabilities;
+  /** What /healthz says of it (kind, isolation, images...). */
+  describe(): DriverDescription;
   /** Gets images, networks and the mirror ready. Idempotent; reports progress lines. */
   prepare(progress: (line: string) => void): Promise<void>;
   /** Creates a sandbox and resolves once its Docker Engine answers. */
@@ -91,35 +153,12 @@ export interface SandboxDriver {
   list(): Promise<BackendSandbox[]>;
   /** Resolves once the sandbox's engine answers again (after a server restart), or throws. */
   adopt(id: string): Promise<void>;
-  /** Starts a stopped sandbox again (its volume kept) and resolves once its engine answers. */
-  revive?(id: string): Promise<void>;
-  /**
-   * Why a stopped sandbox stopped, in plain words (exit code, out of memory), and whether it
-   * was asked to stop (as an engine shutting down asks every container); undefined while it runs.
-   */
-  whyStopped?(id: string): Promise<{ words: string; asked: boolean } | undefined>;
-  /**
-   * Whether the backend restarted since the last call (or since prepare); when it has, what
-   * sandboxes share (network, firewall, mirror) is set up again before this resolves.
-   */
-  recoverRestart?(): Promise<boolean>;
   /** Runs a command inside the sandbox (not through the learner's shell). */
   exec(id: string, command: string[], options?: ExecOptions): Promise<ExecResult>;
   /** A client for the sandbox's own Docker Engine, for state reads without spawning CLIs. */
   engine(id: string): Docker;
   /** Unpacks a tar stream into a folder of the sandbox (default: the workspace). */
   copyIn(id: string, tar: Readable, destination?: string): Promise<void>;
-  /** Host folders whose file systems fill up as sandboxes grow (checked before creating one). */
-  storagePaths?(): string[];
-  /** Host-side readings of the sandbox's limits and engine: file reads, no exec; undefined when the sandbox is not running. */
-  readSignals?(id: string): Promise<SandboxSignals | undefined>;
-  /** Calls back with the sandbox's id each time the kernel kills a process in it for lack of memory. Returns a stop function. */
-  watchOutOfMemory?(listener: (sandboxId: string) => void): () => void;
-  /**
-   * Stops, from outside, the programs the learner's terminals started (not the shells): for a
-   * sandbox held at its pids limit, where nothing new starts inside. Resolves with how many.
-   */
-  stopRunaway?(id: string): Promise<number>;
   /**
    * Starts an interactive login shell (bash with completion, TERM=xterm-256color, in the
    * workspace, with the shell integration that reports finished commands) on a new terminal.

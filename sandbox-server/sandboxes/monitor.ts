@@ -3,16 +3,17 @@
 // memory, the inner engine gone or restarted, the disk filling up, the sandbox removed or
 // started again after the host's engine restarted. Each becomes a notice on the board
 // (notices.ts), once per episode. Cheap with 40 sandboxes: a few file reads each every few
-// seconds, one event stream from the host engine, and the manager's own disk measurements and
-// ends.
+// seconds (a task of the server's scheduler), one event stream from the host engine, and the
+// lifecycle's own disk measurements and ends, heard on the feed's sandboxes channel.
 import type { SandboxNotice } from '../../contract/notices.js';
 import type { DiskUsage } from '../../contract/session-api.js';
 import type { Config } from '../config/config.js';
+import type { EndReason, SandboxChannel } from '../feed/sandboxes.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics/metrics.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
 import type { SandboxStore } from '../store/sandboxes.js';
 import type { SandboxDriver } from './driver.js';
-import type { EndReason, SandboxManager } from './manager.js';
 import { noticeText, type NoticeBoard, type NoticeText } from './notices.js';
 
 /** How often sandboxes in use are read. A notice reaches the learner within about this long. */
@@ -35,7 +36,8 @@ export interface MonitorDeps {
   config: Pick<Config, 'sandboxMemory'>;
   driver: SandboxDriver;
   store: SandboxStore;
-  manager: SandboxManager;
+  sandboxes: SandboxChannel;
+  scheduler: Scheduler;
   board: NoticeBoard;
   metrics: Metrics;
   log: Logger;
@@ -56,7 +58,6 @@ interface Seen {
 
 export class SandboxMonitor {
   private readonly seen = new Map<string, Seen>();
-  private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
   private stopWatchingMemory: (() => void) | undefined;
   private readonly onDisk = (id: string, usage: DiskUsage) => this.diskMeasured(id, usage);
@@ -66,23 +67,22 @@ export class SandboxMonitor {
   constructor(private readonly deps: MonitorDeps) {}
 
   start(): void {
-    const { driver, manager } = this.deps;
-    if (driver.readSignals) {
-      this.timer = setInterval(() => void this.poll(), MONITOR_INTERVAL_MS);
-      this.timer.unref();
+    const { driver, sandboxes } = this.deps;
+    const signals = driver.capabilities.signals;
+    if (signals) {
+      this.deps.scheduler.add({ name: 'monitor', everyMs: MONITOR_INTERVAL_MS, run: () => this.poll() });
+      this.stopWatchingMemory = signals.watchOutOfMemory((id) => this.tell(id, 'out_of_memory', noticeText.outOfMemory(this.deps.config.sandboxMemory)));
     }
-    this.stopWatchingMemory = driver.watchOutOfMemory?.((id) => this.tell(id, 'out_of_memory', noticeText.outOfMemory(this.deps.config.sandboxMemory)));
-    manager.on('disk', this.onDisk);
-    manager.on('ended', this.onEnded);
-    manager.on('revived', this.onRevived);
+    sandboxes.on('disk', this.onDisk);
+    sandboxes.on('ended', this.onEnded);
+    sandboxes.on('revived', this.onRevived);
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
     this.stopWatchingMemory?.();
-    this.deps.manager.off('disk', this.onDisk);
-    this.deps.manager.off('ended', this.onEnded);
-    this.deps.manager.off('revived', this.onRevived);
+    this.deps.sandboxes.off('disk', this.onDisk);
+    this.deps.sandboxes.off('ended', this.onEnded);
+    this.deps.sandboxes.off('revived', this.onRevived);
     await this.polling;
   }
 
@@ -102,7 +102,8 @@ export class SandboxMonitor {
   }
 
   private async read(id: string): Promise<void> {
-    const signals = await this.deps.driver.readSignals!(id).catch(() => undefined);
+    const host = this.deps.driver.capabilities.signals;
+    const signals = await host?.read(id).catch(() => undefined);
     if (!signals) return;
     const seen = this.seenOf(id);
     const now = Date.now();
@@ -112,9 +113,9 @@ export class SandboxMonitor {
       seen.refusedForks = refused;
       if (refusedMore || current >= max) this.tell(id, 'pids_limit', noticeText.pidsLimit(max));
       seen.pinnedReads = current >= max ? seen.pinnedReads + 1 : 0;
-      if (seen.pinnedReads >= PINNED_READS_BEFORE_STOP && this.deps.driver.stopRunaway) {
+      if (seen.pinnedReads >= PINNED_READS_BEFORE_STOP && host) {
         seen.pinnedReads = 0;
-        const stopped = await this.deps.driver.stopRunaway(id).catch((err: Error) => (this.deps.log.warn({ sandbox: id, err: err.message }, 'could not stop runaway programs'), 0));
+        const stopped = await host.stopRunaway(id).catch((err: Error) => (this.deps.log.warn({ sandbox: id, err: err.message }, 'could not stop runaway programs'), 0));
         if (stopped > 0) this.tell(id, 'runaway_stopped', noticeText.runawayStopped(max, stopped), true);
       }
     }

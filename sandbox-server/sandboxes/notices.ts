@@ -1,12 +1,12 @@
 // Sandbox notices: what happened to a learner's sandbox that they did not ask for (a limit hit,
 // its engine restarted, its disk filling up, the sandbox removed), said in plain words: what
 // happened, what it means, what to do. The monitor (monitor.ts) finds these; the board keeps
-// the latest per sandbox for the lesson page and the instructor's dashboard, and tells
-// subscribers as they come. A notice's shape on the wire is the shared contract's
+// the latest per sandbox for the lesson page and the instructor's dashboard, and publishes each
+// on its learner's channel of the feed as it comes. A notice's shape on the wire is the shared contract's
 // (contract/notices.ts).
-import { EventEmitter } from 'node:events';
 import type { SandboxNotice } from '../../contract/notices.js';
 import { formatSize } from '../config/units.js';
+import type { LearnerChannel } from '../feed/index.js';
 
 export type NoticeText = Pick<SandboxNotice, 'severity' | 'title' | 'message'>;
 
@@ -70,18 +70,13 @@ const KEPT_SANDBOXES = 1000;
 /** Notices kept per sandbox: the latest of each kind. */
 const KEPT_PER_SANDBOX = 6;
 
-export type NoticeListener = (notice: SandboxNotice, sessionId: string | null) => void;
-
-/** The latest notices of each sandbox, newest first, and a 'notice' event for each new one. */
+/** The latest notices of each sandbox, newest first; each new one goes out on the feed. */
 export class NoticeBoard {
   private readonly bySandbox = new Map<string, SandboxNotice[]>();
-  private readonly events = new EventEmitter();
 
-  constructor() {
-    this.events.setMaxListeners(0);
-  }
+  constructor(private readonly learners: LearnerChannel) {}
 
-  /** Keeps the notice (replacing an older one of its kind) and tells subscribers. */
+  /** Keeps the notice (replacing an older one of its kind) and tells the sandbox's learner, if it has one. */
   publish(notice: SandboxNotice, sessionId: string | null): void {
     const kept = (this.bySandbox.get(notice.sandbox) ?? []).filter((n) => n.kind !== notice.kind);
     this.bySandbox.delete(notice.sandbox);
@@ -90,7 +85,7 @@ export class NoticeBoard {
       if (this.bySandbox.size <= KEPT_SANDBOXES) break;
       this.bySandbox.delete(oldest);
     }
-    this.events.emit('notice', notice, sessionId);
+    if (sessionId) this.learners.publish(sessionId, { type: 'notice', data: notice });
   }
 
   /** The sandbox's notices, newest first. */
@@ -100,10 +95,5 @@ export class NoticeBoard {
 
   latest(sandboxId: string | null | undefined): SandboxNotice | null {
     return this.of(sandboxId)[0] ?? null;
-  }
-
-  subscribe(listener: NoticeListener): () => void {
-    this.events.on('notice', listener);
-    return () => this.events.off('notice', listener);
   }
 }

@@ -3,7 +3,7 @@
 // shell ended is forgotten and the next attach opens a new one.
 import type { HelloMessage, ViewerMode } from '../../contract/terminal.js';
 import type { Logger } from '../log.js';
-import type { PromptEvent } from '../sandboxes/activity.js';
+import type { PromptEvent } from '../feed/prompts.js';
 import type { Shell, ShellSize } from '../sandboxes/driver.js';
 import { Terminal, type TerminalOptions } from './terminal.js';
 import type { Viewer, ViewerSink } from './viewer.js';

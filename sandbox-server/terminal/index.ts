@@ -3,7 +3,7 @@
 import type http from 'node:http';
 import { OWNER_PATH, VIEWER_PATH } from '../../contract/terminal.js';
 import type { Logger } from '../log.js';
-import type { SandboxActivity } from '../sandboxes/activity.js';
+import type { PromptChannel } from '../feed/prompts.js';
 import type { SandboxDriver } from '../sandboxes/driver.js';
 import type { Sessions } from '../sessions/sessions.js';
 import { ownerAuthorizer, ViewerTokens } from './authorize.js';
@@ -13,7 +13,7 @@ import { DEFAULT_TERMINAL_OPTIONS, TerminalHub } from './hub.js';
 export interface TerminalParts {
   driver: Pick<SandboxDriver, 'openShell'>;
   sessions: Sessions;
-  activity: SandboxActivity;
+  prompts: PromptChannel;
   cookieSecret: string;
   graceMs: number;
   log: Logger;
@@ -43,7 +43,7 @@ export function createTerminals(parts: TerminalParts): Terminals {
     (sandboxId, size) => parts.driver.openShell(sandboxId, size),
     { ...DEFAULT_TERMINAL_OPTIONS, graceMs: parts.graceMs },
     {
-      onPrompt: (event) => parts.activity.emit('prompt', event),
+      onPrompt: (event) => parts.prompts.emit('prompt', event),
       onActivity: (sandboxId) => parts.touch(sandboxId),
       sandboxEnded: (sandboxId) => parts.sandboxEnded(sandboxId),
       checkSandbox: parts.checkSandbox,

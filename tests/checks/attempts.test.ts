@@ -61,7 +61,7 @@ describe('attempts, skipping and looking ahead in a real sandbox', () => {
   const progress = () => api('GET', '/api/lessons/first-container/progress');
   const step = (p: ProgressJson, id: string) => p.steps.find((s) => s.id === id)!;
   /** What the learner's shell reports when a command ends, as the terminal's prompt hook does. */
-  const typed = (command: string, exitCode = 0) => server.activity.emit('prompt', { sandboxId: sandbox, command, exitCode, at: Date.now() });
+  const typed = (command: string, exitCode = 0) => server.feed.prompts.emit('prompt', { sandboxId: sandbox, command, exitCode, at: Date.now() });
   const settled = () => new Promise((r) => setTimeout(r, 600));
 
   before(async () => {
@@ -160,7 +160,7 @@ describe('an independent step is ticked wherever it stands', () => {
 
   it('ticks the independent step before the step above it, and not the ordered one after it', async () => {
     await sh(server, sandbox, 'docker volume create notes && docker network create backstage');
-    server.activity.emit('prompt', { sandboxId: sandbox, command: 'docker volume create notes', exitCode: 0, at: Date.now() });
+    server.feed.prompts.emit('prompt', { sandboxId: sandbox, command: 'docker volume create notes', exitCode: 0, at: Date.now() });
     const deadline = Date.now() + 15_000;
     let p = await progress();
     while ((step(p, 'make-volume').status !== 'done' || p.ahead.length === 0) && Date.now() < deadline) {

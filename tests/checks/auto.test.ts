@@ -80,7 +80,7 @@ describe('automatic checks and progress', () => {
 
   it('turns a step green on the shell\'s prompt event, with no check request', async () => {
     const sent = performance.now();
-    server.activity.emit('prompt', { sandboxId: sandbox, command: 'docker ps -a', exitCode: 0, at: Date.now() });
+    server.feed.prompts.emit('prompt', { sandboxId: sandbox, command: 'docker ps -a', exitCode: 0, at: Date.now() });
     const done = await events!.waitFor('list-all done', stepEvent('list-all', 'done'));
     assert.equal((done.data as { step: StepJson }).step.message, "You ran 'docker ps -a'.");
     console.log(`# prompt to event stream: ${(done.at - sent).toFixed(0)} ms`);

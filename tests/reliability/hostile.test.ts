@@ -160,7 +160,7 @@ describe('hostile learners', () => {
     assert.match(said, new RegExp(`more than ${PIDS} processes`));
 
     // While the bomb holds: at the limit, not past it, and nobody else notices.
-    const signals = await server.driver.readSignals!(ada.sandboxId);
+    const signals = await server.driver.capabilities.signals!.read(ada.sandboxId);
     assert.ok(signals?.pids, 'the host could not read the sandbox pids cgroup');
     assert.ok(signals.pids.current > PIDS / 2, `the bomb should fill the sandbox, it has ${signals.pids.current} processes`);
     assert.ok(signals.pids.current <= PIDS, `the sandbox exceeded its limit: ${signals.pids.current} processes`);
@@ -190,7 +190,7 @@ describe('hostile learners', () => {
     await adaPage.keyboard.type('env echo alive-$((40+2))');
     await adaPage.keyboard.press('Enter');
     await waitForScreen(adaPage, /alive-42/, 60_000);
-    const after = await server.driver.readSignals!(ada.sandboxId);
+    const after = await server.driver.capabilities.signals!.read(ada.sandboxId);
     assert.ok(after!.pids!.current < PIDS / 2, `the bomb's processes stayed: ${after!.pids!.current}`);
     // Later tests drive Ada's terminal without a browser.
     await adaContext.close();

@@ -2,7 +2,7 @@
 // signal, ended with its sandbox.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { PromptEvent } from '../../sandbox-server/sandboxes/activity.js';
+import type { PromptEvent } from '../../sandbox-server/feed/prompts.js';
 import type { LocalSandboxDriver } from '../../sandbox-server/sandboxes/local/driver.js';
 import { stopAndClean, type TestServer } from '../support/server.js';
 import { learnerSession, TermClient } from './support/client.js';
@@ -22,7 +22,7 @@ describe('terminal on the local driver', () => {
 
   it('runs bash in the workspace folder with the same prompt signal', async () => {
     const events: PromptEvent[] = [];
-    server.activity.on('prompt', (event) => events.push(event));
+    server.feed.prompts.on('prompt', (event) => events.push(event));
     const term = await TermClient.connect(server.url, { cookie, cols: 120, rows: 30 });
     await term.waitFor(/# $|\$ $/);
     assert.match(await term.run('echo $((6*7)); tput cols', /\n\r?42\r\n\d+\r\n/), /42\r\n120\r\n/);

@@ -2,7 +2,7 @@
 // prompt, completion, and the "a command finished" signal of the shell integration.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { PromptEvent } from '../../sandbox-server/sandboxes/activity.js';
+import type { PromptEvent } from '../../sandbox-server/feed/prompts.js';
 import { stopAndClean, type TestServer } from '../support/server.js';
 import { startTerminalServer } from './support/server.js';
 import { learnerSession, plain, TermClient } from './support/client.js';
@@ -75,10 +75,10 @@ describe('terminal shell', () => {
     await term.waitFor(/done-completing\r\n.*# $/s);
   });
 
-  it('reports every finished command on the activity bus, and viewers never see the signal', async () => {
+  it('reports every finished command on the feed's prompts channel, and viewers never see the signal', async () => {
     const events: PromptEvent[] = [];
     const listener = (event: PromptEvent) => event.sandboxId === sandboxId && events.push(event);
-    server.activity.on('prompt', listener);
+    server.feed.prompts.on('prompt', listener);
     try {
       const started = Date.now();
       term.mark();
@@ -97,7 +97,7 @@ describe('terminal shell', () => {
       assert.ok(!term.output.includes('6973'), `the integration sequence leaked: ${JSON.stringify(term.output.slice(-300))}`);
       assert.ok(!term.output.includes('\x1b]6973'), 'the integration sequence leaked');
     } finally {
-      server.activity.off('prompt', listener);
+      server.feed.prompts.off('prompt', listener);
     }
   });
 

@@ -9,13 +9,15 @@ import type { Readable } from 'node:stream';
 import Docker from 'dockerode';
 import tar from 'tar-fs';
 import type { Config } from '../../config/config.js';
-import type { BackendSandbox, ExecOptions, ExecResult, SandboxDriver, Shell, ShellSize } from '../driver.js';
+import type { BackendSandbox, DriverCapabilities, DriverDescription, ExecOptions, ExecResult, SandboxDriver, Shell, ShellSize } from '../driver.js';
 import { openLocalShell } from './shell.js';
 
 export class LocalSandboxDriver implements SandboxDriver {
   readonly kind = 'local' as const;
   readonly isolated = false;
   readonly workspace: string;
+  /** None: no host signals to read, no restart to recover from, no workshop registry. */
+  readonly capabilities: DriverCapabilities = {};
   private readonly root: string;
   private readonly hostEngine = new Docker();
   /** Shells run on this machine, not in a container that goes away: destroy() must end them. */
@@ -24,6 +26,10 @@ export class LocalSandboxDriver implements SandboxDriver {
   constructor(private readonly config: Config) {
     this.root = path.join(config.dataPath, 'local');
     this.workspace = '(a folder under the data directory)';
+  }
+
+  describe(): DriverDescription {
+    return { driver: this.kind, isolated: this.isolated };
   }
 
   async prepare(progress: (line: string) => void): Promise<void> {
