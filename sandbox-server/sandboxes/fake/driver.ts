@@ -108,6 +108,17 @@ export class FakeSandboxDriver implements SandboxDriver {
   engineDown = false;
   /** Answers exec(); by default every command succeeds and prints nothing. */
   execHandler: (id: string, command: string[], options: ExecOptions) => ExecResult | Promise<ExecResult> = () => ({ exitCode: 0, stdout: '', stderr: '', timedOut: false, truncated: false });
+  /**
+   * Restart recovery as a capability object: the fake plays an engine that stops its sandboxes
+   * when it restarts, and starts them again on request.
+   */
+  readonly capabilities = {
+    restart: {
+      revive: (id: string) => this.revive(id),
+      whyStopped: (id: string) => this.whyStopped(id),
+      recoverRestart: () => this.recoverRestart(),
+    },
+  };
   private failures: Error[] = [];
   private held: Array<() => void> | undefined;
   private restarted = false;
@@ -175,6 +186,10 @@ export class FakeSandboxDriver implements SandboxDriver {
   }
 
   // --- the driver ----------------------------------------------------------------------------
+
+  describe(): { driver: string; isolated: boolean; fake: true } {
+    return { driver: this.kind, isolated: this.isolated, fake: true };
+  }
 
   async prepare(progress: (line: string) => void): Promise<void> {
     this.called('prepare');
