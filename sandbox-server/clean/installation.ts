@@ -53,7 +53,7 @@ export async function removeInstallation(docker: Docker, instance: string): Prom
   for (const n of found.networks) {
     await attempt(outcome, n, async () => {
       await docker.getNetwork(n.id).remove();
-      if (n.bridge) await removeFirewall(n.bridge);
+      if (n.bridge) await removeFirewall(docker, n.bridge, instance);
     });
   }
   await Promise.all(found.volumes.map((v) => attempt(outcome, v, () => docker.getVolume(v.name).remove())));

@@ -12,6 +12,7 @@ import { expectedTag } from '../images/build.js';
 import { MIRROR_CONTAINER, mirrorCatalog, registryAnswers } from '../images/mirror.js';
 import { labels } from '../labels.js';
 import { hostConfigFor, NO_VOLUME_FOR_ENGINE_DATA, type IsolationMode } from '../sandboxes/docker/isolation.js';
+import { anyHelperImage, probeFirewall } from '../sandboxes/docker/network.js';
 
 const run = promisify(execFile);
 
@@ -92,6 +93,35 @@ export async function checkNestedDocker(docker: Docker, mode: IsolationMode | 'a
     }
   }
   return { status: 'fail', what, detail: failures.join('; '), fix: 'See docs/operators.md (Sandboxes, Isolation): the host must allow SYS_ADMIN and NET_ADMIN, or install Sysbox.' };
+}
+
+/**
+ * The sandbox firewall: turned off (a loud warning), or whether its helper container can work
+ * on this engine (it reads the host's rules, as writing them needs the same rights).
+ */
+export async function checkFirewall(docker: Docker, config: Config): Promise<Finding> {
+  const what = 'Sandbox firewall';
+  if (config.noFirewall) {
+    return {
+      status: 'warn',
+      what,
+      detail: 'OFF (SLIPWAY_NO_FIREWALL): sandboxes can reach every port this host serves on their gateway',
+      fix: 'Unset SLIPWAY_NO_FIREWALL unless the helper container cannot work on this engine (docs/operators.md, Sandboxes).',
+    };
+  }
+  const image = config.firewallImage || (await anyHelperImage(docker));
+  if (!image) return { status: 'warn', what, detail: 'the sandbox image is not built yet, so its helper was not tried', fix: 'Run npm start once; it builds the images.' };
+  try {
+    const backend = await probeFirewall(docker, image, config.instance);
+    return { status: 'ok', what, detail: `applied by a helper container (host network, NET_ADMIN) into ${backend}` };
+  } catch (err) {
+    return {
+      status: 'fail',
+      what,
+      detail: `its helper container cannot work here: ${(err as Error).message}; sandboxes would be refused`,
+      fix: 'The engine must allow a container on its host network with NET_ADMIN (a rootless engine cannot). Or, knowingly, SLIPWAY_NO_FIREWALL=1.',
+    };
+  }
 }
 
 export async function checkMirror(config: Config, docker: Docker): Promise<Finding> {

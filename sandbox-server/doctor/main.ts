@@ -2,7 +2,7 @@
 // Exits non-zero when anything failed.
 import Docker from 'dockerode';
 import { ConfigError, describeConfig, loadConfig, type Config } from '../config/config.js';
-import { checkDisk, checkEngine, checkMirror, checkNestedDocker, checkNode, checkPort, checkSysbox, checkTool, type Finding } from './checks.js';
+import { checkDisk, checkEngine, checkFirewall, checkMirror, checkNestedDocker, checkNode, checkPort, checkSysbox, checkTool, type Finding } from './checks.js';
 
 async function diagnose(config: Config): Promise<Finding[]> {
   const docker = new Docker();
@@ -14,8 +14,8 @@ async function diagnose(config: Config): Promise<Finding[]> {
     if (engine.status === 'ok') {
       findings.push(await checkNestedDocker(docker, config.isolation, config.instance));
       findings.push(await checkMirror(config, docker));
+      findings.push(await checkFirewall(docker, config));
     }
-    findings.push(await checkTool('iptables', ['--version'], 'iptables', 'The sandbox firewall needs it', 'iptables'));
     if (config.images !== 'online') findings.push(await checkTool('debootstrap', ['--version'], 'debootstrap', 'Offline images are built with it', 'debootstrap'));
   } else {
     findings.push({ status: 'warn', what: 'Driver', detail: 'local: learners get a shell on this machine, NOT isolated' });

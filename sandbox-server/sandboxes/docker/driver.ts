@@ -18,7 +18,7 @@ import { sandboxContainerSpec } from './container-spec.js';
 import { detectIsolation, type IsolationMode } from './isolation.js';
 import { stopTerminalPrograms } from './runaway.js';
 import { findPidsCgroup, readPids, socketIdentity } from './signals.js';
-import { applyFirewall, ensureNetwork, type SandboxNetwork } from './network.js';
+import { applyFirewall, ensureNetwork, requireFirewall, type SandboxNetwork } from './network.js';
 
 const READY_TIMEOUT_MS = 60_000;
 export { WORKSHOP_REGISTRY } from './container-spec.js';
@@ -44,7 +44,7 @@ export class DockerSandboxDriver implements SandboxDriver {
   private readonly pidsCgroups = new Map<string, string>();
   /** When the mirror last started: the engine restarts it with itself, so a change means a restart. */
   private mirrorStartedAt: string | undefined;
-  private mirrorImages: { base: string; mirrorImage: string } | undefined;
+  private mirrorImages: { base: string; mirrorImage: string; sandboxImage: string } | undefined;
   /** Told each time what sandboxes share is set up (the workshop registry's gate listens on the network). */
   private readonly sharedListeners: Array<(network: SandboxNetwork) => Promise<void>> = [];
   /** A setup of what sandboxes share that is under way after the network went missing. */
@@ -73,16 +73,17 @@ export class DockerSandboxDriver implements SandboxDriver {
     const isolation = await detectIsolation(this.docker, images.sandboxImage, this.config.isolation, this.log, this.config.instance);
     const { DockerRootDir: engineRoot } = (await this.docker.info()) as { DockerRootDir?: string };
     this.prepared = { image: images.sandboxImage, isolation, network, online, standins, engineRoot };
-    progress(`sandboxes: ${isolation} isolation, network ${network.name} (${network.subnet}), egress ${this.config.egress ? 'on' : 'off'}${network.firewalled ? '' : ', HOST FIREWALL NOT APPLIED'}`);
+    progress(`sandboxes: ${isolation} isolation, network ${network.name} (${network.subnet}), egress ${this.config.egress ? 'on' : 'off'}${network.firewall.status === 'applied' ? '' : network.firewall.status === 'off' ? ', FIREWALL OFF (SLIPWAY_NO_FIREWALL)' : `, FIREWALL NOT APPLIED: sandboxes are refused. ${network.firewall.reason}`}`);
   }
 
   /** What every sandbox shares: their network, its firewall, the image mirror. Notes when the mirror started. */
   private async setUpShared(online: boolean, progress: (line: string) => void): Promise<{ network: SandboxNetwork; standins: string[] }> {
     const net = await ensureNetwork(this.docker, this.config.instance, this.config.egress, this.log);
-    const firewalled = await applyFirewall(net.bridge, this.config.mirrorPort, this.log, this.config.egress);
+    const { instance, mirrorPort, egress, noFirewall, firewallImage } = this.config;
+    const firewall = await applyFirewall(this.docker, { instance, bridge: net.bridge, mirrorPort, egress, disabled: noFirewall, image: firewallImage || this.mirrorImages!.sandboxImage }, this.log);
     const standins = await startMirror(this.docker, this.config, online, this.mirrorImages!, progress);
     this.mirrorStartedAt = await this.mirrorStart();
-    const network = { ...net, firewalled };
+    const network = { ...net, firewall, firewalled: firewall.status === 'applied' };
     for (const listener of this.sharedListeners) await listener(network);
     return { network, standins };
   }
@@ -131,6 +132,7 @@ export class DockerSandboxDriver implements SandboxDriver {
   }
 
   async create(id: string): Promise<void> {
+    requireFirewall(this.state.network);
     const { instance } = this.config;
     const socketDir = this.socketDir(id);
     // The folder must exist before the container starts, or the engine creates it as root-owned
