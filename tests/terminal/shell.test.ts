@@ -75,7 +75,7 @@ describe('terminal shell', () => {
     await term.waitFor(/done-completing\r\n.*# $/s);
   });
 
-  it('reports every finished command on the feed's prompts channel, and viewers never see the signal', async () => {
+  it('reports every finished command on the prompts channel of the feed, and viewers never see the signal', async () => {
     const events: PromptEvent[] = [];
     const listener = (event: PromptEvent) => event.sandboxId === sandboxId && events.push(event);
     server.feed.prompts.on('prompt', listener);
