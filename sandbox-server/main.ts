@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const progress = (line: string) => console.log(`[slipway] ${line}`);
   try {
     const url = await server.start(progress);
-    if (server.driver.kind === 'local') console.log('[slipway] WARNING: local driver — learners get a shell on THIS machine, not an isolated sandbox.');
+    if (!server.driver.isolated) console.log('[slipway] WARNING: local driver — learners get a shell on THIS machine, not an isolated sandbox.');
     console.log(`\n  Slipway is running at ${url}\n`);
     // Printed, never logged: the link works once and gives instructor access.
     console.log(`  Instructor (one-time link): ${server.instructorLink(url)}${config.instructorPassword ? '\n  or log in at /instructor/ with the instructor password' : ''}\n`);

@@ -2,6 +2,8 @@
 // when the sandbox changes (inner engine events, prompts from the feed's prompts channel) or
 // when asked, stores progress, and publishes what changed on the learner's channel of the feed
 // (which the browser's event stream and the classroom follow).
+// Over 300 lines on purpose: the order of a step evaluation (current step, skipped and
+// independent steps, attempts, the look ahead) is one rule, easier to check read in one place.
 import type { LearnerEvent } from '../../contract/learner-events.js';
 import type { LessonProgressView } from '../../contract/progress.js';
 import type { Check, Step } from '../../lessons/schema.js';

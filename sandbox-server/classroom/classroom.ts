@@ -3,6 +3,8 @@
 // everyone, end it and keep the results. The dashboard's events go out on the feed's workshops
 // channel; a learner's row changes when their channel of the feed says so. The queue is
 // admission.ts's, opening lessons ahead lesson-opening.ts's.
+// Over 300 lines on purpose: each public method is one instructor or learner action on a
+// workshop, and they share the rows, the reserve and the dashboard publishing kept here.
 import crypto from 'node:crypto';
 import type { LearnerState } from '../../contract/classroom-api.js';
 import type { Capacity, DashboardView, LearnerView, WarmProgress, WorkshopView } from '../../contract/dashboard.js';
