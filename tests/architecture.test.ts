@@ -6,6 +6,9 @@
 // - sandbox-server/ is layered, bottom to top, and a folder never imports one above it; domain
 //   folders never import http/ (they throw errors with a code, http/errors.ts maps codes to
 //   statuses).
+// - spec files beside the code (`*.spec.ts`) and the fake driver's folder (sandboxes/fake/) follow
+//   the layers of their folder, and may also import server.ts and sandboxes/fake/ (to build the
+//   whole server on the fake driver).
 // A fixture tree with one broken rule per file shows the checker catching each kind. bench/ and
 // scripts/ are not checked: benchmarks measure server parts directly, on purpose.
 import assert from 'node:assert/strict';
