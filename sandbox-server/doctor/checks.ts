@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import type { Config } from '../config/config.js';
 import { formatSize } from '../config/units.js';
-import { BASE_TAG } from '../images/base.js';
+import { BASE_TAG, findBootstrapImage } from '../images/base.js';
 import { expectedTag } from '../images/build.js';
 import { MIRROR_CONTAINER, mirrorCatalog, registryAnswers } from '../images/mirror.js';
 import { labels } from '../labels.js';
@@ -122,6 +122,25 @@ export async function checkFirewall(docker: Docker, config: Config): Promise<Fin
       fix: 'The engine must allow a container on its host network with NET_ADMIN (a rootless engine cannot). Or, knowingly, SLIPWAY_NO_FIREWALL=1.',
     };
   }
+}
+
+/**
+ * How the offline base image is (or would be) made: it exists already; or debootstrap runs in a
+ * container of a Debian image on the engine; or, on an engine with none, the host's debootstrap.
+ */
+export async function checkBaseImage(docker: Docker): Promise<Finding> {
+  const what = 'Base image';
+  if (await docker.getImage(BASE_TAG).inspect().then(() => true, () => false)) return { status: 'ok', what, detail: `${BASE_TAG} is on the engine` };
+  const from = await findBootstrapImage(docker);
+  if (from) return { status: 'ok', what, detail: `not built yet; debootstrap will run inside a container of ${from}` };
+  const host = await checkTool('debootstrap', ['--version'], what, '', 'debootstrap');
+  if (host.status === 'ok') return { status: 'ok', what, detail: `not built yet; the engine holds no Debian image, so the host's debootstrap will make it (${host.detail})` };
+  return {
+    status: 'fail',
+    what,
+    detail: 'not built, no Debian image on the engine to build it in, and no debootstrap on this host',
+    fix: 'Import an image pack (npm run images -- import FILE), or install debootstrap once for the first build (apt-get install -y debootstrap), or set SLIPWAY_IMAGES=online where Docker Hub answers.',
+  };
 }
 
 export async function checkMirror(config: Config, docker: Docker): Promise<Finding> {

@@ -2,7 +2,7 @@
 // Exits non-zero when anything failed.
 import Docker from 'dockerode';
 import { ConfigError, describeConfig, loadConfig, type Config } from '../config/config.js';
-import { checkDisk, checkEngine, checkFirewall, checkMirror, checkNestedDocker, checkNode, checkPort, checkSysbox, checkTool, type Finding } from './checks.js';
+import { checkBaseImage, checkDisk, checkEngine, checkFirewall, checkMirror, checkNestedDocker, checkNode, checkPort, checkSysbox, type Finding } from './checks.js';
 
 async function diagnose(config: Config): Promise<Finding[]> {
   const docker = new Docker();
@@ -16,7 +16,7 @@ async function diagnose(config: Config): Promise<Finding[]> {
       findings.push(await checkMirror(config, docker));
       findings.push(await checkFirewall(docker, config));
     }
-    if (config.images !== 'online') findings.push(await checkTool('debootstrap', ['--version'], 'debootstrap', 'Offline images are built with it', 'debootstrap'));
+    if (engine.status === 'ok' && config.images !== 'online') findings.push(await checkBaseImage(docker));
   } else {
     findings.push({ status: 'warn', what: 'Driver', detail: 'local: learners get a shell on this machine, NOT isolated' });
   }
