@@ -6,7 +6,7 @@
 // vanishes, an engine restart) a spec makes happen here on purpose, and every call is counted.
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import type { BackendSandbox, ExecOptions, ExecResult, SandboxDriver, Shell, ShellSize } from '../driver.js';
+import type { BackendSandbox, DriverCapabilities, DriverDescription, ExecOptions, ExecResult, SandboxDriver, Shell, ShellSize } from '../driver.js';
 
 /** The driver's methods whose calls are counted. */
 export type FakeCall = 'prepare' | 'create' | 'destroy' | 'list' | 'adopt' | 'revive' | 'whyStopped' | 'recoverRestart' | 'exec' | 'copyIn' | 'openShell';
@@ -112,7 +112,7 @@ export class FakeSandboxDriver implements SandboxDriver {
    * Restart recovery as a capability object: the fake plays an engine that stops its sandboxes
    * when it restarts, and starts them again on request.
    */
-  readonly capabilities = {
+  readonly capabilities: DriverCapabilities = {
     restart: {
       revive: (id: string) => this.revive(id),
       whyStopped: (id: string) => this.whyStopped(id),
@@ -187,7 +187,7 @@ export class FakeSandboxDriver implements SandboxDriver {
 
   // --- the driver ----------------------------------------------------------------------------
 
-  describe(): { driver: string; isolated: boolean; fake: true } {
+  describe(): DriverDescription {
     return { driver: this.kind, isolated: this.isolated, fake: true };
   }
 
@@ -224,6 +224,9 @@ export class FakeSandboxDriver implements SandboxDriver {
     const sandbox = this.must(id);
     if (!sandbox.running) throw new Error(`fake sandbox ${id} is not running`);
   }
+
+  // The restart capability's parts (capabilities.restart), public so that a test can also act
+  // as a person would (a `docker start` by hand).
 
   async revive(id: string): Promise<void> {
     this.called('revive');
