@@ -10,14 +10,13 @@ import { LABEL, labels, names, roleFilter } from '../../labels.js';
 import type { Logger } from '../../log.js';
 import { MIRROR_CONTAINER } from '../../images/mirror.js';
 import { prepareImages, resolveOnline, startMirror } from '../../images/supply.js';
-import { EngineEvents } from '../engine-events.js';
-import { SandboxError, type BackendSandbox, type ExecOptions, type ExecResult, type SandboxDriver, type SandboxSignals, type Shell, type ShellSize } from '../driver.js';
+import { SandboxError, type BackendSandbox, type DriverCapabilities, type DriverDescription, type ExecOptions, type ExecResult, type SandboxDriver, type Shell, type ShellSize } from '../driver.js';
+import { DockerHostSignals } from './host-signals.js';
+import { DockerPreviewHost } from './preview-host.js';
 import { execInContainer } from './exec.js';
 import { endLeftoverShells, openDockerShell } from './shell.js';
 import { sandboxContainerSpec } from './container-spec.js';
 import { detectIsolation, type IsolationMode } from './isolation.js';
-import { stopTerminalPrograms } from './runaway.js';
-import { findPidsCgroup, readPids, socketIdentity } from './signals.js';
 import { applyFirewall, ensureNetwork, requireFirewall, type SandboxNetwork } from './network.js';
 
 const READY_TIMEOUT_MS = 60_000;
@@ -40,8 +39,9 @@ export class DockerSandboxDriver implements SandboxDriver {
   readonly workspace = '/root/workshop';
   private prepared: DockerDriverState | undefined;
   private readonly engines = new Map<string, Docker>();
-  /** Each running sandbox's pids cgroup folder on the host, found once. */
-  private readonly pidsCgroups = new Map<string, string>();
+  private readonly signals: DockerHostSignals;
+  private readonly previewHost: DockerPreviewHost;
+  readonly capabilities: DriverCapabilities;
   /** When the mirror last started: the engine restarts it with itself, so a change means a restart. */
   private mirrorStartedAt: string | undefined;
   private mirrorImages: { base: string; mirrorImage: string; sandboxImage: string } | undefined;
@@ -54,7 +54,22 @@ export class DockerSandboxDriver implements SandboxDriver {
     private readonly config: Config,
     private readonly docker: Docker,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.signals = new DockerHostSignals(docker, config.instance, (id) => this.socketDir(id), log);
+    this.previewHost = new DockerPreviewHost(docker, config.instance, () => this.state.network.name);
+    this.capabilities = {
+      restart: { revive: (id) => this.revive(id), whyStopped: (id) => this.whyStopped(id), recoverRestart: () => this.recoverRestart() },
+      signals: this.signals,
+      preview: this.previewHost,
+      registry: { sandboxAt: (address) => this.sandboxAt(address), whenSharedReady: (listener) => this.whenSharedReady(listener), shareFile: (id, name, text) => this.shareFile(id, name, text) },
+      storagePaths: () => (this.state.engineRoot ? [this.state.engineRoot] : []),
+    };
+  }
+
+  describe(): DriverDescription {
+    const prepared = this.prepared;
+    return { driver: this.kind, isolated: this.isolated, ...(prepared ? { isolation: prepared.isolation, images: prepared.online ? 'online' : 'offline' } : {}) };
+  }
 
   get state(): DockerDriverState {
     if (!this.prepared) throw new Error('The docker driver is used before prepare() finished.');
@@ -121,10 +136,6 @@ export class DockerSandboxDriver implements SandboxDriver {
       fs.closeSync(fd);
     }
     fs.renameSync(temporary, path.join(dir, name));
-  }
-
-  storagePaths(): string[] {
-    return this.state.engineRoot ? [this.state.engineRoot] : [];
   }
 
   private socketDir(id: string): string {
@@ -204,6 +215,7 @@ export class DockerSandboxDriver implements SandboxDriver {
   async revive(id: string): Promise<void> {
     const container = this.docker.getContainer(names.sandboxContainer(this.config.instance, id));
     this.engines.delete(id);
+    this.previewHost.forget(id);
     await container.start().catch((err: { statusCode?: number }) => {
       // 304: already running.
       if (err.statusCode !== 304) throw err;
@@ -242,13 +254,15 @@ export class DockerSandboxDriver implements SandboxDriver {
   async destroy(id: string): Promise<void> {
     const { instance } = this.config;
     this.engines.delete(id);
-    this.pidsCgroups.delete(id);
+    this.signals.forget(id);
+    this.previewHost.forget(id);
     await this.docker.getContainer(names.sandboxContainer(instance, id)).remove({ force: true, v: true }).catch(ignoreMissing);
     await this.docker.getVolume(names.sandboxVolume(instance, id)).remove().catch(ignoreMissing);
     fs.rmSync(this.socketDir(id), { recursive: true, force: true });
     // A check or a liveness read during the removal may have cached the sandbox again.
     this.engines.delete(id);
-    this.pidsCgroups.delete(id);
+    this.signals.forget(id);
+    this.previewHost.forget(id);
   }
 
   async list(): Promise<BackendSandbox[]> {
@@ -271,41 +285,6 @@ export class DockerSandboxDriver implements SandboxDriver {
 
   exec(id: string, command: string[], options?: ExecOptions): Promise<ExecResult> {
     return execInContainer(this.docker.getContainer(names.sandboxContainer(this.config.instance, id)), command, options);
-  }
-
-  async readSignals(id: string): Promise<SandboxSignals | undefined> {
-    let cgroup = this.pidsCgroups.get(id);
-    if (!cgroup) {
-      cgroup = await findPidsCgroup(this.docker.getContainer(names.sandboxContainer(this.config.instance, id)));
-      if (!cgroup) return undefined;
-      this.pidsCgroups.set(id, cgroup);
-    }
-    const pids = readPids(cgroup);
-    // Gone with a stopped container; found again once it runs.
-    if (!pids) this.pidsCgroups.delete(id);
-    return { pids, engine: socketIdentity(path.join(this.socketDir(id), 'docker.sock')) };
-  }
-
-  async stopRunaway(id: string): Promise<number> {
-    const cgroup = this.pidsCgroups.get(id) ?? (await findPidsCgroup(this.docker.getContainer(names.sandboxContainer(this.config.instance, id))));
-    return cgroup ? stopTerminalPrograms(cgroup) : 0;
-  }
-
-  /** The host engine's own out-of-memory events for this installation's sandboxes. */
-  watchOutOfMemory(listener: (sandboxId: string) => void): () => void {
-    const filters = { type: ['container'], event: ['oom'], label: [`${LABEL.instance}=${this.config.instance}`, `${LABEL.role}=sandbox`] };
-    const events = new EngineEvents(
-      this.docker,
-      (event) => {
-        const id = event.Action === 'oom' ? event.Actor?.Attributes?.[LABEL.sandbox] : undefined;
-        if (id) listener(id);
-      },
-      () => true,
-      this.log,
-      filters,
-    );
-    events.start();
-    return () => events.stop();
   }
 
   engine(id: string): Docker {
