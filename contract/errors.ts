@@ -33,6 +33,11 @@ export const apiErrorCode = z.enum([
   'not_in_workshop',
   'not_instructor',
   'bad_credentials',
+  // Web preview
+  'preview_off',
+  'reserved_port',
+  'preview_busy',
+  'conflicting_cookies',
 ]);
 export type ApiErrorCode = z.infer<typeof apiErrorCode>;
 

@@ -16,10 +16,13 @@ import { statusOf } from './http/errors.js';
 import { instructorRoutes, learnerClassroomRoutes } from './http/classroom-routes.js';
 import { eventRoutes } from './http/events-route.js';
 import { lessonRoutes } from './http/lesson-routes.js';
+import { previewRoutes } from './http/preview-routes.js';
 import { sessionRoutes } from './http/session-routes.js';
 import { LessonLibrary } from './lessons/library.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics } from './metrics/metrics.js';
+import { PreviewGrants } from './preview/grants.js';
+import { Previews } from './preview/previews.js';
 import { learnerNamespaces } from './registry/learners.js';
 import { serveWorkshopRegistry } from './registry/workshop-registry.js';
 import { Scheduler } from './scheduler/scheduler.js';
@@ -63,6 +66,8 @@ export interface SlipwayServer {
   /** Finds those happenings: reads sandboxes in use every few seconds. */
   monitor: SandboxMonitor;
   instructorAuth: InstructorAuth;
+  /** Web previews of the apps learners run, each on a port of its own. */
+  previews: Previews;
   /** A fresh one-time instructor link for the console (never for the log). */
   instructorLink(siteUrl: string): string;
   /** Prepares images and sandboxes, then listens. Resolves with the site's URL. */
@@ -148,12 +153,14 @@ export function createSlipwayServer(config: Config, options: ServerOptions = {})
     log: log.child({ component: 'classroom' }),
   });
 
+  const previews = new Previews({ config, driver, store: sandboxStore, grants: new PreviewGrants(secret(db, 'preview')), sandboxes: feed.sandboxes, metrics, log: log.child({ component: 'preview' }) });
+
   const app = createApp({
     log,
     metrics,
     cookieSecret,
     siteDir: options.siteDir ?? SITE_DIR,
-    routers: [sessionRoutes(sessions, driver, config, (id) => classroom.sandboxRefusal(id)), lessonRoutes(checks, lessons, sessions, progressStore), eventRoutes(checks, sessions, feed.learners), learnerClassroomRoutes(classroom, sessions, config), instructorRoutes(classroom, feed.workshops, instructorAuth, terminals.viewerTokens, config)],
+    routers: [sessionRoutes(sessions, driver, config, (id) => classroom.sandboxRefusal(id)), lessonRoutes(checks, lessons, sessions, progressStore), eventRoutes(checks, sessions, feed.learners), learnerClassroomRoutes(classroom, sessions, config), instructorRoutes(classroom, feed.workshops, instructorAuth, terminals.viewerTokens, config), previewRoutes(previews, sessions, classroom, instructorAuth)],
     health: () => ({
       ...driver.describe(),
       sandboxes: sandboxStore.countByState(),
@@ -178,6 +185,7 @@ export function createSlipwayServer(config: Config, options: ServerOptions = {})
     notices,
     monitor,
     instructorAuth,
+    previews,
     instructorLink(siteUrl) {
       return `${siteUrl}/instructor/?token=${instructorAuth.issueToken()}`;
     },
@@ -189,6 +197,7 @@ export function createSlipwayServer(config: Config, options: ServerOptions = {})
       checks.start();
       classroom.start();
       scheduler.start();
+      previews.start();
       server = http.createServer(app);
       terminals.attach(server);
       await new Promise<void>((resolve, reject) => {
@@ -207,6 +216,7 @@ export function createSlipwayServer(config: Config, options: ServerOptions = {})
       feed.close();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       server?.closeAllConnections();
+      await previews.stop();
       await scheduler.stop();
       await monitor.stop();
       await manager.stop();

@@ -42,6 +42,7 @@ const LAYERS: Record<string, number> = {
   checks: 4,
   terminal: 4,
   classroom: 4,
+  preview: 4,
   http: 5,
   // The composition root, the entry points and the operator's tools.
   'server.ts': 6,
@@ -50,7 +51,7 @@ const LAYERS: Record<string, number> = {
   clean: 6,
 };
 
-const DOMAINS = ['checks', 'classroom', 'terminal', 'sandboxes', 'sessions', 'registry', 'store', 'lessons', 'images'];
+const DOMAINS = ['checks', 'classroom', 'preview', 'terminal', 'sandboxes', 'sessions', 'registry', 'store', 'lessons', 'images'];
 
 /**
  * Server modules tests may import, and from where. Tests through the wire (HTTP, WebSocket,

@@ -80,6 +80,11 @@ export const settings = {
   egress: { env: 'SLIPWAY_EGRESS', flag: 'egress', default: 'false', schema: boolean, describe: 'Let sandboxes reach the internet. Off by default: they reach only the image mirror.' },
   noFirewall: { env: 'SLIPWAY_NO_FIREWALL', flag: 'no-firewall', default: 'false', schema: boolean, describe: 'DANGER: run sandboxes WITHOUT their firewall, which otherwise lets them reach only the image mirror on this host. Off by default, and sandboxes are refused when the firewall cannot be applied; set it only where that cannot work and every port this host serves may be reached from every sandbox. /healthz and npm run doctor then say so.' },
   firewallImage: { env: 'SLIPWAY_FIREWALL_IMAGE', flag: 'firewall-image', default: '', schema: z.string().max(200), describe: 'Image of the short-lived helper container that applies the sandbox firewall on the engine\'s host network (it needs sh and iptables). Empty: the sandbox image.' },
+  previewPorts: { env: 'SLIPWAY_PREVIEW_PORTS', flag: 'preview-ports', default: '4400-4463', schema: z.union([z.literal('off'), z.string().regex(/^\d{1,5}-\d{1,5}$/, 'a range such as 4400-4463, or off')]), describe: "Ports, on the server's address, that web previews are served on: each preview of a sandbox's port gets one of them as an origin of its own (no wildcard DNS needed), so the range bounds the previews open at once. Reach them as you reach the site (open them in a firewall in front). off: no previews." },
+  previewMaxBody: { env: 'SLIPWAY_PREVIEW_MAX_BODY', flag: 'preview-max-body', default: '10m', schema: size('SLIPWAY_PREVIEW_MAX_BODY'), describe: 'Largest request body a browser may send to a previewed app.' },
+  previewMaxResponse: { env: 'SLIPWAY_PREVIEW_MAX_RESPONSE', flag: 'preview-max-response', default: '512m', schema: size('SLIPWAY_PREVIEW_MAX_RESPONSE'), describe: 'Largest response a previewed app may send; past it the response is cut off.' },
+  previewConnections: { env: 'SLIPWAY_PREVIEW_CONNECTIONS', flag: 'preview-connections', default: '32', schema: integer(1, 10_000), describe: "Requests and WebSockets open at once to one sandbox's previews; more get HTTP 429." },
+  previewTimeout: { env: 'SLIPWAY_PREVIEW_TIMEOUT', flag: 'preview-timeout', default: '30s', schema: duration('SLIPWAY_PREVIEW_TIMEOUT'), describe: 'A previewed app that sends nothing for this long is cut off (the browser gets a page saying so).' },
   innerSubnet: { env: 'SLIPWAY_INNER_SUBNET', flag: 'inner-subnet', default: '10.251.0.1/24', schema: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/), describe: "Address of the default bridge of each sandbox's inner engine; must not overlap this host's networks." },
   innerPool: { env: 'SLIPWAY_INNER_POOL', flag: 'inner-pool', default: '10.252.0.0/16', schema: z.string().regex(/^\d+\.\d+\.\d+\.\d+\/\d+$/), describe: "Address pool for networks the learner creates inside a sandbox; must not overlap this host's networks." },
   instructorPassword: { env: 'SLIPWAY_INSTRUCTOR_PASSWORD', flag: 'instructor-password', default: '', schema: z.string().max(200), describe: 'Password for the instructor pages (workshops, live dashboard). Empty: the server prints a one-time instructor link at each start instead. Never logged.' },
@@ -124,10 +129,10 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
   return config;
 }
 
-const SHOWN_AS_DURATION = new Set<string>(['sandboxLifetime', 'sandboxIdleTimeout']);
+const SHOWN_AS_DURATION = new Set<string>(['sandboxLifetime', 'sandboxIdleTimeout', 'previewTimeout']);
 /** Settings whose value is never shown (doctor, startup log). */
 const SECRET = new Set<string>(['instructorPassword']);
-const SHOWN_AS_SIZE = new Set<string>(['sandboxMemory', 'sandboxDisk', 'sandboxLogSize', 'minFreeDisk']);
+const SHOWN_AS_SIZE = new Set<string>(['sandboxMemory', 'sandboxDisk', 'sandboxLogSize', 'minFreeDisk', 'previewMaxBody', 'previewMaxResponse']);
 const SHOWN_AS_RATE = new Set<string>(['rateJoin', 'rateSandbox', 'rateLogin']);
 
 /** The configuration in the units operators write, for `doctor` and the startup log. */

@@ -36,6 +36,10 @@ const STATUS: Record<ApiErrorCode, number> = {
   not_in_workshop: 404,
   not_instructor: 401,
   bad_credentials: 401,
+  preview_off: 404,
+  reserved_port: 400,
+  preview_busy: 503,
+  conflicting_cookies: 400,
 };
 
 /** The HTTP status of a refusal with this code: the one place that decides it. */

@@ -15,6 +15,8 @@ export function createMetrics() {
     createSeconds: new Histogram({ name: 'slipway_sandbox_create_seconds', help: 'Time from create to inner engine ready', buckets: seconds, registers: [registry] }),
     destroySeconds: new Histogram({ name: 'slipway_sandbox_destroy_seconds', help: 'Time to remove a sandbox and everything made for it', buckets: seconds, registers: [registry] }),
     notices: new Counter({ name: 'slipway_sandbox_notices_total', help: 'Notices told to learners about their sandbox (a limit hit, the inner engine restarted, disk nearly full, the sandbox removed), by kind', labelNames: ['kind'] as const, registers: [registry] }),
+    previewRequests: new Counter({ name: 'slipway_preview_requests_total', help: 'Requests through the web preview, by the status answered (or websocket)', labelNames: ['outcome'] as const, registers: [registry] }),
+    previewBytes: new Counter({ name: 'slipway_preview_bytes_total', help: 'Bytes through the web preview: in (browser to app) and out (app to browser)', labelNames: ['direction'] as const, registers: [registry] }),
     assignSeconds: new Histogram({ name: 'slipway_sandbox_assign_seconds', help: 'Time for a learner to get a ready sandbox', labelNames: ['source'] as const, buckets: seconds, registers: [registry] }),
   };
 }

@@ -117,11 +117,20 @@ export interface RegistryHost {
   shareFile(id: string, name: string, text: string): void;
 }
 
+/** Where the server reaches the ports a sandbox publishes (the web preview, preview/). */
+export interface PreviewHost {
+  /** The sandbox's address as the server reaches it; undefined when it has none (gone, stopped). */
+  address(id: string): Promise<string | undefined>;
+  /** Ports of the sandbox itself (its engine's API) that no preview may reach. */
+  readonly reservedPorts: readonly number[];
+}
+
 /** What a driver can do beyond the required core; a part that needs one asks for it, never for a driver kind. */
 export interface DriverCapabilities {
   restart?: RestartRecovery;
   signals?: HostSignals;
   registry?: RegistryHost;
+  preview?: PreviewHost;
   /** Host folders whose file systems fill up as sandboxes grow (checked before creating one). */
   storagePaths?(): string[];
 }
