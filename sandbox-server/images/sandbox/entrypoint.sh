@@ -52,6 +52,12 @@ engine_args() {
   if [ -n "${SLIPWAY_REGISTRY_HOST:-}" ]; then
     args+=(--insecure-registry "${SLIPWAY_REGISTRY_HOST}")
   fi
+  # A server that is not root (a member of the host's docker group) reads the engine through
+  # /run/slipway/docker.sock too: the socket's group is then the server's own group id, which
+  # need not exist in here (dockerd takes a number as it is).
+  if [ -n "${SLIPWAY_SOCKET_GID:-}" ]; then
+    args+=(--group "${SLIPWAY_SOCKET_GID}")
+  fi
 }
 
 stopping=0

@@ -33,6 +33,8 @@ export function sandboxContainerSpec(config: Config, state: SandboxSetting, wher
       `SLIPWAY_INNER_BIP=${config.innerSubnet}`,
       `SLIPWAY_INNER_POOL=${config.innerPool}`,
       `SLIPWAY_LOG_MAX_SIZE=${Math.max(1, Math.floor(config.sandboxLogSize / 1024 / 1024))}m`,
+      // A server that is not root can open the inner engine's socket only through its group.
+      ...(process.getuid?.() === 0 ? [] : [`SLIPWAY_SOCKET_GID=${process.getgid?.() ?? ''}`]),
     ],
     HostConfig: {
       ...hostConfigFor(isolation),
