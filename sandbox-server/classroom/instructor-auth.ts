@@ -3,6 +3,7 @@
 // learner's signed session cookie can never pass for it. Neither secret is ever logged.
 import crypto from 'node:crypto';
 import type { Request, Response, NextFunction } from 'express';
+import { cookieValues } from '../sessions/cookie.js';
 import { ClassroomError } from './errors.js';
 
 export const INSTRUCTOR_COOKIE = 'slipway_instructor';
@@ -47,9 +48,22 @@ export class InstructorAuth {
     res.cookie(INSTRUCTOR_COOKIE, this.cookieValue(), { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: COOKIE_MAX_AGE_MS });
   }
 
+  /**
+   * Every copy of the cookie is read: a page on another port of this host (a previewed app) may
+   * set one of the same name with a longer path, which the browser sends first. It cannot
+   * forge a valid one, so any valid copy is the instructor's.
+   */
   isInstructor(req: Request): boolean {
-    const value = (req.cookies as Record<string, unknown> | undefined)?.[INSTRUCTOR_COOKIE];
-    if (typeof value !== 'string') return false;
+    return cookieValues(req.headers.cookie, INSTRUCTOR_COOKIE).some((raw) => this.validCookie(raw));
+  }
+
+  private validCookie(raw: string): boolean {
+    let value: string;
+    try {
+      value = decodeURIComponent(raw);
+    } catch {
+      return false;
+    }
     const [nonce, signature] = value.split('.');
     if (!nonce || !signature) return false;
     const expected = Buffer.from(this.sign(nonce));

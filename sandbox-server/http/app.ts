@@ -6,6 +6,7 @@ import express, { type Express } from 'express';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { crossOriginProtection } from './cross-origin.js';
+import { refuseShadowedSession } from './shadowed-cookies.js';
 import { errorHandler, notFound } from './errors.js';
 import { securityHeaders } from './security-headers.js';
 
@@ -27,6 +28,8 @@ export function createApp(parts: AppParts): Express {
   app.use(crossOriginProtection);
   app.use(express.json({ limit: '64kb', strict: true }));
   app.use(cookieParser(parts.cookieSecret));
+  // Only the API and the terminal know the learner; the site's pages are the same for everyone.
+  app.use('/api', refuseShadowedSession);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', ...parts.health() });

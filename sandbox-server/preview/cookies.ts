@@ -3,34 +3,13 @@
 // apart: the app sees only its own cookies (stored under a prefix naming its preview port),
 // never Slipway's or another preview's, and whatever the app sets is stored under that prefix,
 // so it can never take the name of one of Slipway's cookies.
+import { parseCookieHeader } from '../sessions/cookie.js';
 
 /** The prefix of a previewed app's cookies in the browser, for one preview port. */
 export const appCookiePrefix = (listener: number) => `pv${listener}_`;
 
 /** The cookie that holds the browser's grant for one preview port. */
 export const grantCookieName = (listener: number) => `slipway_preview_${listener}`;
-
-interface CookiePair {
-  name: string;
-  value: string;
-}
-
-/** The pairs of a Cookie header, in order, duplicates kept (a shadowing cookie is a duplicate). */
-export function parseCookieHeader(header: string | undefined): CookiePair[] {
-  if (!header) return [];
-  return header.split(';').flatMap((part) => {
-    const at = part.indexOf('=');
-    if (at <= 0) return [];
-    return [{ name: part.slice(0, at).trim(), value: part.slice(at + 1).trim() }];
-  });
-}
-
-/** Every value the header carries for `name` (more than one when a cookie shadows another). */
-export function cookieValues(header: string | undefined, name: string): string[] {
-  return parseCookieHeader(header)
-    .filter((pair) => pair.name === name)
-    .map((pair) => pair.value);
-}
 
 /** The Cookie header the app gets: only its own cookies, under the names it gave them. */
 export function cookiesForApp(header: string | undefined, listener: number): string | undefined {

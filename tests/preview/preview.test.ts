@@ -145,6 +145,21 @@ describe('web preview', () => {
     assert.match(outcome, /^refused/);
   });
 
+  it("recognises the learner when a preview plants a session cookie of the same name, and removes the planted one", async () => {
+    const planted = bob.cookie.replace('slipway_session=', '');
+    // The browser sends the planted copy (a longer path) before the learner's own.
+    const shadowed = await fetch(`${server.url}/api/session`, { headers: { cookie: `slipway_session=${planted}; ${ada.cookie}` } });
+    assert.equal(shadowed.status, 400);
+    assert.equal(((await shadowed.json()) as { error: { code: string } }).error.code, 'conflicting_cookies');
+    const removals = shadowed.headers.getSetCookie();
+    assert.ok(removals.includes('slipway_session=; Max-Age=0; HttpOnly; SameSite=Lax; Path=/api/session'), removals.join('\n'));
+    assert.ok(!removals.some((c) => /Path=\/(;|$)/.test(c) && !/Domain=/.test(c)), "the learner's own cookie (host-only, at /) is never removed");
+    const forged = await fetch(`${server.url}/api/session`, { headers: { cookie: `slipway_session=s%3Aforged.abc; ${ada.cookie}` } });
+    assert.equal(forged.status, 200, 'an unsigned or forged copy is ignored');
+    const own = await fetch(`${server.url}/api/session`, { headers: { cookie: ada.cookie } });
+    assert.equal(((await own.json()) as { sandbox: { id: string } }).sandbox.id, ada.sandbox);
+  });
+
   it('ends with the sandbox', async () => {
     const { origin, grant } = await open((await link(bob, 8000)).url);
     assert.equal((await fetch(`${origin}/echo`, { headers: { cookie: grant } })).status, 200);
