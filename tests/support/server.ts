@@ -14,7 +14,11 @@ import { createSlipwayServer, type SlipwayServer } from '../../sandbox-server/se
 import { requireEngine } from './engine.js';
 import { recordTestInstance } from './test-run.js';
 
-export const TEST_INSTANCE = 'test';
+/**
+ * "test", unless SLIPWAY_TEST_INSTANCE names another: two engineers running targeted tests on one
+ * engine at once then stay out of each other's way (short: network names are made from it).
+ */
+export const TEST_INSTANCE = process.env.SLIPWAY_TEST_INSTANCE ?? 'test';
 
 export interface TestServer extends SlipwayServer {
   url: string;
