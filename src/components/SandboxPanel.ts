@@ -1,8 +1,10 @@
 // Fills the sandbox panel from the server's view of the inner engine, and refreshes it when
-// the lesson's event stream says the engine changed.
+// the lesson's event stream says the engine changed. A published TCP port is a chip that opens
+// the app's web preview in a new tab.
 import type { Inventory } from '../../contract/session-api.js';
 import { api } from '../lib/api.js';
 import { SANDBOX_EVENT } from '../lib/lesson-events.js';
+import { handlePreviewButtons } from '../lib/preview.js';
 
 export const REFRESH_EVENT = 'slipway:sandbox-refresh';
 
@@ -22,9 +24,38 @@ if (panel) {
     panel.querySelector<HTMLElement>(`[data-empty="${name}"]`)!.hidden = items.length > 0;
     panel.querySelector<HTMLElement>(`[data-count="${name}"]`)!.textContent = items.length ? `(${items.length})` : '';
   };
+  /**
+   * The container's ports (published ones only, one per address family already): TCP ones are
+   * chips that open a preview; `statuses` keeps a chip's message across refreshes.
+   */
+  const portsCell = (ports: Inventory['containers'][number]['ports'], statuses: Map<string, HTMLElement>) => {
+    const cell = document.createElement('td');
+    for (const p of ports) {
+      if (p.protocol !== 'tcp') {
+        cell.append(element('span', `${p.host}→${p.container}/${p.protocol} `, 'port-text'));
+        continue;
+      }
+      const chip = element('button', `${p.host}→${p.container}`, 'port-chip');
+      chip.setAttribute('type', 'button');
+      chip.dataset.previewPort = String(p.host);
+      chip.title = `Open port ${p.host} of your sandbox in a new tab`;
+      chip.setAttribute('aria-label', `Open port ${p.host} in a new tab (port ${p.container} in the container)`);
+      let status = statuses.get(String(p.host));
+      if (!status) {
+        status = element('span', '', 'preview-status');
+        status.setAttribute('role', 'alert');
+        status.hidden = true;
+      }
+      const wrapper = element('span', '', 'port');
+      wrapper.append(chip, status);
+      cell.append(wrapper);
+    }
+    return cell;
+  };
   const size = (bytes: number) => (bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : `${Math.max(1, Math.round(bytes / 1024 ** 2))} MB`);
 
   const render = (inventory: Inventory) => {
+    const statuses = new Map([...tbody.querySelectorAll<HTMLElement>('.port')].map((p) => [p.querySelector<HTMLElement>('[data-preview-port]')!.dataset.previewPort!, p.querySelector<HTMLElement>('.preview-status')!]));
     tbody.replaceChildren(
       ...inventory.containers.map((c) => {
         const row = document.createElement('tr');
@@ -35,7 +66,7 @@ if (panel) {
         badge.dataset.state = c.state;
         badge.title = c.status;
         stateCell.append(badge);
-        row.append(name, element('td', c.image), stateCell, element('td', c.ports.map((p) => `${p.host}→${p.container}${p.protocol === 'tcp' ? '' : `/${p.protocol}`}`).join(', ')));
+        row.append(name, element('td', c.image), stateCell, portsCell(c.ports, statuses));
         return row;
       }),
     );
@@ -68,6 +99,7 @@ if (panel) {
         }
       });
   };
+  handlePreviewButtons(tbody, '.port-chip');
   window.addEventListener(SANDBOX_EVENT, () => void refresh());
   window.addEventListener(REFRESH_EVENT, () => void refresh());
 }
