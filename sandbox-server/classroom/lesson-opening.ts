@@ -30,11 +30,14 @@ export class LessonOpening {
   /** Openings under way, awaited by stop(). */
   private readonly pending = new Set<Promise<unknown>>();
   private stopped = false;
+  /** Wakes the openings still waiting out their delay, so a stop does not wait for it. */
+  private readonly wake = new Set<() => void>();
 
   constructor(private readonly deps: LessonOpeningDeps) {}
 
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const wake of this.wake) wake();
     await Promise.allSettled([...this.pending]);
   }
 
@@ -47,7 +50,17 @@ export class LessonOpening {
     const lesson = this.lessonOf(learner, workshop);
     if (!lesson) return;
     this.deps.checks.markOpened(lesson.session, lesson.slug);
-    const opening = new Promise((resolve) => setTimeout(resolve, BACKGROUND_OPEN_DELAY_MS).unref())
+    const delay = new Promise<void>((resolve) => {
+      const timer = setTimeout(done, BACKGROUND_OPEN_DELAY_MS).unref();
+      const wake = this.wake;
+      function done() {
+        clearTimeout(timer);
+        wake.delete(done);
+        resolve();
+      }
+      wake.add(done);
+    });
+    const opening = delay
       .then(() => this.limit(() => (this.stopped ? undefined : this.now(learner, workshop))))
       .catch((err: Error) => this.deps.log.warn({ err: err.message }, 'could not open the lesson for a learner'))
       .finally(() => this.pending.delete(opening));
