@@ -78,6 +78,9 @@ export type ExtendBody = z.infer<typeof extendBody>;
 export const endBody = z.object({ confirm: z.literal(true, { errorMap: () => ({ message: 'send confirm: true to end the workshop and destroy its sandboxes' }) }) }).strict();
 export type EndBody = z.infer<typeof endBody>;
 
-/** POST .../learners/:learner/view: a read-only view of the learner's terminal, through a viewer token. */
-export const terminalViewGrant = z.object({ endpoint: z.string(), sandbox: z.string(), expiresAt: z.number() });
+/**
+ * POST .../learners/:learner/view: a read-only view of the learner's terminals, through a viewer
+ * token; add `&tab=N` to the endpoint for another of the tabs open now.
+ */
+export const terminalViewGrant = z.object({ endpoint: z.string(), sandbox: z.string(), expiresAt: z.number(), tabs: z.array(z.number().int()) });
 export type TerminalViewGrant = z.infer<typeof terminalViewGrant>;

@@ -11,6 +11,19 @@ export const VIEWER_PATH = '/api/terminal/view';
 
 export const PROTOCOL_VERSION = 1;
 
+/**
+ * A sandbox has up to this many terminals at once, each its own shell (the page's tabs). The
+ * query parameter `tab` chooses one on either path: 1 (the default) to MAX_TABS.
+ */
+export const MAX_TABS = 4;
+export const TAB_PARAM = 'tab';
+/** GET: the tabs whose shells are open now (a reloaded page restores them); DELETE …/:tab ends one. */
+export const TERMINAL_TABS_PATH = '/api/session/terminals';
+export const tabNumber = z.coerce.number().int().min(1).max(MAX_TABS);
+
+export const terminalTabs = z.object({ tabs: z.array(z.number().int().min(1).max(MAX_TABS)) });
+export type TerminalTabs = z.infer<typeof terminalTabs>;
+
 export const LIMITS = {
   /** Largest JSON control frame a client may send. */
   controlFrameBytes: 4096,
@@ -89,6 +102,8 @@ export const serverHello = z.object({
   /** Identifies this shell; a resume for another terminal gets a fresh screen. */
   terminal: z.string(),
   sandboxId: z.string(),
+  /** Which of the sandbox's terminals this is (1 to MAX_TABS). */
+  tab: z.number().int().min(1).max(MAX_TABS),
   mode: viewerMode,
   /** Sequence number of the first output byte that follows. */
   seq,

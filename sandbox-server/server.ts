@@ -18,6 +18,7 @@ import { eventRoutes } from './http/events-route.js';
 import { lessonRoutes } from './http/lesson-routes.js';
 import { previewRoutes } from './http/preview-routes.js';
 import { sessionRoutes } from './http/session-routes.js';
+import { terminalRoutes } from './http/terminal-routes.js';
 import { LessonLibrary } from './lessons/library.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics } from './metrics/metrics.js';
@@ -160,7 +161,7 @@ export function createSlipwayServer(config: Config, options: ServerOptions = {})
     metrics,
     cookieSecret,
     siteDir: options.siteDir ?? SITE_DIR,
-    routers: [sessionRoutes(sessions, driver, config, (id) => classroom.sandboxRefusal(id)), lessonRoutes(checks, lessons, sessions, progressStore), eventRoutes(checks, sessions, feed.learners), learnerClassroomRoutes(classroom, sessions, config), instructorRoutes(classroom, feed.workshops, instructorAuth, terminals.viewerTokens, config), previewRoutes(previews, sessions, classroom, instructorAuth)],
+    routers: [sessionRoutes(sessions, driver, config, (id) => classroom.sandboxRefusal(id)), lessonRoutes(checks, lessons, sessions, progressStore), eventRoutes(checks, sessions, feed.learners), learnerClassroomRoutes(classroom, sessions, config), instructorRoutes(classroom, feed.workshops, instructorAuth, terminals, config), previewRoutes(previews, sessions, classroom, instructorAuth), terminalRoutes(sessions, terminals.hub)],
     health: () => ({
       ...driver.describe(),
       sandboxes: sandboxStore.countByState(),

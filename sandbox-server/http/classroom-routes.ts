@@ -15,7 +15,7 @@ import { qrSvg } from '../classroom/qr.js';
 import type { Config } from '../config/config.js';
 import { sessionIdOf, setSessionCookie } from '../sessions/cookie.js';
 import type { Sessions } from '../sessions/sessions.js';
-import type { ViewerTokens } from '../terminal/authorize.js';
+import type { Terminals } from '../terminal/index.js';
 import type { WorkshopChannel } from '../feed/index.js';
 import { HttpError } from './errors.js';
 import { streamEvents } from './event-stream.js';
@@ -65,7 +65,7 @@ export function learnerClassroomRoutes(classroom: Classroom, sessions: Sessions,
   return router;
 }
 
-export function instructorRoutes(classroom: Classroom, workshops: WorkshopChannel, auth: InstructorAuth, viewerTokens: ViewerTokens, rates: Pick<Config, 'rateLogin'>): Router {
+export function instructorRoutes(classroom: Classroom, workshops: WorkshopChannel, auth: InstructorAuth, terminals: Pick<Terminals, 'viewerTokens' | 'hub'>, rates: Pick<Config, 'rateLogin'>): Router {
   const router = Router();
 
   // Password guessing: failed logins per address. Past the limit every login from that
@@ -157,8 +157,9 @@ export function instructorRoutes(classroom: Classroom, workshops: WorkshopChanne
   // A read-only view of the learner's terminal: a viewer token for the terminal WebSocket.
   router.post('/api/instructor/workshops/:id/learners/:learner/view', async (req, res) => {
     const sandboxId = await classroom.sandboxOf(param(req, 'id'), param(req, 'learner'));
-    const token = viewerTokens.issue(sandboxId, { mode: 'ro', ttlMs: VIEW_TTL_MS });
-    const grant: TerminalViewGrant = { endpoint: `${VIEWER_PATH}?token=${encodeURIComponent(token)}`, sandbox: sandboxId, expiresAt: Date.now() + VIEW_TTL_MS };
+    const token = terminals.viewerTokens.issue(sandboxId, { mode: 'ro', ttlMs: VIEW_TTL_MS });
+    const tabs = terminals.hub.tabs(sandboxId);
+    const grant: TerminalViewGrant = { endpoint: `${VIEWER_PATH}?token=${encodeURIComponent(token)}`, sandbox: sandboxId, expiresAt: Date.now() + VIEW_TTL_MS, tabs: tabs.length ? tabs : [1] };
     res.json(grant);
   });
 

@@ -11,6 +11,8 @@ import type { ViewerSink } from './viewer.js';
 export interface TerminalGrant {
   sandboxId: string;
   mode: ViewerMode;
+  /** Which of the sandbox's terminals (1 unless the request asked for another tab). */
+  tab?: number;
 }
 
 export class TerminalConnection implements ViewerSink {
@@ -87,11 +89,11 @@ export class TerminalConnection implements ViewerSink {
     }
   }
 
-  private onHello(hello: Parameters<TerminalHub['attach']>[3]): void {
+  private onHello(hello: Parameters<TerminalHub['attach']>[4]): void {
     if (this.state !== 'hello') throw new ProtocolError('out_of_order', 'hello was already received on this connection.');
     this.state = 'attaching';
     clearTimeout(this.helloTimer);
-    this.hub.attach(this.grant.sandboxId, this.grant.mode, this, hello).then(
+    this.hub.attach(this.grant.sandboxId, this.grant.tab ?? 1, this.grant.mode, this, hello).then(
       (attachment) => {
         if (this.state === 'closed') {
           attachment.terminal.detach(attachment.viewer);

@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApiErrorCode } from '../../contract/errors.js';
-import { CLOSE, LIMITS } from '../../contract/terminal.js';
+import { CLOSE, LIMITS, MAX_TABS, TAB_PARAM, tabNumber } from '../../contract/terminal.js';
 import type { Logger } from '../log.js';
 import { TerminalConnection, type TerminalGrant } from './connection.js';
 import type { TerminalHub } from './hub.js';
@@ -97,9 +97,16 @@ export class TerminalGateway {
       this.refuse(socket, 'cross_origin', 'The Origin of this request is not this site.');
       return;
     }
+    const asked = new URL(req.url ?? '/', 'http://terminal.invalid').searchParams.get(TAB_PARAM);
+    const tab = tabNumber.safeParse(asked ?? 1);
+    if (!tab.success) {
+      this.refuse(socket, 'invalid_input', `${TAB_PARAM}: a terminal number from 1 to ${MAX_TABS}, got "${String(asked).slice(0, 20)}".`);
+      return;
+    }
     let grant: TerminalGrant | null = null;
     try {
-      grant = await authorize(req);
+      const granted = await authorize(req);
+      grant = granted && { ...granted, tab: tab.data };
     } catch (err) {
       this.log.error({ err }, 'terminal authorizer failed');
     }

@@ -1,7 +1,8 @@
-// All open terminals, one per sandbox: attaching the first viewer opens the sandbox's shell
-// (unless it was opened ahead, for a pooled sandbox), later viewers share it; a terminal whose
-// shell ended is forgotten and the next attach opens a new one.
-import type { HelloMessage, ViewerMode } from '../../contract/terminal.js';
+// All open terminals, up to MAX_TABS per sandbox (the page's tabs), each its own shell with its
+// own replay buffer, grace period and flow control: attaching the first viewer of a tab opens
+// its shell (unless tab 1 was opened ahead, for a pooled sandbox), later viewers share it; a
+// terminal whose shell ended is forgotten and the next attach opens a new one.
+import { MAX_TABS, type HelloMessage, type ViewerMode } from '../../contract/terminal.js';
 import type { Logger } from '../log.js';
 import type { PromptEvent } from '../feed/prompts.js';
 import type { Shell, ShellSize } from '../sandboxes/driver.js';
@@ -32,6 +33,8 @@ const PREOPEN_SIZE: ShellSize = { cols: 80, rows: 24 };
 /** At most one activity report per terminal in this long. */
 const ACTIVITY_THROTTLE_MS = 10_000;
 
+const keyOf = (sandboxId: string, tab: number) => `${sandboxId}#${tab}`;
+
 export interface Attachment {
   terminal: Terminal;
   viewer: Viewer;
@@ -49,10 +52,11 @@ export class TerminalHub {
     private readonly log: Logger,
   ) {}
 
-  /** The sandbox's terminal, opened on first use, with `sink` attached as a viewer. */
-  async attach(sandboxId: string, mode: ViewerMode, sink: ViewerSink, hello: Pick<HelloMessage, 'cols' | 'rows' | 'resume'>): Promise<Attachment> {
+  /** The sandbox's terminal of that tab, opened on first use, with `sink` attached as a viewer. */
+  async attach(sandboxId: string, tab: number, mode: ViewerMode, sink: ViewerSink, hello: Pick<HelloMessage, 'cols' | 'rows' | 'resume'>): Promise<Attachment> {
     if (this.stopped) throw new Error('The server is stopping.');
-    const terminal = await this.terminalFor(sandboxId, { cols: hello.cols, rows: hello.rows });
+    if (!Number.isInteger(tab) || tab < 1 || tab > MAX_TABS) throw new Error(`No terminal ${tab}: a sandbox has terminals 1 to ${MAX_TABS}.`);
+    const terminal = await this.terminalFor(sandboxId, tab, { cols: hello.cols, rows: hello.rows });
     return { terminal, viewer: terminal.attach(sink, mode, hello) };
   }
 
@@ -62,16 +66,29 @@ export class TerminalHub {
    */
   async preopen(sandboxId: string, size: ShellSize = PREOPEN_SIZE): Promise<void> {
     if (this.stopped) return;
-    await this.terminalFor(sandboxId, size, true);
+    await this.terminalFor(sandboxId, 1, size, true);
   }
 
-  get(sandboxId: string): Terminal | undefined {
-    return this.terminals.get(sandboxId);
+  get(sandboxId: string, tab = 1): Terminal | undefined {
+    return this.terminals.get(keyOf(sandboxId, tab));
+  }
+
+  /** The sandbox's tabs whose shells are open now, in order. */
+  tabs(sandboxId: string): number[] {
+    return [...this.terminals.values()].filter((t) => t.sandboxId === sandboxId && !t.isEnded).map((t) => t.tab).sort((a, b) => a - b);
+  }
+
+  /** Ends one tab's shell (the learner closed the tab). Resolves once it is gone; false when none was open. */
+  async close(sandboxId: string, tab: number): Promise<boolean> {
+    const terminal = this.get(sandboxId, tab);
+    if (!terminal || terminal.isEnded) return false;
+    await terminal.kill('exited');
+    return true;
   }
 
   /** Open terminals and their flow-control state, for tests, metrics and diagnosis. */
-  stats(): Array<{ sandboxId: string } & ReturnType<Terminal['stats']>> {
-    return [...this.terminals].map(([sandboxId, terminal]) => ({ sandboxId, ...terminal.stats() }));
+  stats(): Array<{ sandboxId: string; tab: number } & ReturnType<Terminal['stats']>> {
+    return [...this.terminals.values()].map((terminal) => ({ sandboxId: terminal.sandboxId, tab: terminal.tab, ...terminal.stats() }));
   }
 
   /** Ends every shell: a docker exec would otherwise outlive the server in its sandbox. */
@@ -90,26 +107,28 @@ export class TerminalHub {
     }
   }
 
-  private async terminalFor(sandboxId: string, size: ShellSize, ahead = false): Promise<Terminal> {
-    const open = this.terminals.get(sandboxId);
+  private async terminalFor(sandboxId: string, tab: number, size: ShellSize, ahead = false): Promise<Terminal> {
+    const key = keyOf(sandboxId, tab);
+    const open = this.terminals.get(key);
     if (open && !open.isEnded) return open;
-    let opening = this.opening.get(sandboxId);
+    let opening = this.opening.get(key);
     if (!opening) {
-      opening = this.open(sandboxId, size, ahead);
-      this.opening.set(sandboxId, opening);
-      void opening.finally(() => this.opening.delete(sandboxId)).catch(() => undefined);
+      opening = this.open(sandboxId, tab, size, ahead);
+      this.opening.set(key, opening);
+      void opening.finally(() => this.opening.delete(key)).catch(() => undefined);
     }
     return opening;
   }
 
-  private async open(sandboxId: string, size: ShellSize, ahead: boolean): Promise<Terminal> {
+  private async open(sandboxId: string, tab: number, size: ShellSize, ahead: boolean): Promise<Terminal> {
+    const key = keyOf(sandboxId, tab);
     const shell = await this.openShell(sandboxId, size);
     if (this.stopped) {
       await shell.kill();
       throw new Error('The server is stopping.');
     }
     let lastActivity = 0;
-    const terminal: Terminal = new Terminal(sandboxId, shell, size, { ...this.options, awaitFirstViewer: ahead }, {
+    const terminal: Terminal = new Terminal(sandboxId, tab, shell, size, { ...this.options, awaitFirstViewer: ahead }, {
       onPrompt: ({ command, exitCode }) => {
         this.guard('prompt listener', () => this.hooks.onPrompt({ sandboxId, command, exitCode, at: Date.now() }));
         lastActivity = Date.now();
@@ -122,14 +141,14 @@ export class TerminalHub {
         this.guard('activity hook', () => this.hooks.onActivity(sandboxId));
       },
       onEnd: () => {
-        if (this.terminals.get(sandboxId) === terminal) this.terminals.delete(sandboxId);
-        this.log.info({ sandbox: sandboxId, terminal: terminal.id }, 'terminal ended');
+        if (this.terminals.get(key) === terminal) this.terminals.delete(key);
+        this.log.info({ sandbox: sandboxId, tab, terminal: terminal.id }, 'terminal ended');
       },
       sandboxEnded: () => this.hooks.sandboxEnded(sandboxId),
       settle: this.hooks.checkSandbox && ((code) => this.hooks.checkSandbox!(sandboxId, code)),
     });
-    this.terminals.set(sandboxId, terminal);
-    this.log.info({ sandbox: sandboxId, terminal: terminal.id }, 'terminal opened');
+    this.terminals.set(key, terminal);
+    this.log.info({ sandbox: sandboxId, tab, terminal: terminal.id }, 'terminal opened');
     return terminal;
   }
 }

@@ -67,6 +67,8 @@ export class Terminal {
 
   constructor(
     readonly sandboxId: string,
+    /** Which of the sandbox's terminals (tabs) this is. */
+    readonly tab: number,
     private readonly shell: Shell,
     private size: ShellSize,
     private readonly options: TerminalOptions,
@@ -99,6 +101,7 @@ export class Terminal {
       version: PROTOCOL_VERSION,
       terminal: this.id,
       sandboxId: this.sandboxId,
+      tab: this.tab,
       mode,
       seq: from,
       reset: !resumable,
