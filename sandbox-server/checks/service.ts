@@ -11,7 +11,7 @@ import { DomainError } from '../errors.js';
 import type { LessonLibrary, LoadedLesson } from '../lessons/library.js';
 import { starterFilesTar } from '../lessons/starter-files.js';
 import type { LearnerChannel } from '../feed/index.js';
-import type { PromptChannel, PromptEvent } from '../feed/prompts.js';
+import type { PromptChannel, PromptEvent, SaveEvent } from '../feed/prompts.js';
 import type { Logger } from '../log.js';
 import type { SandboxDriver } from '../sandboxes/driver.js';
 import { EngineEvents } from '../sandboxes/engine-events.js';
@@ -61,7 +61,7 @@ interface Watch {
 const LOOK_AHEAD_STEPS = 4;
 
 /** Reasons that come from the learner acting (not the engine alone): worth a look ahead. */
-const LEARNER_REASONS: ReadonlySet<TriggerReason> = new Set(['prompt', 'check', 'open']);
+const LEARNER_REASONS: ReadonlySet<TriggerReason> = new Set(['prompt', 'save', 'check', 'open']);
 
 export interface ChecksDeps {
   library: LessonLibrary;
@@ -108,16 +108,20 @@ export class LessonChecks {
    */
   private readonly ahead = new Map<string, string[]>();
   private readonly onPrompt = (event: PromptEvent) => this.prompt(event);
+  /** A file saved in the editor: no command to record, the step looked at again at once. */
+  private readonly onSave = (event: SaveEvent) => this.bySandbox.get(event.sandboxId)?.trigger.schedule('save');
 
   constructor(private readonly deps: ChecksDeps) {}
 
   start(): void {
     this.deps.prompts.on('prompt', this.onPrompt);
+    this.deps.prompts.on('saved', this.onSave);
   }
 
   /** Stops following sandboxes and waits for running evaluations. */
   async stop(): Promise<void> {
     this.deps.prompts.off('prompt', this.onPrompt);
+    this.deps.prompts.off('saved', this.onSave);
     const running = [...this.watches.values()].map((w) => w.chain);
     for (const sessionId of [...this.watches.keys()]) this.unwatch(sessionId);
     await Promise.allSettled(running);

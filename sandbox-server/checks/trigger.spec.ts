@@ -58,6 +58,14 @@ describe('trigger', () => {
     for (let i = 1; i < fired.length; i++) assert.ok(fired[i]!.at - fired[i - 1]!.at <= MAX_WAIT_MS + 150, JSON.stringify(fired));
   });
 
+  it('after a save in the editor, waits only the short prompt quiet time', () => {
+    trigger.schedule('save');
+    tick(PROMPT_QUIET_MS - 1);
+    assert.deepEqual(fired, []);
+    tick(1);
+    assert.deepEqual(fired, [{ at: PROMPT_QUIET_MS, reasons: ['save'] }]);
+  });
+
   it('after a prompt, waits only the short prompt quiet time, and names every reason of the burst', () => {
     trigger.schedule('engine');
     tick(100);

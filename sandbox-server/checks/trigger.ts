@@ -1,7 +1,7 @@
 // Coalesces bursts of triggers into one evaluation. `docker run` alone emits create, connect
 // and start events; the shell's prompt follows. Waiting a little after the last trigger (but
 // never longer than MAX_WAIT after the first) evaluates once per burst, promptly.
-export type TriggerReason = 'engine' | 'prompt' | 'check' | 'open';
+export type TriggerReason = 'engine' | 'prompt' | 'save' | 'check' | 'open';
 
 /** Quiet time after an engine event before evaluating. */
 export const ENGINE_QUIET_MS = 200;
@@ -24,7 +24,8 @@ export class Trigger {
     const now = Date.now();
     if (this.reasons.size === 0) this.firstAt = now;
     this.reasons.add(reason);
-    const quiet = this.reasons.has('prompt') ? PROMPT_QUIET_MS : ENGINE_QUIET_MS;
+    // A save, like a prompt, ends what the learner did: nothing more is on its way.
+    const quiet = this.reasons.has('prompt') || this.reasons.has('save') ? PROMPT_QUIET_MS : ENGINE_QUIET_MS;
     const delay = Math.max(0, Math.min(quiet, this.firstAt + MAX_WAIT_MS - now));
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
