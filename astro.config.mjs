@@ -16,7 +16,8 @@ const keepMeta = {
 
 export default defineConfig({
   output: 'static',
-  outDir: 'dist',
+  // npm start and npm test build into a folder of their own and swap it in (scripts/prepare.mjs).
+  outDir: process.env.SLIPWAY_SITE_OUT ?? 'dist',
   integrations: [mdx()],
   markdown: {
     // Light colours inline, dark ones as CSS variables the layout switches to.

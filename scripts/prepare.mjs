@@ -55,6 +55,17 @@ export function ensureSite() {
   const inputs = ['src', 'contract', 'lessons', 'public', 'astro.config.mjs', 'package-lock.json'];
   if (!fs.existsSync(builtStamp) || fs.statSync(builtStamp).mtimeMs < newestChange(inputs)) {
     say('building the site');
-    run('npx', ['astro', 'build', '--silent']);
+    // Built beside dist/ and swapped in whole: a server or a test reading dist/ meanwhile (or
+    // another build) never meets a half-built site.
+    const building = path.join(root, `dist.building-${process.pid}`);
+    const old = path.join(root, `dist.old-${process.pid}`);
+    try {
+      run('npx', ['astro', 'build', '--silent'], { SLIPWAY_SITE_OUT: building });
+      if (fs.existsSync(path.join(root, 'dist'))) fs.renameSync(path.join(root, 'dist'), old);
+      fs.renameSync(building, path.join(root, 'dist'));
+    } finally {
+      fs.rmSync(building, { recursive: true, force: true });
+      fs.rmSync(old, { recursive: true, force: true });
+    }
   }
 }
