@@ -38,6 +38,15 @@ export const apiErrorCode = z.enum([
   'reserved_port',
   'preview_busy',
   'conflicting_cookies',
+  // The workspace's files
+  'bad_path',
+  'outside_workspace',
+  'no_such_file',
+  'is_folder',
+  'file_changed',
+  'file_exists',
+  'too_large',
+  'not_editable',
 ]);
 export type ApiErrorCode = z.infer<typeof apiErrorCode>;
 

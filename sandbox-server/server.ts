@@ -17,6 +17,7 @@ import { instructorRoutes, learnerClassroomRoutes } from './http/classroom-route
 import { eventRoutes } from './http/events-route.js';
 import { lessonRoutes } from './http/lesson-routes.js';
 import { previewRoutes } from './http/preview-routes.js';
+import { workspaceRoutes } from './http/workspace-routes.js';
 import { sessionRoutes } from './http/session-routes.js';
 import { terminalRoutes } from './http/terminal-routes.js';
 import { LessonLibrary } from './lessons/library.js';
@@ -24,6 +25,7 @@ import { createLogger, type Logger } from './log.js';
 import { createMetrics } from './metrics/metrics.js';
 import { PreviewGrants } from './preview/grants.js';
 import { Previews } from './preview/previews.js';
+import { WorkspaceFiles } from './workspace/files.js';
 import { learnerNamespaces } from './registry/learners.js';
 import { serveWorkshopRegistry } from './registry/workshop-registry.js';
 import { Scheduler } from './scheduler/scheduler.js';
@@ -161,7 +163,7 @@ export function createSlipwayServer(config: Config, options: ServerOptions = {})
     metrics,
     cookieSecret,
     siteDir: options.siteDir ?? SITE_DIR,
-    routers: [sessionRoutes(sessions, driver, config, (id) => classroom.sandboxRefusal(id)), lessonRoutes(checks, lessons, sessions, progressStore), eventRoutes(checks, sessions, feed.learners), learnerClassroomRoutes(classroom, sessions, config), instructorRoutes(classroom, feed.workshops, instructorAuth, terminals, config), previewRoutes(previews, sessions, classroom, instructorAuth), terminalRoutes(sessions, terminals.hub)],
+    routers: [sessionRoutes(sessions, driver, config, (id) => classroom.sandboxRefusal(id)), lessonRoutes(checks, lessons, sessions, progressStore), eventRoutes(checks, sessions, feed.learners), learnerClassroomRoutes(classroom, sessions, config), instructorRoutes(classroom, feed.workshops, instructorAuth, terminals, config), previewRoutes(previews, sessions, classroom, instructorAuth), workspaceRoutes(new WorkspaceFiles({ driver, prompts: feed.prompts }), sessions), terminalRoutes(sessions, terminals.hub)],
     health: () => ({
       ...driver.describe(),
       sandboxes: sandboxStore.countByState(),

@@ -43,6 +43,7 @@ const LAYERS: Record<string, number> = {
   terminal: 4,
   classroom: 4,
   preview: 4,
+  workspace: 4,
   http: 5,
   // The composition root, the entry points and the operator's tools.
   'server.ts': 6,
@@ -51,7 +52,7 @@ const LAYERS: Record<string, number> = {
   clean: 6,
 };
 
-const DOMAINS = ['checks', 'classroom', 'preview', 'terminal', 'sandboxes', 'sessions', 'registry', 'store', 'lessons', 'images'];
+const DOMAINS = ['checks', 'classroom', 'preview', 'workspace', 'terminal', 'sandboxes', 'sessions', 'registry', 'store', 'lessons', 'images'];
 
 /**
  * Server modules tests may import, and from where. Tests through the wire (HTTP, WebSocket,

@@ -40,6 +40,14 @@ const STATUS: Record<ApiErrorCode, number> = {
   reserved_port: 400,
   preview_busy: 503,
   conflicting_cookies: 400,
+  bad_path: 400,
+  outside_workspace: 403,
+  no_such_file: 404,
+  is_folder: 400,
+  file_changed: 409,
+  file_exists: 409,
+  too_large: 413,
+  not_editable: 409,
 };
 
 /** The HTTP status of a refusal with this code: the one place that decides it. */

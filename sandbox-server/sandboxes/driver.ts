@@ -169,6 +169,13 @@ export interface SandboxDriver {
   /** Unpacks a tar stream into a folder of the sandbox (default: the workspace). */
   copyIn(id: string, tar: Readable, destination?: string): Promise<void>;
   /**
+   * A tar stream of one absolute path in the sandbox (a file, or a folder with what it holds),
+   * as the Engine API's archive endpoint gives it; a symbolic link comes as the link itself.
+   */
+  copyOut(id: string, path: string): Promise<Readable>;
+  /** The absolute path of this sandbox's workspace, as its commands see it. */
+  workspaceOf(id: string): string;
+  /**
    * Starts an interactive login shell (bash with completion, TERM=xterm-256color, in the
    * workspace, with the shell integration that reports finished commands) on a new terminal.
    */

@@ -303,6 +303,14 @@ export class DockerSandboxDriver implements SandboxDriver {
     await this.docker.getContainer(names.sandboxContainer(this.config.instance, id)).putArchive(tar, { path: destination });
   }
 
+  async copyOut(id: string, file: string): Promise<Readable> {
+    return (await this.docker.getContainer(names.sandboxContainer(this.config.instance, id)).getArchive({ path: file })) as unknown as Readable;
+  }
+
+  workspaceOf(_id: string): string {
+    return this.workspace;
+  }
+
   openShell(id: string, size: ShellSize): Promise<Shell> {
     return openDockerShell({
       container: this.docker.getContainer(names.sandboxContainer(this.config.instance, id)),

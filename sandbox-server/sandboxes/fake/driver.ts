@@ -4,12 +4,14 @@
 // no value for it; a spec hands it to createSlipwayServer({ driver }) itself. What the real
 // drivers do slowly, fail at or lose (a slow or failing create, a sandbox that stops or
 // vanishes, an engine restart) a spec makes happen here on purpose, and every call is counted.
+import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
+import tarStream from 'tar-stream';
 import type { BackendSandbox, DriverCapabilities, DriverDescription, ExecOptions, ExecResult, SandboxDriver, Shell, ShellSize } from '../driver.js';
 
 /** The driver's methods whose calls are counted. */
-export type FakeCall = 'prepare' | 'create' | 'destroy' | 'list' | 'adopt' | 'revive' | 'whyStopped' | 'recoverRestart' | 'exec' | 'copyIn' | 'openShell';
+export type FakeCall = 'prepare' | 'create' | 'destroy' | 'list' | 'adopt' | 'revive' | 'whyStopped' | 'recoverRestart' | 'exec' | 'copyIn' | 'copyOut' | 'openShell';
 
 /** Why a fake sandbox stopped, as whyStopped() reports it. */
 export interface FakeStop {
@@ -25,6 +27,8 @@ export interface FakeSandbox {
   stop: FakeStop | undefined;
   /** Bytes unpacked into it by copyIn(), per destination. */
   copied: Map<string, number>;
+  /** The regular files copyIn() unpacked, by absolute path: what copyOut() gives back. */
+  files: Map<string, { content: Buffer; mode: number }>;
   shells: Set<FakeShell>;
 }
 
@@ -202,7 +206,7 @@ export class FakeSandboxDriver implements SandboxDriver {
     if (this.createDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.createDelayMs));
     const failure = this.failures.shift();
     if (failure) throw failure;
-    this.sandboxes.set(id, { id, running: true, stop: undefined, copied: new Map(), shells: new Set() });
+    this.sandboxes.set(id, { id, running: true, stop: undefined, copied: new Map(), files: new Map(), shells: new Set() });
   }
 
   async destroy(id: string): Promise<void> {
@@ -264,8 +268,31 @@ export class FakeSandboxDriver implements SandboxDriver {
     this.called('copyIn');
     const sandbox = this.must(id);
     let bytes = 0;
-    for await (const chunk of tar) bytes += (chunk as Buffer).length;
+    const extract = tarStream.extract();
+    tar.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    tar.pipe(extract);
+    for await (const entry of extract) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of entry) chunks.push(chunk as Buffer);
+      if (entry.header.type === 'file') sandbox.files.set(path.posix.join(destination, entry.header.name), { content: Buffer.concat(chunks), mode: entry.header.mode ?? 0o644 });
+    }
     sandbox.copied.set(destination, (sandbox.copied.get(destination) ?? 0) + bytes);
+  }
+
+  /** One file copyIn() unpacked, as a tar stream; any other path is missing, as on an engine. */
+  async copyOut(id: string, file: string): Promise<Readable> {
+    this.called('copyOut');
+    const sandbox = this.must(id);
+    const found = sandbox.files.get(file);
+    if (!found) throw Object.assign(new Error(`(HTTP code 404) no such container - Could not find the file ${file} in container ${id}`), { statusCode: 404 });
+    const pack = tarStream.pack();
+    pack.entry({ name: path.posix.basename(file), mode: found.mode, size: found.content.length, mtime: new Date() }, found.content);
+    pack.finalize();
+    return pack as unknown as Readable;
+  }
+
+  workspaceOf(_id: string): string {
+    return this.workspace;
   }
 
   async openShell(id: string, size: ShellSize): Promise<FakeShell> {

@@ -106,6 +106,12 @@ export class LocalSandboxDriver implements SandboxDriver {
     await pipeline(archive, tar.extract(destination ?? this.workspaceOf(id)));
   }
 
+  async copyOut(_id: string, file: string): Promise<Readable> {
+    // As the engine's archive endpoint does: the entry named by its base name, a link not followed.
+    await fs.promises.lstat(file);
+    return tar.pack(path.dirname(file), { entries: [path.basename(file)], dereference: false }) as unknown as Readable;
+  }
+
   async openShell(id: string, size: ShellSize): Promise<Shell> {
     const workdir = this.workspaceOf(id);
     if (!fs.existsSync(workdir)) throw new Error(`Sandbox ${id} has no workspace.`);
