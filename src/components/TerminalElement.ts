@@ -144,6 +144,8 @@ class SlipwayTerminal extends HTMLElement {
       const request = (event as CustomEvent<RunRequest>).detail;
       if (!request || typeof request.command !== 'string' || request.handled) return;
       if (request.terminal && request.terminal !== this.id) return;
+      // Of several tabs, the one in view takes a request that names none.
+      if (!request.terminal && this.closest('[hidden]')) return;
       request.handled = true;
       this.run(request.command, { enter: request.enter });
     };

@@ -2,6 +2,9 @@
 // holding a reference to it: a window event that the terminal on the page answers.
 export const RUN_EVENT = 'slipway:run';
 
+/** The element id of the learner's terminal tab `n`: tab 1 keeps the page's historical #terminal. */
+export const terminalIdOf = (n: number) => (n === 1 ? 'terminal' : `terminal-${n}`);
+
 export interface RunRequest {
   command: string;
   /** Press Enter after typing (default true). */

@@ -1,6 +1,6 @@
 // "Run" and "Copy" buttons on the shell code blocks of a lesson: Run types the command into
 // the learner's terminal, Copy puts it on the clipboard.
-import { runInTerminal } from './TerminalRun.js';
+import { runInTerminal, terminalIdOf } from './TerminalRun.js';
 
 const SHELL = ['sh', 'bash', 'shell', 'console'];
 
@@ -31,9 +31,13 @@ export function addCodeActions(root: ParentNode): void {
     run.type = 'button';
     run.className = 'code-run';
     run.textContent = 'Run';
-    run.setAttribute('aria-label', `Run in the terminal: ${command}`);
+    // ```sh term=2 runs in terminal 2 (opened if needed); without it, in the terminal in view.
+    const tab = /(?:^|\s)term=([1-9])(?:\s|$)/.exec(pre.dataset.meta ?? '')?.[1];
+    const target = tab ? terminalIdOf(Number(tab)) : undefined;
+    run.setAttribute('aria-label', `Run in ${tab ? `terminal ${tab}` : 'the terminal'}: ${command}`);
+    if (tab) run.textContent = `Run in ${tab}`;
     // The whole block at once: bash runs it line by line, and here-documents stay intact.
-    run.addEventListener('click', () => runInTerminal(command));
+    run.addEventListener('click', () => runInTerminal(command, target ? { terminal: target } : {}));
     const copyButton = document.createElement('button');
     copyButton.type = 'button';
     copyButton.className = 'code-copy';
