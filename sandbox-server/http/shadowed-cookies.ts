@@ -4,6 +4,7 @@
 // a clear refusal and removes the planted copies: the same name, expired, at every path above
 // the request's but the root (where the learner's own copy lives), host-only and for the
 // domain. The next request finds the learner's own cookie alone again.
+import net from 'node:net';
 import type { RequestHandler } from 'express';
 import { SESSION_COOKIE, signedSessionIds } from '../sessions/cookie.js';
 import { HttpError } from './errors.js';
@@ -21,7 +22,10 @@ function shadowPaths(path: string): string[] {
 
 export const refuseShadowedSession: RequestHandler = (req, res, next) => {
   if (signedSessionIds(req).length <= 1) return next();
-  const host = (req.hostname || '').replace(/[^A-Za-z0-9.-]/g, '');
+  // Reached by an IP address, a Domain attribute makes no domain cookie: the browser keeps it
+  // host-only, so `Path=/; Domain=<address>` would be the learner's own cookie, and remove it.
+  const named = (req.hostname || '').replace(/^\[|\]$/g, '');
+  const host = net.isIP(named) ? '' : named.replace(/[^A-Za-z0-9.-]/g, '');
   const expired = `${SESSION_COOKIE}=; Max-Age=0; HttpOnly; SameSite=Lax`;
   const path = req.originalUrl.split('?')[0] ?? '/';
   res.setHeader('set-cookie', [
