@@ -27,8 +27,8 @@ interface Pipe {
   close(): void;
 }
 
-async function wsPipe(url: string, cookie: string): Promise<Pipe> {
-  const ws = new WebSocket(url.replace(/^http/, 'ws') + '/api/session/terminal', { headers: { cookie, origin: url }, perMessageDeflate: false });
+async function wsPipe(url: string, cookie: string, tab = 1): Promise<Pipe> {
+  const ws = new WebSocket(url.replace(/^http/, 'ws') + `/api/session/terminal?tab=${tab}`, { headers: { cookie, origin: url }, perMessageDeflate: false });
   await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
   const listeners: Array<(chunk: Buffer) => void> = [];
   let seq = 0;
@@ -140,6 +140,26 @@ async function throughput(pipe: Pipe): Promise<number> {
   await end.done;
   const seconds = (performance.now() - started) / 1000;
   return end.received() / 1e6 / seconds;
+}
+
+/**
+ * Echo on terminal 1 while terminal 2 of the same sandbox floods its output (`yes`): each tab
+ * has its own flow control, so a flood in one must not slow typing in the other.
+ */
+async function echoWithFloodInOtherTab(url: string, cookie: string): Promise<number[]> {
+  const flood = await wsPipe(url, cookie, 2);
+  const typing = await wsPipe(url, cookie, 1);
+  try {
+    const flooding = waitFor(flood, 'y\r\ny\r\ny');
+    flood.send(Buffer.from('yes\r'));
+    await flooding.done;
+    return await echoLatencies(typing);
+  } finally {
+    flood.send(Buffer.from('\x03'));
+    await sleep(200);
+    typing.close();
+    flood.close();
+  }
 }
 
 interface PipeFigures {
@@ -276,6 +296,7 @@ const bench: Bench = {
       const oursMbps = (ours.mbps + ours2.mbps) / 2;
       const baseMbps = (baseline.mbps + baseline2.mbps) / 2;
 
+      const withFlood = await echoWithFloodInOtherTab(server.url, cookie);
       const resume = await compareResume(await recordSession(server.url, cookie));
       return {
         'terminal.echo_ms.p50': round(percentile(oursEcho, 50), 2),
@@ -287,6 +308,8 @@ const bench: Bench = {
         'terminal.echo_ratio': round(percentile(oursEcho, 50) / percentile(baseEcho, 50), 2),
         'terminal.throughput_ratio': round(oursMbps / baseMbps, 2),
         'terminal.keystrokes': oursEcho.length,
+        'terminal.echo_ms.p50_with_flood_in_other_tab': round(percentile(withFlood, 50), 2),
+        'terminal.echo_ms.p99_with_flood_in_other_tab': round(percentile(withFlood, 99), 2),
         ...resume,
       };
     } finally {
