@@ -193,7 +193,8 @@ export class WorkspaceFiles {
   private failed(err: unknown, path: string): never {
     const status = (err as { statusCode?: number }).statusCode;
     const message = err instanceof Error ? err.message : String(err);
-    if (status === 404 || status === 409 || /no such container|is not running|not running|no fake sandbox|Workspace of .* is gone/i.test(message)) throw new WorkspaceError('no_sandbox', ENDED);
+    // dockerode words every 404 "no such container"; the engine's own reason follows it.
+    if (status === 409 || /No such container:|is not running|no fake sandbox|Workspace of .* is gone/.test(message)) throw new WorkspaceError('no_sandbox', ENDED);
     throw new Error(`workspace ${path ? `${path}: ` : ''}${message}`, { cause: err });
   }
 }
@@ -204,7 +205,7 @@ function isMissing(err: unknown): boolean {
   const code = (err as { code?: string }).code;
   const message = err instanceof Error ? err.message : '';
   if (code === 'ENOENT') return true;
-  return status === 404 && !/no such container/i.test(message);
+  return status === 404 && /Could not find the file/i.test(message);
 }
 
 /** Depth-first, folders before files at each level, each level by name. */
