@@ -1,6 +1,7 @@
 // The default driver: one Docker-in-Docker container per learner, with its own engine, limits,
 // a workspace, and a second engine socket in a host folder only the server reads.
-import crypto from 'node:crypto';
+// Over 300 lines on purpose: it is the driver core (the interface's required methods) in one
+// class; its capabilities live beside it (host-signals.ts, preview-host.ts, registry-host.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -13,6 +14,7 @@ import { prepareImages, resolveOnline, startMirror } from '../../images/supply.j
 import { SandboxError, type BackendSandbox, type DriverCapabilities, type DriverDescription, type ExecOptions, type ExecResult, type SandboxDriver, type Shell, type ShellSize } from '../driver.js';
 import { DockerHostSignals } from './host-signals.js';
 import { DockerPreviewHost } from './preview-host.js';
+import { dockerRegistryHost } from './registry-host.js';
 import { execInContainer } from './exec.js';
 import { endLeftoverShells, openDockerShell } from './shell.js';
 import { sandboxContainerSpec } from './container-spec.js';
@@ -61,7 +63,13 @@ export class DockerSandboxDriver implements SandboxDriver {
       restart: { revive: (id) => this.revive(id), whyStopped: (id) => this.whyStopped(id), recoverRestart: () => this.recoverRestart() },
       signals: this.signals,
       preview: this.previewHost,
-      registry: { sandboxAt: (address) => this.sandboxAt(address), whenSharedReady: (listener) => this.whenSharedReady(listener), shareFile: (id, name, text) => this.shareFile(id, name, text) },
+      registry: dockerRegistryHost({
+        docker,
+        instance: config.instance,
+        networkName: () => this.state.network.name,
+        socketDir: (id) => this.socketDir(id),
+        whenSharedReady: (listener) => this.whenSharedReady(listener),
+      }),
       storagePaths: () => (this.state.engineRoot ? [this.state.engineRoot] : []),
     };
   }
@@ -109,33 +117,6 @@ export class DockerSandboxDriver implements SandboxDriver {
    */
   whenSharedReady(listener: (network: SandboxNetwork) => Promise<void>): void {
     this.sharedListeners.push(listener);
-  }
-
-  /** The sandbox of this installation at `address` on the sandbox network, if one is there. */
-  async sandboxAt(address: string): Promise<string | undefined> {
-    const { network } = this.state;
-    const filters = JSON.stringify({ network: [network.name], label: [`${LABEL.instance}=${this.config.instance}`, `${LABEL.role}=sandbox`] });
-    const containers = await this.docker.listContainers({ filters });
-    return containers.find((c) => c.NetworkSettings?.Networks?.[network.name]?.IPAddress === address)?.Labels[LABEL.sandbox];
-  }
-
-  /**
-   * Writes a small file into the host folder the sandbox sees at /run/slipway. The sandbox's
-   * root can put anything in that folder, so the file is created anew and renamed into place:
-   * a link planted under its name is replaced, never followed.
-   */
-  shareFile(id: string, name: string, text: string): void {
-    if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`Not a plain file name: ${name}`);
-    const dir = this.socketDir(id);
-    const temporary = path.join(dir, `.${name}-${crypto.randomBytes(6).toString('hex')}`);
-    const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = fs.constants;
-    const fd = fs.openSync(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
-    try {
-      fs.writeSync(fd, text);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(temporary, path.join(dir, name));
   }
 
   private socketDir(id: string): string {

@@ -4,6 +4,8 @@
 // no value for it; a spec hands it to createSlipwayServer({ driver }) itself. What the real
 // drivers do slowly, fail at or lose (a slow or failing create, a sandbox that stops or
 // vanishes, an engine restart) a spec makes happen here on purpose, and every call is counted.
+// Over 300 lines on purpose: a whole driver in memory, in one file, so a spec's reader finds
+// every behaviour the fake can be told to show in one place.
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
