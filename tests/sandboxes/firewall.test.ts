@@ -118,6 +118,9 @@ describe('when the firewall cannot be applied', () => {
     assert.match(refused.message, /SLIPWAY_NO_FIREWALL=1/);
     const containers = await new Docker().listContainers({ all: true, filters: instanceFilter(server.config.instance) });
     assert.deepEqual(containers.filter((c) => c.Labels['io.slipway.role'] === 'sandbox'), [], 'no sandbox container was made');
+    const health = (await (await fetch(`${server.url}/healthz`)).json()) as Record<string, unknown>;
+    assert.equal(health.firewall, 'failed', 'the operator sees it on /healthz');
+    assert.match(String(health.firewallReason), new RegExp(`helper image ${MISSING_IMAGE} is not on the engine`));
   });
 });
 
@@ -135,5 +138,7 @@ describe('with SLIPWAY_NO_FIREWALL=1', () => {
     assert.equal(network.firewalled, false);
     const id = await newSandbox(server);
     assert.equal((await server.driver.exec(id, ['true'])).exitCode, 0);
+    const health = (await (await fetch(`${server.url}/healthz`)).json()) as Record<string, unknown>;
+    assert.equal(health.firewall, 'off', 'the operator sees it on /healthz');
   });
 });

@@ -16,6 +16,7 @@ describe('http api', () => {
     assert.equal(health.driver, 'docker');
     assert.equal(health.isolated, true);
     assert.ok(['sysbox', 'privileged', 'capabilities'].includes(health.isolation as string));
+    assert.equal(health.firewall, 'applied');
   });
 
   it('gives a browser a session and a sandbox, bound by an HttpOnly signed cookie', async () => {

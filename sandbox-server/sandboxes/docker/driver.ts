@@ -76,7 +76,17 @@ export class DockerSandboxDriver implements SandboxDriver {
 
   describe(): DriverDescription {
     const prepared = this.prepared;
-    return { driver: this.kind, isolated: this.isolated, ...(prepared ? { isolation: prepared.isolation, images: prepared.online ? 'online' : 'offline' } : {}) };
+    if (!prepared) return { driver: this.kind, isolated: this.isolated };
+    const { firewall } = prepared.network;
+    return {
+      driver: this.kind,
+      isolated: this.isolated,
+      isolation: prepared.isolation,
+      images: prepared.online ? 'online' : 'offline',
+      // 'off' (SLIPWAY_NO_FIREWALL) and 'failed' (sandboxes refused) are for the operator to see.
+      firewall: firewall.status,
+      ...(firewall.reason ? { firewallReason: firewall.reason } : {}),
+    };
   }
 
   get state(): DockerDriverState {
@@ -194,6 +204,8 @@ export class DockerSandboxDriver implements SandboxDriver {
   }
 
   async revive(id: string): Promise<void> {
+    // After an engine restart the rules are applied again first; a sandbox is never started without them.
+    requireFirewall(this.state.network);
     const container = this.docker.getContainer(names.sandboxContainer(this.config.instance, id));
     this.engines.delete(id);
     this.previewHost.forget(id);
