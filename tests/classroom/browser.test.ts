@@ -97,6 +97,19 @@ describe('classroom in the browser', () => {
     await waitForScreen(instructor, /docker ps -a[\s\S]*hello-world/, 30_000, '#viewer');
     await screenshot(instructor, 'classroom-dashboard', { fullPage: true });
 
+    // Ada opens a second terminal; the instructor lists her terminals and watches the second.
+    await ada.getByRole('button', { name: '+ New terminal' }).click();
+    await ada.waitForSelector('#terminal-2[data-state="connected"]', { timeout: 30_000 });
+    await waitForScreen(ada, /#\s*$/, 30_000, '#terminal-2');
+    await ada.locator('#terminal-2 .terminal-screen').click();
+    await ada.keyboard.type('echo in-terminal-$((1+1))');
+    await ada.keyboard.press('Enter');
+    await waitForScreen(ada, /in-terminal-2\n/, 30_000, '#terminal-2');
+    await instructor.click('#learner-panel button[data-act="view"]');
+    await instructor.getByRole('tab', { name: 'Terminal 2' }).click();
+    await instructor.waitForSelector('#viewer[data-state="connected"][data-mode="ro"]', { timeout: 30_000 });
+    await waitForScreen(instructor, /in-terminal-2\n/, 30_000, '#viewer');
+
     // The exported CSV says the same as the grid.
     const id = new URL(instructor.url()).searchParams.get('id')!;
     const csv = await call(server, 'GET', `/api/instructor/workshops/${id}/results.csv`, { cookie: await instructorCookie(server) });
