@@ -3,9 +3,9 @@
 // the editor is visible, and one file in CodeMirror 6. Saves send the version the text was based
 // on; a file changed since gets a question (reload or overwrite) instead of being overwritten.
 // When the sandbox ends, the text stays in the page until the learner copies it.
-import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
-import { HighlightStyle, bracketMatching, indentOnInput, syntaxHighlighting } from '@codemirror/language';
-import { highlightSelectionMatches, searchKeymap } from '@codemirror/search';
+import { history, historyKeymap, indentWithTab, standardKeymap } from '@codemirror/commands';
+import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { searchKeymap } from '@codemirror/search';
 import { Compartment, EditorState } from '@codemirror/state';
 import { EditorView, drawSelection, highlightActiveLine, highlightActiveLineGutter, highlightSpecialChars, keymap, lineNumbers } from '@codemirror/view';
 import { tags } from '@lezer/highlight';
@@ -190,14 +190,12 @@ export class WorkspaceEditor {
         highlightSpecialChars(),
         history(),
         drawSelection(),
-        indentOnInput(),
-        bracketMatching(),
         highlightActiveLine(),
-        highlightSelectionMatches(),
         syntaxHighlighting(highlight),
         keymap.of([
           { key: 'Mod-s', preventDefault: true, run: () => (void this.save(), true) },
-          ...defaultKeymap,
+          // The standard keys (not the default map's extras): the lesson page's JavaScript budget.
+          ...standardKeymap,
           ...searchKeymap,
           ...historyKeymap,
           indentWithTab,
