@@ -6,7 +6,7 @@ import express, { type Express } from 'express';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { crossOriginProtection } from './cross-origin.js';
-import { refuseShadowedSession } from './shadowed-cookies.js';
+import { refuseShadowedSession, sessionSlot } from './shadowed-cookies.js';
 import { errorHandler, notFound } from './errors.js';
 import { securityHeaders } from './security-headers.js';
 
@@ -41,7 +41,7 @@ export function createApp(parts: AppParts): Express {
   app.use('/api', notFound);
 
   if (fs.existsSync(parts.siteDir)) {
-    app.use(express.static(parts.siteDir, { extensions: ['html'], index: 'index.html' }));
+    app.use(sessionSlot, express.static(parts.siteDir, { extensions: ['html'], index: 'index.html' }));
   } else {
     parts.log.warn({ siteDir: parts.siteDir }, 'the site is not built; run npm run build');
   }

@@ -4,8 +4,8 @@
 // Browsers keep cookies per host, not per port, so a page on another port of this host (a
 // previewed app) can set a cookie of the same name with a longer path, which the browser then
 // sends first. It cannot read or overwrite the HttpOnly original, so every copy is read here:
-// copies that are not signed by this server are ignored, and two different signed ones (a
-// planted session of someone else's) mean no session at all, never the planted one.
+// a header with more than one copy means no session at all, never the planted one (and every
+// browser holds a copy at the root from its first page on: http/shadowed-cookies.ts).
 import cookieParser from 'cookie-parser';
 import type { Request, Response } from 'express';
 
@@ -50,7 +50,9 @@ export function signedSessionIds(req: Request): string[] {
   return [...new Set(ids)];
 }
 
+/** The learner's session id; none when the header carries more than one copy of the cookie (one was planted). */
 export function sessionIdOf(req: Request): string | undefined {
+  if (cookieValues(req.headers.cookie, SESSION_COOKIE).length > 1) return undefined;
   const ids = signedSessionIds(req);
   return ids.length === 1 ? ids[0] : undefined;
 }

@@ -155,7 +155,17 @@ describe('web preview', () => {
     assert.ok(removals.includes('slipway_session=; Max-Age=0; HttpOnly; SameSite=Lax; Path=/api/session'), removals.join('\n'));
     assert.ok(!removals.some((c) => /Path=\/(;|$)/.test(c) && !/Domain=/.test(c)), "the learner's own cookie (host-only, at /) is never removed");
     const forged = await fetch(`${server.url}/api/session`, { headers: { cookie: `slipway_session=s%3Aforged.abc; ${ada.cookie}` } });
-    assert.equal(forged.status, 200, 'an unsigned or forged copy is ignored');
+    assert.equal(forged.status, 400, 'a second copy of any kind is refused, never taken for the learner');
+    // A browser without a session of its own (the instructor's) holds the placeholder every
+    // page gives it; a planted session beside it is a second copy too, never the only one.
+    const page = await fetch(`${server.url}/`);
+    const placeholder = page.headers.getSetCookie().find((c) => c.startsWith('slipway_session='));
+    assert.equal(placeholder?.split(';')[0], 'slipway_session=none');
+    assert.match(placeholder!, /HttpOnly/);
+    const pushed = await fetch(`${server.url}/api/session`, { headers: { cookie: `slipway_session=${planted}; slipway_session=none` } });
+    assert.equal(pushed.status, 400, "a planted session is never the instructor's");
+    const nobody = await fetch(`${server.url}/api/session`, { headers: { cookie: 'slipway_session=none' } });
+    assert.equal(nobody.status, 401, 'the placeholder names nobody');
     const own = await fetch(`${server.url}/api/session`, { headers: { cookie: ada.cookie } });
     assert.equal(((await own.json()) as { sandbox: { id: string } }).sandbox.id, ada.sandbox);
   });
