@@ -104,6 +104,10 @@ describe('web preview', () => {
     const invalid = await link(ada, 70000, 400);
     assert.equal(invalid.error?.code, 'invalid_input');
     const { origin, grant } = await open((await link(ada, 9999)).url);
+    // Two ports of one learner are two previews on two origins, open at once.
+    const eightThousand = await open((await link(ada, 8000)).url);
+    assert.notEqual(origin, eightThousand.origin);
+    assert.equal((await fetch(`${eightThousand.origin}/echo`, { headers: { cookie: eightThousand.grant } })).status, 200);
     const nothing = await fetch(`${origin}/`, { headers: { cookie: grant } });
     assert.equal(nothing.status, 502);
     assert.match(await nothing.text(), /Nothing answers on port 9999 in your sandbox: is the container running and published\?/);
