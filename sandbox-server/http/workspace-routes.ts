@@ -63,8 +63,10 @@ export function workspaceRoutes(files: WorkspaceFiles, sessions: Sessions): Rout
   });
 
   router.post(WORKSPACE_ENTRIES_PATH, async (req, res) => {
+    // Who asks comes first: without a session the answer is 401, whatever the body.
+    const sandbox = sandboxOf(sessions, req);
     const body = entryBody.parse(req.body ?? {});
-    res.status(201).json(await files.create(sandboxOf(sessions, req), body.path, body.kind));
+    res.status(201).json(await files.create(sandbox, body.path, body.kind));
   });
 
   router.delete(WORKSPACE_ENTRIES_PATH, async (req, res) => {
@@ -73,8 +75,9 @@ export function workspaceRoutes(files: WorkspaceFiles, sessions: Sessions): Rout
   });
 
   router.post(WORKSPACE_RENAME_PATH, async (req, res) => {
+    const sandbox = sandboxOf(sessions, req);
     const body = renameBody.parse(req.body ?? {});
-    res.json(await files.rename(sandboxOf(sessions, req), body.from, body.to));
+    res.json(await files.rename(sandbox, body.from, body.to));
   });
 
   return router;
