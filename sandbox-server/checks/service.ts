@@ -52,7 +52,20 @@ interface Watch {
    * comes next most likely did it, and is no attempt at the step after.
    */
   doneBeforePrompt: boolean;
+  /** When the sandbox's engine last reported something (containers starting, stopping...). */
+  lastEngineEventAt: number;
+  /** Looks again scheduled since that event, and the pending one. */
+  lookAgain: { count: number; timer?: NodeJS.Timeout };
 }
+
+/**
+ * After the engine last reported something, a current step that still differs is looked at
+ * again a few times, further and further apart, for this long: a container that just started
+ * (a Flask app behind `docker compose up -d`) may answer a second later, and nothing else would
+ * tell the checks so.
+ */
+const LOOK_AGAIN_FOR_MS = 30_000;
+const LOOK_AGAIN_FIRST_MS = 1_000;
 
 /**
  * How many steps past a current step that still differs are looked at: enough for a learner who
@@ -249,11 +262,17 @@ export class LessonChecks {
       ignoreEngineUntil: 0,
       commands: [],
       doneBeforePrompt: false,
+      lastEngineEventAt: 0,
+      lookAgain: { count: 0 },
       trigger: new Trigger((reasons) => void this.evaluate(watch, reasons)),
       events: new EngineEvents(
         this.deps.driver.engine(sandboxId),
         () => {
-          if (Date.now() >= watch.ignoreEngineUntil) watch.trigger.schedule('engine');
+          if (Date.now() >= watch.ignoreEngineUntil) {
+            watch.lastEngineEventAt = Date.now();
+            watch.lookAgain.count = 0;
+            watch.trigger.schedule('engine');
+          }
           this.noticeSandboxChange(watch);
         },
         () => {
@@ -284,6 +303,7 @@ export class LessonChecks {
     const watch = this.watches.get(sessionId);
     if (!watch) return;
     clearTimeout(watch.sandboxNotice);
+    clearTimeout(watch.lookAgain.timer);
     this.watches.delete(sessionId);
     if (this.bySandbox.get(watch.sandboxId) === watch) this.bySandbox.delete(watch.sandboxId);
     watch.trigger.cancel();
@@ -354,7 +374,22 @@ export class LessonChecks {
       } else if (isCurrent) blocked = true;
     }
     this.updateAhead(sessionId, loaded, ahead, blocked && acting);
+    if (blocked) this.scheduleLookAgain(watch);
     this.deps.log.debug({ session: sessionId, lesson: slug, reasons: [...reasons], ms: Math.round(performance.now() - started) }, 'checked');
+  }
+
+  /** While the engine's last report is recent, a current step that differs is looked at again later (1 s, 2 s, 4 s...). */
+  private scheduleLookAgain(watch: Watch): void {
+    const since = Date.now() - watch.lastEngineEventAt;
+    if (watch.lookAgain.timer || since > LOOK_AGAIN_FOR_MS) return;
+    const delay = LOOK_AGAIN_FIRST_MS * 2 ** watch.lookAgain.count;
+    if (since + delay > LOOK_AGAIN_FOR_MS) return;
+    watch.lookAgain.count++;
+    watch.lookAgain.timer = setTimeout(() => {
+      watch.lookAgain.timer = undefined;
+      if (this.watches.get(watch.sessionId) === watch) watch.trigger.schedule('engine');
+    }, delay);
+    watch.lookAgain.timer.unref();
   }
 
   /** Evaluates one step; engine events its script checks cause do not trigger another evaluation. */
