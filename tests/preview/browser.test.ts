@@ -165,10 +165,15 @@ describe('web preview in the browser', () => {
     assert.equal(await adaTab.evaluate(() => window.opener), null, 'the app gets no handle on the lesson page');
 
     await adaTab.reload();
-    assert.equal(visits(await waitForText(adaTab, /visited \d+ times?/)), first + 1);
+    // Read until the reloaded page is there (the old one may still be read first). Chromium may
+    // ask for the page more than once on a reload, so the count is at least one more, not exactly.
+    let second = first;
+    const deadline = Date.now() + 60_000;
+    while (second <= first && Date.now() < deadline) second = visits(await waitForText(adaTab, /visited \d+ times?/));
+    assert.ok(second > first, `the reload counted ${second}, after ${first}`);
     // The same counter from the terminal: the preview showed the learner's own app.
     const curl = await sh(server, ada.sandbox, 'curl -s http://localhost:8000/');
-    assert.equal(visits(curl), first + 2);
+    assert.equal(visits(curl), second + 1);
     await screenshot(adaTab, 'preview-lesson4-counter');
 
     await page.bringToFront();
