@@ -45,12 +45,15 @@ async function slipwayImages(docker: Docker): Promise<Map<string, string>> {
 
 /**
  * Removes every image that carries a slipway/ name or Slipway's image label, with all its names
- * (a stand-in may also carry the mirror's name for it). An image that others were built on goes
- * once they are gone, so it is tried again in the next round.
+ * (a stand-in may also carry the mirror's name for it), and every image with no name left: on
+ * this engine, which is the run's alone, those are earlier builds of Slipway's images, and one
+ * built on the base keeps the base from going. An image that others were built on goes once
+ * they are gone, so it is tried again in the next round.
  */
 async function removeSlipwayImages(docker: Docker): Promise<void> {
+  const nameless = (i: Docker.ImageInfo) => (i.RepoTags ?? []).every((t) => t === '<none>:<none>');
   for (let round = 0; round < 10; round++) {
-    const ours = (await docker.listImages()).filter((i) => i.Labels?.[LABEL.role] === 'image' || (i.RepoTags ?? []).some((t) => t.startsWith('slipway/')));
+    const ours = (await docker.listImages()).filter((i) => i.Labels?.[LABEL.role] === 'image' || (i.RepoTags ?? []).some((t) => t.startsWith('slipway/')) || nameless(i));
     if (ours.length === 0) return;
     for (const image of ours) await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
   }
