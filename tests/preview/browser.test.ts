@@ -171,9 +171,10 @@ describe('web preview in the browser', () => {
     const deadline = Date.now() + 60_000;
     while (second <= first && Date.now() < deadline) second = visits(await waitForText(adaTab, /visited \d+ times?/));
     assert.ok(second > first, `the reload counted ${second}, after ${first}`);
-    // The same counter from the terminal: the preview showed the learner's own app.
+    // The same counter from the terminal: the preview showed the learner's own app. (The step's
+    // own check visits the page too, twice a look, so the terminal may see more than one more.)
     const curl = await sh(server, ada.sandbox, 'curl -s http://localhost:8000/');
-    assert.equal(visits(curl), second + 1);
+    assert.ok(visits(curl) > second, `the terminal saw ${visits(curl)} visits, the preview ${second}`);
     await screenshot(adaTab, 'preview-lesson4-counter');
 
     await page.bringToFront();
