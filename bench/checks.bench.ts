@@ -11,7 +11,7 @@ import { checkSchema } from '../lessons/schema.js';
 import { createContext } from '../sandbox-server/checks/context.js';
 import { evaluateCheck } from '../sandbox-server/checks/evaluate.js';
 import { CommandStore } from '../sandbox-server/store/commands.js';
-import { percentile, round, startBenchServer, waitUntil, type Bench, type BenchServer } from './support.js';
+import { followStepsDone, percentile, round, startBenchServer, waitUntil, type Bench, type BenchServer } from './support.js';
 
 const EVALUATIONS = 60;
 const HTTP_EVALUATIONS = 40;
@@ -98,29 +98,7 @@ const bench: Bench = {
 
       // Automatic checks: each step wants a new container; the command runs in the terminal.
       const events = new AbortController();
-      const arrived = new Map<string, number>();
-      const stream = await fetch(`${server.url}/api/session/events`, { headers: { cookie }, signal: events.signal });
-      void (async () => {
-        const decoder = new TextDecoder();
-        let buffered = '';
-        try {
-          for await (const chunk of stream.body as unknown as AsyncIterable<Uint8Array>) {
-            buffered += decoder.decode(chunk, { stream: true });
-            let end: number;
-            while ((end = buffered.indexOf('\n\n')) >= 0) {
-              const block = buffered.slice(0, end);
-              buffered = buffered.slice(end + 2);
-              const data = /^data: (.*)$/m.exec(block)?.[1];
-              if (/^event: step$/m.test(block) && data) {
-                const { step } = JSON.parse(data) as { step: { id: string; status: string } };
-                if (step.status === 'done' && !arrived.has(step.id)) arrived.set(step.id, performance.now());
-              }
-            }
-          }
-        } catch {
-          // aborted at the end
-        }
-      })();
+      const arrived = await followStepsDone(server.url, cookie, events.signal);
       const finished = new Map<string, number>();
       server.feed.prompts.on('prompt', (event) => {
         const name = /docker create --name c(\d+)/.exec(event.command)?.[1];

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { WorkspaceTree } from '../contract/workspace-api.js';
-import { percentile, round, startBenchServer, waitUntil, type Bench } from './support.js';
+import { followStepsDone, percentile, round, startBenchServer, waitUntil, type Bench } from './support.js';
 
 const STEPS = 20;
 const TREE_ROUNDS = 20;
@@ -41,29 +41,7 @@ const bench: Bench = {
       const session = (await (await fetch(`${server.url}/api/session`, { headers: { cookie } })).json()) as { sandbox: { id: string } };
       const sandbox = session.sandbox.id;
 
-      const arrived = new Map<string, number>();
-      const stream = await fetch(`${server.url}/api/session/events`, { headers: { cookie }, signal: events.signal });
-      void (async () => {
-        const decoder = new TextDecoder();
-        let buffered = '';
-        try {
-          for await (const chunk of stream.body as unknown as AsyncIterable<Uint8Array>) {
-            buffered += decoder.decode(chunk, { stream: true });
-            let end: number;
-            while ((end = buffered.indexOf('\n\n')) >= 0) {
-              const block = buffered.slice(0, end);
-              buffered = buffered.slice(end + 2);
-              const data = /^data: (.*)$/m.exec(block)?.[1];
-              if (/^event: step$/m.test(block) && data) {
-                const { step } = JSON.parse(data) as { step: { id: string; status: string } };
-                if (step.status === 'done' && !arrived.has(step.id)) arrived.set(step.id, performance.now());
-              }
-            }
-          }
-        } catch {
-          // aborted at the end
-        }
-      })();
+      const arrived = await followStepsDone(server.url, cookie, events.signal);
 
       const api = (method: string, url: string, body?: string, base = '*') =>
         fetch(`${server.url}${url}`, { method, headers: { cookie, 'content-type': 'text/plain; charset=utf-8', 'if-match': base }, body });

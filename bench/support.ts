@@ -66,3 +66,34 @@ export async function waitUntil(what: string, condition: () => boolean | Promise
     await new Promise((r) => setTimeout(r, pollMs));
   }
 }
+
+/**
+ * Follows the session's event stream and notes when each step first turns done (by step id, in
+ * performance.now() time) until `signal` aborts: the moment the page would show it green.
+ */
+export async function followStepsDone(url: string, cookie: string, signal: AbortSignal): Promise<Map<string, number>> {
+  const arrived = new Map<string, number>();
+  const stream = await fetch(`${url}/api/session/events`, { headers: { cookie }, signal });
+  void (async () => {
+    const decoder = new TextDecoder();
+    let buffered = '';
+    try {
+      for await (const chunk of stream.body as unknown as AsyncIterable<Uint8Array>) {
+        buffered += decoder.decode(chunk, { stream: true });
+        let end: number;
+        while ((end = buffered.indexOf('\n\n')) >= 0) {
+          const block = buffered.slice(0, end);
+          buffered = buffered.slice(end + 2);
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (/^event: step$/m.test(block) && data) {
+            const { step } = JSON.parse(data) as { step: { id: string; status: string } };
+            if (step.status === 'done' && !arrived.has(step.id)) arrived.set(step.id, performance.now());
+          }
+        }
+      }
+    } catch {
+      // aborted at the end
+    }
+  })();
+  return arrived;
+}
