@@ -1,19 +1,22 @@
 // The classroom API: the bodies learners (/api/classroom/...) and instructors
 // (/api/instructor/...) send, which the server validates with these schemas, and what it answers
-// that is not the dashboard itself (dashboard.ts). Join codes are read aloud and typed from a
-// projector, so they use only characters that cannot be mistaken for one another.
+// that is not the dashboard itself (dashboard.ts). What a learner may type to join (the code's
+// alphabet, the longest name) and the words for a mistake are join-rules.ts's.
 import { z } from 'zod';
 import { workshopView } from './dashboard.js';
+import { codeProblem, nameProblem, normalizeCode } from './join-rules.js';
 import { SLUG_PATTERN } from './slug.js';
 
-/** No 0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V. */
-export const CODE_ALPHABET = '34679ACDEFGHJKMNPQRTWXY';
-export const CODE_LENGTH = 6;
+export { CODE_ALPHABET, CODE_LENGTH, NAME_MAX, normalizeCode } from './join-rules.js';
 
-/** What a learner typed, as the stored code: upper case, spaces and dashes dropped. */
-export function normalizeCode(typed: string): string {
-  return typed.toUpperCase().replace(/[\s-]/g, '');
-}
+/** A display name: trimmed, at most NAME_MAX characters (refused with the limit stated, never cut). */
+export const learnerName = z
+  .string()
+  .trim()
+  .superRefine((name, ctx) => {
+    const problem = nameProblem(name);
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+  });
 
 // --- learners ---------------------------------------------------------------------------------
 
@@ -23,8 +26,16 @@ export const joinBody = z
     code: z
       .string()
       .transform(normalizeCode)
-      .pipe(z.string().regex(new RegExp(`^[${CODE_ALPHABET}]{${CODE_LENGTH}}$`), `a join code is ${CODE_LENGTH} letters and digits as shown on the projector`)),
-    name: z.string().trim().min(1, 'give a display name').max(40, 'at most 40 characters'),
+      .superRefine((code, ctx) => {
+        const problem = codeProblem(code);
+        if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+      }),
+    name: learnerName,
+    /**
+     * For a learner who already joined under another name (their cookie says so): keep that
+     * name, or change it to this one. Without it such a join is refused with `name_differs`.
+     */
+    nameChoice: z.enum(['keep', 'change']).optional(),
   })
   .strict();
 export type JoinBody = z.input<typeof joinBody>;

@@ -29,6 +29,7 @@ export const apiErrorCode = z.enum([
   'already_ended',
   'workshop_ended',
   'removed',
+  'name_differs',
   'no_learner',
   'not_in_workshop',
   'not_instructor',

@@ -200,8 +200,11 @@ export class Classroom {
 
   // --- learners --------------------------------------------------------------------------
 
-  /** A learner joins with the code and a name; a cookie session already in it resumes. */
-  async join(code: string, name: string, existing: SessionRow | undefined): Promise<JoinResult> {
+  /**
+   * A learner joins with the code and a name; a cookie session already in it resumes. One who
+   * resumes under another name is asked first (`name_differs`), then keeps or changes it as told.
+   */
+  async join(code: string, name: string, existing: SessionRow | undefined, nameChoice?: 'keep' | 'change'): Promise<JoinResult> {
     const workshop = this.deps.store.byCode(code);
     if (!workshop) throw new ClassroomError('no_workshop', `code: no workshop has the code "${code.slice(0, 12)}"; check it on the projector.`);
     if (workshop.state === 'created') throw new ClassroomError('not_started', 'The workshop has not started yet: wait for the instructor to start it, then try again.');
@@ -214,6 +217,14 @@ export class Classroom {
       learner = undefined;
     }
     if (learner?.removed_at) throw new ClassroomError('removed', 'The instructor removed you from this workshop. Ask them if this is a mistake.');
+    if (learner && learner.display_name !== name) {
+      const was = learner.display_name;
+      if (nameChoice === undefined) throw new ClassroomError('name_differs', `You joined this workshop as "${was}": continue as "${was}" (nameChoice "keep"), or change your name to "${name}" (nameChoice "change")?`);
+      if (nameChoice === 'change') {
+        this.deps.store.rename(learner.session_id, name);
+        learner = this.deps.store.learner(learner.session_id)!;
+      }
+    }
     if (!session) session = this.deps.sessions.create(name);
     if (!learner) {
       learner = this.deps.store.addLearner(session.id, workshop.id, name);

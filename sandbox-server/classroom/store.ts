@@ -89,6 +89,14 @@ export class WorkshopStore {
     this.db.prepare(`UPDATE workshop_learners SET expires_at = expires_at + ? WHERE session_id = ? AND expires_at IS NOT NULL`).run(byMs, sessionId);
   }
 
+  /**
+   * The name the instructor sees. The session's own name (sessions.display_name) stays: the
+   * learner's registry namespace is made from it and must not move under their pushed images.
+   */
+  rename(sessionId: string, displayName: string): void {
+    this.db.prepare(`UPDATE workshop_learners SET display_name = ? WHERE session_id = ?`).run(displayName, sessionId);
+  }
+
   remove(sessionId: string, now = Date.now()): void {
     this.db.prepare(`UPDATE workshop_learners SET removed_at = ? WHERE session_id = ? AND removed_at IS NULL`).run(now, sessionId);
   }

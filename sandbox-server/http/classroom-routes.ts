@@ -50,7 +50,7 @@ export function learnerClassroomRoutes(classroom: Classroom, sessions: Sessions,
     const body = joinBody.parse(req.body ?? {});
     const existingId = sessionIdOf(req);
     const existing = existingId ? sessions.get(existingId) : undefined;
-    const result = await classroom.join(body.code, body.name, existing);
+    const result = await classroom.join(body.code, body.name, existing, body.nameChoice);
     setSessionCookie(res, result.session.id, req.secure);
     res.status(result.status === 'queued' ? 202 : 200).json(result.me);
   });

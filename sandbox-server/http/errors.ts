@@ -32,6 +32,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   already_ended: 409,
   workshop_ended: 410,
   removed: 403,
+  name_differs: 409,
   no_learner: 404,
   not_in_workshop: 404,
   not_instructor: 401,

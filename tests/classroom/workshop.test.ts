@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { codeRule, NAME_MAX } from '../../contract/join-rules.js';
 import { startTestServer, stopAndClean, type TestServer } from '../support/server.js';
 import { learnerSession, TermClient } from '../terminal/support/client.js';
 import { eventually } from '../terminal/support/wait.js';
@@ -76,6 +77,15 @@ describe('classroom workshops', () => {
       assert.equal(res.status, status, JSON.stringify(body));
       assert.match(res.body.error.message, new RegExp(field));
     }
+    // A wrong code is told the exact rule, from the alphabet codes are made of, and which
+    // characters it used that codes never do; a long name is refused with the limit, not cut.
+    const foreign = await call(server, 'POST', '/api/classroom/join', { body: { code: 'k0q-1x4', name: 'Ada' } });
+    assert.equal(foreign.status, 400);
+    assert.equal(foreign.body.error.message, `code: a join code is ${codeRule()}; "0" and "1" are never used in codes`);
+    assert.match(foreign.body.error.message, /the letters A–Z except B, I, L, O, S, U, V and Z, and the digits 3, 4, 6, 7 and 9/);
+    const long = await call(server, 'POST', '/api/classroom/join', { body: { code: '777777', name: 'x'.repeat(52) } });
+    assert.equal(long.status, 400);
+    assert.equal(long.body.error.message, `name: a name is at most ${NAME_MAX} characters; yours has 52`);
     const workshop = (await create(good)).body;
     const notStarted = await call(server, 'POST', '/api/classroom/join', { body: { code: workshop.code, name: 'Ada' } });
     assert.equal(notStarted.status, 409);
@@ -183,6 +193,28 @@ describe('classroom workshops', () => {
         const first = dashboard.learners.find((l: any) => l.name === 'Learner 1');
         const afterRejoin = (await call(server, 'GET', `/api/instructor/workshops/${workshop.id}`, { cookie: instructor })).body;
         assert.equal(afterRejoin.learners.find((l: any) => l.name === 'Learner 1').sandbox.id, first.sandbox.id);
+
+        // Reopening the link under another name asks first. Keeping changes nothing; changing
+        // renames the learner: the same id, sandbox and progress.
+        const fourth = dashboard.learners.find((l: any) => l.name === 'Learner 4');
+        const rejoin = (nameChoice?: string) => call(server, 'POST', '/api/classroom/join', { cookie: joined[3]!.cookie, body: { code: workshop.code, name: 'Sam', ...(nameChoice ? { nameChoice } : {}) } });
+        const differs = await rejoin();
+        assert.equal(differs.status, 409, differs.text);
+        assert.equal(differs.body.error.code, 'name_differs');
+        assert.match(differs.body.error.message, /"Learner 4".*"Sam"/);
+        const kept = await rejoin('keep');
+        assert.equal(kept.status, 200, kept.text);
+        assert.equal(kept.body.name, 'Learner 4');
+        const changed = await rejoin('change');
+        assert.equal(changed.status, 200, changed.text);
+        assert.equal(changed.body.name, 'Sam');
+        assert.equal(cookieOf(changed, 'slipway_session'), joined[3]!.cookie);
+        const sam = (await call(server, 'GET', `/api/instructor/workshops/${workshop.id}`, { cookie: instructor })).body.learners.find((l: any) => l.id === fourth.id);
+        assert.equal(sam.name, 'Sam');
+        assert.equal(sam.sandbox.id, fourth.sandbox.id);
+        assert.equal(sam.cells[0].status, 'done');
+        assert.equal(sam.cells[0].doneAt, fourth.cells[0].doneAt);
+        assert.equal((await rejoin()).status, 200, 'the new name is the one kept');
 
         // The instructor views Learner 1's terminal read-only and sees their last command.
         const view = await call(server, 'POST', `/api/instructor/workshops/${workshop.id}/learners/${first.id}/view`, { cookie: instructor });
