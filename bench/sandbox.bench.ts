@@ -51,7 +51,7 @@ const bench: Bench = {
       const idle = await timeToReady(cold);
       await new Promise((r) => setTimeout(r, 10_000));
       const memory: number[] = [];
-      for (let i = 0; i < 5; i++) memory.push(await statsMemoryMiB(names.sandboxContainer('bench', idle.id)));
+      for (let i = 0; i < 5; i++) memory.push(await statsMemoryMiB(names.sandboxContainer(cold.config.instance, idle.id)));
       figures['sandbox.idle_memory_mib'] = round(percentile(memory, 50));
 
       const cycleStarted = performance.now();

@@ -23,10 +23,17 @@ export interface BenchServer extends SlipwayServer {
   dispose(): Promise<void>;
 }
 
+/**
+ * "bench", unless SLIPWAY_TEST_INSTANCE names another: disposing a bench server removes its whole
+ * installation from the engine, so two people running benches on one engine at once must not
+ * share a name.
+ */
+export const BENCH_INSTANCE = process.env.SLIPWAY_TEST_INSTANCE ?? 'bench';
+
 export async function startBenchServer(env: Record<string, string> = {}): Promise<BenchServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-bench-'));
   const config = loadConfig([], {
-    SLIPWAY_INSTANCE: 'bench',
+    SLIPWAY_INSTANCE: BENCH_INSTANCE,
     SLIPWAY_DATA_DIR: dataDir,
     PORT: '0',
     SLIPWAY_IMAGES: 'offline',
