@@ -1,7 +1,8 @@
 // The learner's workspace as the editor sees it: the tree, one file read or written, entries
 // created, renamed and deleted. Bytes travel as tar streams through the driver (copyIn,
-// copyOut); the few commands run (realpath, find, mv, rm) get the learner's path as an argument
-// of their own, never inside a shell line. Paths are checked twice: by the pure rules (paths.ts)
+// copyOut) or, for a save, on a command's standard input (save.ts); the commands run (realpath,
+// find, mv, rm, the save script) get the learner's path as an argument of their own, never
+// inside a shell line. Paths are checked twice: by the pure rules (paths.ts)
 // and, in the sandbox, by resolving symbolic links with realpath, so a link leading out is refused.
 import {
   MAX_EDITABLE_BYTES,
@@ -20,6 +21,7 @@ import { packEntry, readFirstEntry, type ArchivedEntry } from './archive.js';
 import { isBinary, sizeInWords, versionOf, versionOfLarge } from './content.js';
 import { WorkspaceError } from './errors.js';
 import { WORKSPACE_NAME, checkPath, isInside, nameOf, parentOf, quote } from './paths.js';
+import { SAVE_SCRIPT, expectedVersion, saveRefusal } from './save.js';
 
 const EXEC_TIMEOUT_MS = 5000;
 /** A save's base version that overwrites whatever is there. */
@@ -95,16 +97,11 @@ export class WorkspaceFiles {
   async write(sandboxId: string, input: string, content: Buffer, baseVersion: string): Promise<SavedFile> {
     const path = checkPath(input);
     if (content.length > MAX_EDITABLE_BYTES) throw new WorkspaceError('too_large', `The text is ${sizeInWords(content.length)}: files over ${sizeInWords(MAX_EDITABLE_BYTES)} cannot be saved from the editor.`);
-    const { place, entry: current } = await this.resolveAndFetch(sandboxId, path);
-    if (current && current.type === 'directory') throw new WorkspaceError('is_folder', `${quote(path)} is a folder: a file cannot be saved over it.`);
-    if (current && current.type !== 'file') throw new WorkspaceError('not_editable', `${quote(path)} is not a regular file: it cannot be saved from the editor.`);
-    if (baseVersion !== ANY_VERSION) {
-      if (!current) throw new WorkspaceError('file_changed', `${quote(path)} was deleted since you opened it (in the terminal, or in another tab). Save again to create it with your text, or close it.`);
-      const now = current.size > MAX_EDITABLE_BYTES ? versionOfLarge(current.size, current.mtime) : versionOf(current.bytes);
-      if (now !== baseVersion) throw new WorkspaceError('file_changed', `${quote(path)} changed since you opened it (in the terminal, or in another tab). Reload it to see the change, or overwrite it with your text.`);
-    }
-    // A file keeps its mode (greet.sh stays executable) and owner; a new one is the shell's (root).
-    await this.deps.driver.copyIn(sandboxId, packEntry({ name: place.relative, type: 'file', content, mode: current?.mode ?? 0o644, uid: current?.uid ?? 0, gid: current?.gid ?? 0 }), place.root).catch((err: unknown) => this.failed(err, path));
+    const workspace = this.deps.driver.workspaceOf(sandboxId);
+    const result = await this.exec(sandboxId, ['bash', '-c', SAVE_SCRIPT, 'slipway-save', workspace, path, expectedVersion(baseVersion), String(MAX_EDITABLE_BYTES)], 64 * 1024, content);
+    if (result.timedOut) throw new Error(`workspace ${path}: saving took over ${EXEC_TIMEOUT_MS / 1000} s`);
+    const refusal = saveRefusal(path, result);
+    if (refusal) throw refusal;
     this.deps.prompts.emit('saved', { sandboxId, path, at: Date.now() });
     return { path, version: versionOf(content), size: content.length };
   }
@@ -206,9 +203,9 @@ export class WorkspaceFiles {
     return found.exitCode === 0 && found.stdout === 'x';
   }
 
-  private async exec(sandboxId: string, command: string[], maxOutputBytes = 64 * 1024) {
+  private async exec(sandboxId: string, command: string[], maxOutputBytes = 64 * 1024, stdin?: Buffer) {
     try {
-      return await this.deps.driver.exec(sandboxId, command, { timeoutMs: EXEC_TIMEOUT_MS, maxOutputBytes });
+      return await this.deps.driver.exec(sandboxId, command, { timeoutMs: EXEC_TIMEOUT_MS, maxOutputBytes, ...(stdin ? { stdin } : {}) });
     } catch (err) {
       return this.failed(err, '');
     }
