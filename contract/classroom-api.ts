@@ -85,6 +85,10 @@ export type WorkshopList = z.infer<typeof workshopList>;
 export const extendBody = z.object({ minutes: z.number().int().min(1).max(8 * 60) }).strict();
 export type ExtendBody = z.infer<typeof extendBody>;
 
+/** POST .../learners/:learner/name: the instructor renames a learner (same id, same progress). */
+export const renameBody = z.object({ name: learnerName }).strict();
+export type RenameBody = z.infer<typeof renameBody>;
+
 /** POST /api/instructor/workshops/:id/end */
 export const endBody = z.object({ confirm: z.literal(true, { errorMap: () => ({ message: 'send confirm: true to end the workshop and destroy its sandboxes' }) }) }).strict();
 export type EndBody = z.infer<typeof endBody>;

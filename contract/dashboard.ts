@@ -31,6 +31,10 @@ export const learnerView = z.object({
   sandbox: z.object({ id: z.string(), state: z.string() }).nullable(),
   expiresAt: z.number().nullable(),
   removed: z.boolean(),
+  /** When the instructor removed the learner (null while they are in, also once re-admitted). */
+  removedAt: z.number().nullable(),
+  /** When the instructor last re-admitted the learner after a removal. */
+  readmittedAt: z.number().nullable(),
   done: z.number().int(),
   lastProgressAt: z.number(),
   /** Why the learner looks stuck when the snapshot was taken (the page re-applies the rule as time passes). */
@@ -107,7 +111,7 @@ export type WarmProgress = z.infer<typeof warmProgress>;
 /** GET /api/instructor/workshops/:id/events: a snapshot and the warm-up state first, then changes. */
 export const dashboardEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('snapshot'), data: dashboardView }),
-  /** One learner changed (joined, progressed, was reset, extended or removed). */
+  /** One learner changed (joined, progressed, was reset, extended, renamed, removed or re-admitted). */
   z.object({ type: z.literal('learner'), data: learnerView }),
   /** The workshop started or ended. */
   z.object({ type: z.literal('workshop'), data: workshopView }),

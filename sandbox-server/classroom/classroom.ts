@@ -15,6 +15,7 @@ import type { SandboxChannel } from '../feed/sandboxes.js';
 import type { LessonLibrary } from '../lessons/library.js';
 import type { Logger } from '../log.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
+import { SandboxError } from '../sandboxes/driver.js';
 import type { SandboxManager } from '../sandboxes/manager.js';
 import type { Sessions } from '../sessions/sessions.js';
 import type { ProgressStore } from '../store/progress.js';
@@ -290,6 +291,37 @@ export class Classroom {
     this.updateReserve();
     this.publishLearner(learner.session_id);
     this.admission.retry();
+  }
+
+  /**
+   * Takes a removed learner back: their progress was kept, and they get a sandbox again (or
+   * their place in the queue). When the machine is full right now, the re-admission stands and
+   * the learner gets one when they ask for it.
+   */
+  async readmit(workshopId: string, id: string): Promise<LearnerView> {
+    const learner = this.findLearner(workshopId, id);
+    const workshop = this.workshop(workshopId);
+    if (workshop.state === 'ended') throw new ClassroomError('already_ended', 'This workshop has ended: nobody can be re-admitted. Its results are kept.');
+    if (learner.removed_at !== null) {
+      this.deps.store.readmit(learner.session_id);
+      const back = this.deps.store.learner(learner.session_id)!;
+      this.follow(back);
+      this.updateReserve();
+      try {
+        await this.admission.admit(back, workshop);
+      } catch (err) {
+        if (!(err instanceof SandboxError && err.code === 'capacity')) throw err;
+        this.deps.log.info({ workshop: workshopId }, 're-admitted learner gets a sandbox when one frees');
+      }
+    }
+    return this.publishLearner(learner.session_id)!;
+  }
+
+  /** The name the instructor sees for a learner; their id and progress stay. */
+  rename(workshopId: string, id: string, name: string): LearnerView {
+    const learner = this.findLearner(workshopId, id);
+    this.deps.store.rename(learner.session_id, name);
+    return this.publishLearner(learner.session_id)!;
   }
 
   /** The learner's live sandbox, for a read-only view. */

@@ -68,6 +68,8 @@ export function learnerView(
     sandbox: sandbox ? { id: sandbox.id, state: sandbox.state } : null,
     expiresAt: learner.expires_at,
     removed: learner.removed_at !== null,
+    removedAt: learner.removed_at,
+    readmittedAt: learner.readmitted_at,
     done: cells.filter((c) => c.status === 'done').length,
     lastProgressAt,
     stuck: null,

@@ -27,7 +27,10 @@ export interface LearnerRow {
   admitted_at: number | null;
   /** When the learner's time is up (session length plus extensions). */
   expires_at: number | null;
+  /** When the instructor removed the learner; null while they are in (also after a re-admission). */
   removed_at: number | null;
+  /** When the instructor last took the learner back after a removal. */
+  readmitted_at: number | null;
 }
 
 export class WorkshopStore {
@@ -99,6 +102,11 @@ export class WorkshopStore {
 
   remove(sessionId: string, now = Date.now()): void {
     this.db.prepare(`UPDATE workshop_learners SET removed_at = ? WHERE session_id = ? AND removed_at IS NULL`).run(now, sessionId);
+  }
+
+  /** Takes a removed learner back: their rows (progress, admission, time) are as they were. */
+  readmit(sessionId: string, now = Date.now()): void {
+    this.db.prepare(`UPDATE workshop_learners SET removed_at = NULL, readmitted_at = ? WHERE session_id = ? AND removed_at IS NOT NULL`).run(now, sessionId);
   }
 
   /** Queued learners (not admitted, not removed) of running workshops, oldest first. */

@@ -1,11 +1,12 @@
 // Classroom HTTP API. Learners: POST /api/classroom/join (code + name → session cookie and a
 // sandbox, or a place in the queue), GET /api/classroom/me. Instructors (/api/instructor/*):
-// log in, create/start/end workshops, the live dashboard (SSE), per-learner actions, exports.
+// log in, create/start/end workshops, the live dashboard (SSE), per-learner actions (reset,
+// extend, remove, re-admit, rename, read-only terminal), exports.
 // Every instructor endpoint but login/status answers 401 without the instructor cookie. Bodies
 // are checked against the shared contract (contract/classroom-api.ts); the classroom's refusals
 // (ClassroomError) reach errors.ts, which gives their status.
 import { Router, type Request, type Response } from 'express';
-import { createWorkshopBody, endBody, extendBody, joinBody, loginBody, normalizeCode, type InstructorStatus, type TerminalViewGrant, type WorkshopList } from '../../contract/classroom-api.js';
+import { createWorkshopBody, endBody, extendBody, joinBody, loginBody, normalizeCode, renameBody, type InstructorStatus, type TerminalViewGrant, type WorkshopList } from '../../contract/classroom-api.js';
 import type { DashboardEvent } from '../../contract/dashboard.js';
 import { VIEWER_PATH } from '../../contract/terminal.js';
 import type { Classroom } from '../classroom/classroom.js';
@@ -152,6 +153,16 @@ export function instructorRoutes(classroom: Classroom, workshops: WorkshopChanne
   router.delete('/api/instructor/workshops/:id/learners/:learner', async (req, res) => {
     await classroom.remove(param(req, 'id'), param(req, 'learner'));
     res.status(204).end();
+  });
+
+  // The roster: a removed learner stays listed and may be taken back; any learner renamed.
+  router.post('/api/instructor/workshops/:id/learners/:learner/readmit', async (req, res) => {
+    res.json(await classroom.readmit(param(req, 'id'), param(req, 'learner')));
+  });
+
+  router.post('/api/instructor/workshops/:id/learners/:learner/name', async (req, res) => {
+    const body = renameBody.parse(req.body ?? {});
+    res.json(classroom.rename(param(req, 'id'), param(req, 'learner'), body.name));
   });
 
   // A read-only view of the learner's terminal: a viewer token for the terminal WebSocket.

@@ -89,4 +89,10 @@ export const migrations: string[] = [
   `
   ALTER TABLE step_progress ADD COLUMN skipped_at INTEGER;
   `,
+  // 5: an instructor may take a removed learner back. removed_at is the learner's removal now
+  // (cleared on re-admission, so "removed" stays one column every query reads); readmitted_at,
+  // the last re-admission, so the export still says they were out for a while.
+  `
+  ALTER TABLE workshop_learners ADD COLUMN readmitted_at INTEGER;
+  `,
 ];

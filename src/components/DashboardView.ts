@@ -1,5 +1,6 @@
-// Draws the instructor dashboard: the learners × steps grid (with per-step counts), the
-// completion chart and the warm-up progress. Plain DOM, redrawn from the model on each change.
+// Draws the instructor dashboard: the learners × steps grid (with per-step counts; removed
+// learners only when asked, marked as such), the completion chart and the warm-up progress.
+// Plain DOM, redrawn from the model on each change.
 import type { Cell, CellStatus, DashboardView as Snapshot, LearnerView, StepColumn, WarmProgress } from '../../contract/dashboard.js';
 import { countsOf, stuckReason } from '../../contract/dashboard-rules.js';
 import { timeLeft } from '../lib/classroom-api.js';
@@ -66,13 +67,22 @@ function enableNoticeTips(table: HTMLTableElement): void {
   table.addEventListener('focusout', hide);
 }
 
-export function renderGrid(table: HTMLTableElement, snapshot: Snapshot, now = Date.now()): void {
+export interface GridOptions {
+  /** Removed learners stay in the roster; their rows show only when asked ("Show removed"). */
+  showRemoved: boolean;
+}
+
+const clock = (t: number) => new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+
+export function renderGrid(table: HTMLTableElement, snapshot: Snapshot, options: GridOptions = { showRemoved: false }, now = Date.now()): void {
   enableNoticeTips(table);
   const live = snapshot.learners.filter((l) => !l.removed);
+  const removed = snapshot.learners.length - live.length;
+  const shown = options.showRemoved ? snapshot.learners : live;
   const head = el('thead');
   // One header row for the lessons (spanning their steps), one for the steps.
   const lessonRow = el('tr');
-  lessonRow.append(el('th', { scope: 'col', rowspan: '2', class: 'name-col' }, `Learners (${live.length})`));
+  lessonRow.append(el('th', { scope: 'col', rowspan: '2', class: 'name-col' }, `Learners (${live.length}${removed ? ` + ${removed} removed` : ''})`));
   const spans: Array<{ title: string; n: number }> = [];
   for (const c of snapshot.columns) {
     const last = spans.at(-1);
@@ -89,15 +99,16 @@ export function renderGrid(table: HTMLTableElement, snapshot: Snapshot, now = Da
   head.append(lessonRow, stepRow);
 
   const body = el('tbody');
-  for (const learner of live) {
+  for (const learner of shown) {
     const stuck = stuckReason(learner, snapshot.stuckRule, now);
-    const badge = noticeBadge(learner, now);
-    const row = el('tr', { 'data-learner': learner.id, ...(stuck ? { 'data-stuck': 'true' } : {}), ...(badge ? { 'data-notice': learner.notice!.kind } : {}) });
+    const badge = learner.removed ? undefined : noticeBadge(learner, now);
+    const row = el('tr', { 'data-learner': learner.id, ...(learner.removed ? { 'data-removed': 'true' } : {}), ...(stuck ? { 'data-stuck': 'true' } : {}), ...(badge ? { 'data-notice': learner.notice!.kind } : {}) });
     const name = el('th', { scope: 'row', class: 'name-col' });
     const button = el('button', { type: 'button', class: 'learner-name', 'data-action': 'select', 'data-learner': learner.id }, learner.name);
     name.append(button);
     const meta = el('span', { class: 'learner-meta' });
-    if (learner.queuePosition !== null) meta.textContent = `queued #${learner.queuePosition}`;
+    if (learner.removed) meta.textContent = learner.removedAt ? `removed ${clock(learner.removedAt)}` : 'removed';
+    else if (learner.queuePosition !== null) meta.textContent = `queued #${learner.queuePosition}`;
     else if (stuck) meta.textContent = `stuck: ${stuck}`;
     else if (learner.expiresAt) meta.textContent = snapshot.workshop.state === 'ended' ? `${learner.done} done` : `${timeLeft(learner.expiresAt - now)} left`;
     name.append(meta);
@@ -110,9 +121,10 @@ export function renderGrid(table: HTMLTableElement, snapshot: Snapshot, now = Da
     });
     body.append(row);
   }
-  if (live.length === 0) {
+  if (shown.length === 0) {
     const row = el('tr');
-    row.append(el('td', { colspan: String(snapshot.columns.length + 1), class: 'empty' }, snapshot.workshop.state === 'created' ? 'Start the workshop, then learners join with the code.' : 'Nobody has joined yet.'));
+    const empty = snapshot.workshop.state === 'created' ? 'Start the workshop, then learners join with the code.' : removed ? `Everyone who joined was removed (${removed}): tick "Show removed" to see them.` : 'Nobody has joined yet.';
+    row.append(el('td', { colspan: String(snapshot.columns.length + 1), class: 'empty' }, empty));
     body.append(row);
   }
 

@@ -2,8 +2,9 @@
 // starts a workshop (pre-warming 10 sandboxes); 10 learners join at once and each completes a
 // step in their own terminal; the dashboard feed reports exactly those completions; the CSV
 // export matches; the instructor views a terminal read-only, resets, extends; ending removes
-// the 10 sandboxes and nothing else. Also: instructor auth, bad input, and a full machine
-// queueing a learner instead of failing silently.
+// the 10 sandboxes and nothing else. Also: instructor auth, bad input (join codes and names
+// told the exact rule), a rejoin under another name, the roster (remove, re-admit, rename), and
+// a full machine queueing a learner instead of failing silently.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -274,6 +275,75 @@ describe('classroom workshops', () => {
     } finally {
       await feed.close();
     }
+  });
+
+  it('keeps a removed learner in the roster, refuses them while removed, re-admits them with their progress; renames', async () => {
+    const workshop = (await call(server, 'POST', '/api/instructor/workshops', { cookie: instructor, body: { title: 'Roster', lessons: [SLUG], expectedSize: 1, sessionMinutes: 30 } })).body;
+    await call(server, 'POST', `/api/instructor/workshops/${workshop.id}/start`, { cookie: instructor });
+    const joinedRes = await call(server, 'POST', '/api/classroom/join', { body: { code: workshop.code, name: 'Remy' } });
+    assert.equal(joinedRes.status, 200, joinedRes.text);
+    const cookie = cookieOf(joinedRes, 'slipway_session');
+    // Some progress of theirs: the first step skipped.
+    assert.equal((await call(server, 'POST', `/api/lessons/${SLUG}/open`, { cookie, body: {} })).status, 200);
+    assert.equal((await call(server, 'POST', `/api/lessons/${SLUG}/steps/say-hello/skip`, { cookie, body: {} })).status, 200);
+    const roster = async () => (await call(server, 'GET', `/api/instructor/workshops/${workshop.id}`, { cookie: instructor })).body.learners as any[];
+    const before = (await roster())[0];
+    assert.equal(before.cells[0].status, 'skipped');
+    const base = `/api/instructor/workshops/${workshop.id}/learners/${before.id}`;
+
+    // Removed: still in the roster, marked with the time; refused a sandbox and a rejoin.
+    assert.equal((await call(server, 'DELETE', base, { cookie: instructor })).status, 204);
+    const removed = (await roster()).find((l) => l.id === before.id);
+    assert.ok(removed, 'a removed learner vanished from the roster');
+    assert.equal(removed.removed, true);
+    assert.equal(typeof removed.removedAt, 'number');
+    assert.equal(removed.sandbox, null);
+    const refusedSandbox = await call(server, 'POST', '/api/session/sandbox', { cookie });
+    assert.equal(refusedSandbox.status, 403, refusedSandbox.text);
+    assert.match(refusedSandbox.body.error.message, /removed you/);
+    const refusedJoin = await call(server, 'POST', '/api/classroom/join', { cookie, body: { code: workshop.code, name: 'Remy' } });
+    assert.equal(refusedJoin.status, 403);
+    assert.equal(refusedJoin.body.error.code, 'removed');
+    assert.equal((await call(server, 'GET', '/api/classroom/me', { cookie })).body.status, 'removed');
+
+    // Re-admitted: the same learner with their progress, a sandbox again, and their session works.
+    const back = await call(server, 'POST', `${base}/readmit`, { cookie: instructor });
+    assert.equal(back.status, 200, back.text);
+    assert.equal(back.body.id, before.id);
+    assert.equal(back.body.removed, false);
+    assert.equal(back.body.removedAt, null);
+    assert.equal(typeof back.body.readmittedAt, 'number');
+    assert.ok(back.body.sandbox, 'the re-admitted learner got no sandbox');
+    assert.equal(back.body.cells[0].status, 'skipped');
+    assert.equal(back.body.cells[0].skippedAt, before.cells[0].skippedAt);
+    assert.equal((await call(server, 'GET', '/api/classroom/me', { cookie })).body.status, 'ready');
+    const sandbox = await call(server, 'POST', '/api/session/sandbox', { cookie });
+    assert.equal(sandbox.status, 200, sandbox.text);
+    assert.equal(sandbox.body.sandbox.id, back.body.sandbox.id);
+    const rejoined = await call(server, 'POST', '/api/classroom/join', { cookie, body: { code: workshop.code, name: 'Remy' } });
+    assert.equal(rejoined.status, 200, rejoined.text);
+    assert.equal((await call(server, 'POST', `${base}/readmit`, { cookie: instructor })).status, 200, 're-admitting someone who is in changes nothing');
+
+    // Renamed: same id and progress; the learner's own pages say the new name; the limit holds.
+    const renamed = await call(server, 'POST', `${base}/name`, { cookie: instructor, body: { name: '  Remy Bernard ' } });
+    assert.equal(renamed.status, 200, renamed.text);
+    assert.equal(renamed.body.id, before.id);
+    assert.equal(renamed.body.name, 'Remy Bernard');
+    assert.equal(renamed.body.cells[0].status, 'skipped');
+    assert.equal((await call(server, 'GET', '/api/classroom/me', { cookie })).body.name, 'Remy Bernard');
+    const tooLong = await call(server, 'POST', `${base}/name`, { cookie: instructor, body: { name: 'y'.repeat(52) } });
+    assert.equal(tooLong.status, 400);
+    assert.equal(tooLong.body.error.message, `name: a name is at most ${NAME_MAX} characters; yours has 52`);
+    assert.equal((await call(server, 'POST', `/api/instructor/workshops/${workshop.id}/learners/nobody/name`, { cookie: instructor, body: { name: 'X' } })).status, 404);
+    assert.equal((await call(server, 'POST', `${base}/name`, { body: { name: 'X' } })).status, 401);
+
+    // After the end nobody is re-admitted; the roster still lists everyone.
+    assert.equal((await call(server, 'DELETE', base, { cookie: instructor })).status, 204);
+    await call(server, 'POST', `/api/instructor/workshops/${workshop.id}/end`, { cookie: instructor, body: { confirm: true } });
+    const late = await call(server, 'POST', `${base}/readmit`, { cookie: instructor });
+    assert.equal(late.status, 409, late.text);
+    assert.match(late.body.error.message, /ended/);
+    assert.equal((await roster()).length, 1);
   });
 
   it('queues a learner when the machine is full, with their place, and admits them when room frees', async () => {
