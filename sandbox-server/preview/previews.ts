@@ -28,6 +28,8 @@ import { pages, renderPage, type PreviewPage } from './pages.js';
 
 /** A link opens the preview once, soon after it was made. */
 const LINK_TTL_MS = 60_000;
+/** How long a connection to the app is kept for the next request. */
+const IDLE_UPSTREAM_MS = 1000;
 /** A preview port nobody used for this long may be given to another preview when all are taken. */
 const REUSE_IDLE_AFTER_MS = 10 * 60_000;
 
@@ -45,6 +47,8 @@ export interface PreviewDeps {
 interface Binding extends PreviewTarget {
   server: http.Server;
   proxy: HttpProxy;
+  /** Connections to the app kept open between requests: a new one costs about a millisecond. */
+  agent: http.Agent;
   sockets: Set<Socket>;
   lastUsed: number;
 }
@@ -118,8 +122,13 @@ export class Previews {
   /** Opens the preview port; undefined when something else holds it. */
   private async listen(target: PreviewTarget): Promise<Binding | undefined> {
     const server = http.createServer();
-    const proxy = HttpProxy.createProxyServer({ xfwd: true, proxyTimeout: this.deps.config.previewTimeout, ws: true });
-    const binding: Binding = { ...target, server, proxy, sockets: new Set(), lastUsed: Date.now() };
+    // One agent per preview: a kept connection only ever carries this sandbox's port, so an app
+    // that answers out of turn confuses nobody but its own viewer. Idle ones are closed after a
+    // second, before an app's own keep-alive limit (2 s and up) can close one under a request:
+    // reuse is for a page and its assets asked at once.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: this.deps.config.previewConnections, maxFreeSockets: 8, timeout: IDLE_UPSTREAM_MS });
+    const proxy = HttpProxy.createProxyServer({ xfwd: true, proxyTimeout: this.deps.config.previewTimeout, ws: true, agent });
+    const binding: Binding = { ...target, server, proxy, agent, sockets: new Set(), lastUsed: Date.now() };
     server.on('connection', (socket) => {
       binding.sockets.add(socket);
       socket.on('close', () => binding.sockets.delete(socket));
@@ -141,6 +150,7 @@ export class Previews {
       });
     } catch (err) {
       proxy.close();
+      agent.destroy();
       this.deps.log.warn({ port: target.listener, err: (err as Error).message }, 'a preview port is taken by something else; trying the next');
       return undefined;
     }
@@ -156,6 +166,7 @@ export class Previews {
   private async close(binding: Binding): Promise<void> {
     if (this.bindings.get(binding.listener) === binding) this.bindings.delete(binding.listener);
     binding.proxy.close();
+    binding.agent.destroy();
     for (const socket of binding.sockets) socket.destroy();
     await new Promise<void>((resolve) => binding.server.close(() => resolve()));
   }
