@@ -1,11 +1,14 @@
 // All open terminals, up to MAX_TABS per sandbox (the page's tabs), each its own shell with its
 // own replay buffer, grace period and flow control: attaching the first viewer of a tab opens
 // its shell (unless tab 1 was opened ahead, for a pooled sandbox), later viewers share it; a
-// terminal whose shell ended is forgotten and the next attach opens a new one.
+// terminal whose shell ended is forgotten and the next attach opens a new one. The tab typed in
+// last is the one in use: while it is (a few seconds after its last input), the sandbox's other
+// tabs are read at a background rate (output-pace.ts), so a flood in one does not slow another.
 import { MAX_TABS, type HelloMessage, type ViewerMode } from '../../contract/terminal.js';
 import type { Logger } from '../log.js';
 import type { PromptEvent } from '../feed/prompts.js';
 import type { Shell, ShellSize } from '../sandboxes/driver.js';
+import { DEFAULT_PACING, type PacingOptions } from './output-pace.js';
 import { Terminal, type TerminalOptions } from './terminal.js';
 import type { Viewer, ViewerSink } from './viewer.js';
 
@@ -43,6 +46,8 @@ export interface Attachment {
 export class TerminalHub {
   private readonly terminals = new Map<string, Terminal>();
   private readonly opening = new Map<string, Promise<Terminal>>();
+  /** When each open tab last got input (performance.now()), by sandbox, then tab. */
+  private readonly lastInput = new Map<string, Map<number, number>>();
   private stopped = false;
 
   constructor(
@@ -50,6 +55,7 @@ export class TerminalHub {
     private readonly options: TerminalOptions,
     private readonly hooks: HubHooks,
     private readonly log: Logger,
+    private readonly pacing: PacingOptions = DEFAULT_PACING,
   ) {}
 
   /** The sandbox's terminal of that tab, opened on first use, with `sink` attached as a viewer. */
@@ -98,6 +104,33 @@ export class TerminalHub {
     await Promise.allSettled([...this.terminals.values()].map((terminal) => terminal.kill('server_stopping')));
   }
 
+  /**
+   * The rate a tab's output may be read at: the background rate while another tab of its
+   * sandbox got input more recently, and within the last `foregroundMs`; otherwise no limit.
+   */
+  private outputRate(sandboxId: string, tab: number): number {
+    const tabs = this.lastInput.get(sandboxId);
+    if (!tabs) return Infinity;
+    const mine = tabs.get(tab) ?? -Infinity;
+    const since = performance.now() - this.pacing.foregroundMs;
+    for (const [other, at] of tabs) {
+      if (other !== tab && at > mine && at > since) return this.pacing.backgroundBytesPerSecond;
+    }
+    return Infinity;
+  }
+
+  private noteInput(sandboxId: string, tab: number): void {
+    let tabs = this.lastInput.get(sandboxId);
+    if (!tabs) this.lastInput.set(sandboxId, (tabs = new Map()));
+    tabs.set(tab, performance.now());
+  }
+
+  private forgetInput(sandboxId: string, tab: number): void {
+    const tabs = this.lastInput.get(sandboxId);
+    tabs?.delete(tab);
+    if (tabs?.size === 0) this.lastInput.delete(sandboxId);
+  }
+
   /** A failing listener elsewhere must never break the terminal's output path. */
   private guard(what: string, fn: () => void): void {
     try {
@@ -135,17 +168,22 @@ export class TerminalHub {
         this.guard('activity hook', () => this.hooks.onActivity(sandboxId));
       },
       onInput: () => {
+        this.noteInput(sandboxId, tab);
         const now = Date.now();
         if (now - lastActivity < ACTIVITY_THROTTLE_MS) return;
         lastActivity = now;
         this.guard('activity hook', () => this.hooks.onActivity(sandboxId));
       },
       onEnd: () => {
-        if (this.terminals.get(key) === terminal) this.terminals.delete(key);
+        if (this.terminals.get(key) === terminal) {
+          this.terminals.delete(key);
+          this.forgetInput(sandboxId, tab);
+        }
         this.log.info({ sandbox: sandboxId, tab, terminal: terminal.id }, 'terminal ended');
       },
       sandboxEnded: () => this.hooks.sandboxEnded(sandboxId),
       settle: this.hooks.checkSandbox && ((code) => this.hooks.checkSandbox!(sandboxId, code)),
+      outputRate: () => this.outputRate(sandboxId, tab),
     });
     this.terminals.set(key, terminal);
     this.log.info({ sandbox: sandboxId, tab, terminal: terminal.id }, 'terminal opened');

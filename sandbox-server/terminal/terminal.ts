@@ -7,13 +7,16 @@
 // once it is within `lowWatermark`; a program flooding the terminal then blocks on its writes,
 // as it would on a slow real terminal, and the server holds at most the replay buffer plus one
 // window per viewer. Read-only viewers never slow the learner down: one that falls behind the
-// replay buffer is disconnected and resyncs on reconnect.
+// replay buffer is disconnected and resyncs on reconnect. A tab in the background of its
+// sandbox is also paced (output-pace.ts): a flood there must not take the cores from the tab
+// the learner types in.
 import crypto from 'node:crypto';
 import { CLOSE, PROTOCOL_VERSION, LIMITS, type ExitReason, type HelloMessage, type ViewerMode } from '../../contract/terminal.js';
 import { formatDuration } from '../config/units.js';
 import type { Shell, ShellSize } from '../sandboxes/driver.js';
 import { IntegrationParser } from './integration.js';
 import { TerminalModes } from './modes.js';
+import { OutputPacer } from './output-pace.js';
 import { ProtocolError } from './protocol.js';
 import { ReplayBuffer } from './replay-buffer.js';
 import { Viewer, type ViewerSink } from './viewer.js';
@@ -46,6 +49,8 @@ export interface TerminalHooks {
    * that the sandbox died with it, so they are told that rather than "the shell exited".
    */
   settle?(exitCode: number | null): Promise<void>;
+  /** Bytes per second the shell's output may be read at now; Infinity (or absent): no limit. */
+  outputRate?(): number;
 }
 
 /** Largest binary frame sent to a viewer. */
@@ -59,7 +64,10 @@ export class Terminal {
   private readonly replay: ReplayBuffer;
   private readonly modes = new TerminalModes();
   private readonly integration: IntegrationParser;
+  private readonly pacer: OutputPacer;
+  /** The shell's stream is paused: for flow control, pacing, or both. */
   private paused = false;
+  private flowPaused = false;
   private graceTimer: NodeJS.Timeout | undefined;
   private holdTimer: NodeJS.Timeout | undefined;
   private ended = false;
@@ -77,6 +85,7 @@ export class Terminal {
     if (options.lowWatermark >= options.highWatermark) throw new Error('The low watermark must be below the high watermark.');
     this.replay = new ReplayBuffer(Math.max(options.replayBytes, options.highWatermark + MAX_FRAME));
     this.integration = new IntegrationParser((payload) => this.onSignal(payload));
+    this.pacer = new OutputPacer(() => hooks.outputRate?.() ?? Infinity, () => this.updateFlow());
     shell.onData((chunk) => this.onOutput(chunk));
     shell.onExit((exit) => this.onShellExit(exit.code));
     if (!options.awaitFirstViewer) this.startGrace();
@@ -132,6 +141,8 @@ export class Terminal {
     }
     this.shell.write(data);
     this.hooks.onInput();
+    // Typed into, this tab is the one in use: its output is read at full speed again.
+    this.pacer.release();
   }
 
   resize(viewer: Viewer, size: ShellSize): void {
@@ -156,10 +167,10 @@ export class Terminal {
     await this.shell.kill();
   }
 
-  stats(): { viewers: number; paused: boolean; replayBytes: number; maxUnacked: number; head: number } {
+  stats(): { viewers: number; paused: boolean; paced: boolean; replayBytes: number; maxUnacked: number; head: number } {
     let maxUnacked = 0;
     for (const viewer of this.viewers) maxUnacked = Math.max(maxUnacked, viewer.unacked);
-    return { viewers: this.viewers.size, paused: this.paused, replayBytes: this.replay.allocated, maxUnacked, head: this.replay.head };
+    return { viewers: this.viewers.size, paused: this.flowPaused, paced: this.pacer.pausing, replayBytes: this.replay.allocated, maxUnacked, head: this.replay.head };
   }
 
   private onOutput(chunk: Buffer): void {
@@ -172,6 +183,7 @@ export class Terminal {
         this.updateFlow();
       }, HOLD_MS);
     }
+    this.pacer.read(chunk.length);
     this.updateFlow();
   }
 
@@ -213,7 +225,8 @@ export class Terminal {
     }
     // Without a read-write viewer the shell's work goes on (a build finishes during a reload);
     // the replay buffer keeps the latest output.
-    const wantPaused = backlog < 0 ? false : this.paused ? backlog > this.options.lowWatermark : backlog > this.options.highWatermark;
+    this.flowPaused = backlog < 0 ? false : this.flowPaused ? backlog > this.options.lowWatermark : backlog > this.options.highWatermark;
+    const wantPaused = this.flowPaused || this.pacer.pausing;
     if (wantPaused === this.paused) return;
     this.paused = wantPaused;
     if (wantPaused) this.shell.pause();
@@ -255,6 +268,7 @@ export class Terminal {
     this.ended = true;
     clearTimeout(this.graceTimer);
     clearTimeout(this.holdTimer);
+    this.pacer.stop();
     this.hooks.onEnd();
     const settled = this.endReason || !this.hooks.settle ? Promise.resolve() : this.hooks.settle(code);
     void settled.catch(() => undefined).then(() => this.tellEnd(code));

@@ -1,7 +1,10 @@
 // Flow control: a flood of output reaches a slow viewer completely while the server holds at
-// most a window of unacknowledged bytes per viewer, so its memory stays bounded.
+// most a window of unacknowledged bytes per viewer, so its memory stays bounded. A flood in a
+// tab of the sandbox that is not in use is paced, still complete and in order, while commands
+// typed in another tab come back.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { OWNER_PATH, TAB_PARAM } from '../../contract/terminal.js';
 import { DEFAULT_TERMINAL_OPTIONS } from '../../sandbox-server/terminal/hub.js';
 import { stopAndClean, type TestServer } from '../support/server.js';
 import { learnerSession, TermClient } from './support/client.js';
@@ -76,6 +79,35 @@ describe('terminal flow control', () => {
     } finally {
       clearInterval(acker);
       await term.close();
+    }
+  });
+
+  it('paces a flood in tab 2 while tab 1 is typed in, and tab 2 still gets every line in order', async () => {
+    const typing = await TermClient.connect(server.url, { cookie });
+    const flooding = await TermClient.connect(server.url, { cookie, path: `${OWNER_PATH}?${TAB_PARAM}=2`, keepBytes: 4 * MiB });
+    const LINES = 200_000;
+    try {
+      await typing.waitFor(/# $/);
+      await flooding.waitFor(/# $/, 60_000);
+      flooding.mark();
+      flooding.type(`seq 1 ${LINES}; echo SEQ-END-$((6*7))\r`);
+      let sawPaced = false;
+      let echoes = 0;
+      // Typing in tab 1 all along keeps it the tab in use, so tab 2 stays in the background.
+      while (!flooding.output.includes('SEQ-END-42\r\n')) {
+        echoes++;
+        await typing.run(`echo typed-$((${echoes}*2))`, new RegExp(`typed-${echoes * 2}\r?\n`), 60_000);
+        sawPaced ||= server.terminals.hub.stats().some((s) => s.sandboxId === sandboxId && s.tab === 2 && s.paced);
+      }
+      console.log(`  ${echoes} commands ran in tab 1 while tab 2 printed ${LINES} lines`);
+      assert.ok(sawPaced, 'tab 2 was never paced while tab 1 was in use');
+      const expected = Array.from({ length: LINES }, (_, i) => `${i + 1}\r\n`).join('') + 'SEQ-END-42\r\n';
+      assert.ok(flooding.output.includes(expected), "tab 2's output is not every line, once, in order");
+      // Typed into, tab 2 is the one in use again and answers at once.
+      assert.match(await flooding.run('echo tab-$((1+1))', /tab-2\r?\n/), /tab-2/);
+    } finally {
+      await typing.close();
+      await flooding.close();
     }
   });
 });
