@@ -2,6 +2,7 @@
 // one file, and creating, renaming and deleting entries. File content travels as the raw body
 // (UTF-8 text), never inside JSON, so a file may be larger than the API's JSON limit; the
 // version a save was based on travels in If-Match (a version, or * to overwrite whatever is there).
+// Also which file the learner's editor shows (the instructor's view of it: workspace-view.ts).
 import { z } from 'zod';
 
 /** GET: the tree. */
@@ -26,7 +27,9 @@ export const BASE_VERSION_HEADER = 'If-Match';
 /** A save's answer, and the version a read gave. */
 export const VERSION_HEADER = 'ETag';
 
-export const entryKind = z.enum(['file', 'folder', 'link', 'other']);
+// The schemas are marked pure: the editor's bundle imports this file's constants only, and the
+// bundler then leaves the schemas out of it (the lesson page's JavaScript budget).
+export const entryKind = /* @__PURE__ */ z.enum(['file', 'folder', 'link', 'other']);
 export type EntryKind = z.infer<typeof entryKind>;
 
 export interface TreeEntry {
@@ -66,7 +69,7 @@ export interface SavedFile {
 }
 
 /** POST /api/workspace/entries */
-export const entryBody = z
+export const entryBody = /* @__PURE__ */ z
   .object({
     path: z.string().min(1, 'path: the new entry, relative to the workspace').max(1024),
     kind: z.enum(['file', 'folder']),
@@ -75,10 +78,23 @@ export const entryBody = z
 export type EntryBody = z.infer<typeof entryBody>;
 
 /** POST /api/workspace/rename */
-export const renameBody = z
+export const renameBody = /* @__PURE__ */ z
   .object({
     from: z.string().min(1, 'from: the entry to rename').max(1024),
     to: z.string().min(1, 'to: its new path').max(1024),
   })
   .strict();
 export type RenameBody = z.infer<typeof renameBody>;
+
+// --- The file the learner has open (the instructor's view of it: workspace-view.ts) ------------
+
+/** POST (body: openBody): the page says which file its editor shows (null: none). Answers 204. */
+export const WORKSPACE_OPEN_PATH = '/api/workspace/open';
+
+/** POST /api/workspace/open: the path follows the workspace's path rules (a bad one is a 400 naming what is wrong). */
+export const openBody = /* @__PURE__ */ z
+  .object({
+    path: z.string().max(1024, 'path: at most 1024 characters').nullable(),
+  })
+  .strict();
+export type OpenBody = z.infer<typeof openBody>;

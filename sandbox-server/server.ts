@@ -26,6 +26,7 @@ import { createMetrics } from './metrics/metrics.js';
 import { PreviewGrants } from './preview/grants.js';
 import { Previews } from './preview/previews.js';
 import { WorkspaceFiles } from './workspace/files.js';
+import { OpenFiles } from './workspace/open-files.js';
 import { learnerNamespaces } from './registry/learners.js';
 import { serveWorkshopRegistry } from './registry/workshop-registry.js';
 import { Scheduler } from './scheduler/scheduler.js';
@@ -163,7 +164,7 @@ export function createSlipwayServer(config: Config, options: ServerOptions = {})
     metrics,
     cookieSecret,
     siteDir: options.siteDir ?? SITE_DIR,
-    routers: [sessionRoutes(sessions, driver, config, (id) => classroom.sandboxRefusal(id)), lessonRoutes(checks, lessons, sessions, progressStore), eventRoutes(checks, sessions, feed.learners), learnerClassroomRoutes(classroom, sessions, config), instructorRoutes(classroom, feed.workshops, instructorAuth, terminals, config), previewRoutes(previews, sessions, classroom, instructorAuth), workspaceRoutes(new WorkspaceFiles({ driver, prompts: feed.prompts }), sessions), terminalRoutes(sessions, terminals.hub)],
+    routers: [sessionRoutes(sessions, driver, config, (id) => classroom.sandboxRefusal(id)), lessonRoutes(checks, lessons, sessions, progressStore), eventRoutes(checks, sessions, feed.learners), learnerClassroomRoutes(classroom, sessions, config), instructorRoutes(classroom, feed.workshops, instructorAuth, terminals, config), previewRoutes(previews, sessions, classroom, instructorAuth), workspaceRoutes(new WorkspaceFiles({ driver, prompts: feed.prompts }), sessions, new OpenFiles({ workspaces: feed.workspaces, prompts: feed.prompts, sandboxes: feed.sandboxes }), { classroom, auth: instructorAuth, workspaces: feed.workspaces }), terminalRoutes(sessions, terminals.hub)],
     health: () => ({
       ...driver.describe(),
       sandboxes: sandboxStore.countByState(),

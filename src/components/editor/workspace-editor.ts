@@ -2,7 +2,8 @@
 // opens it never downloads CodeMirror): the file tree of ~/workshop, kept fresh by polling while
 // the editor is visible, and one file in CodeMirror 6. Saves send the version the text was based
 // on; a file changed since gets a question (reload or overwrite) instead of being overwritten.
-// When the sandbox ends, the text stays in the page until the learner copies it.
+// When the sandbox ends, the text stays in the page until the learner copies it. The server is
+// told which file is open (the path only), for the instructor's read-only view of it.
 import { history, historyKeymap, indentWithTab, standardKeymap } from '@codemirror/commands';
 import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { searchKeymap } from '@codemirror/search';
@@ -13,6 +14,7 @@ import {
   BASE_VERSION_HEADER,
   WORKSPACE_ENTRIES_PATH,
   WORKSPACE_FILE_PATH,
+  WORKSPACE_OPEN_PATH,
   WORKSPACE_RENAME_PATH,
   WORKSPACE_TREE_PATH,
   type SavedFile,
@@ -87,6 +89,8 @@ export class WorkspaceEditor {
   private saving = false;
   /** The folder new files go to: the open file's. */
   private folder = '';
+  /** The open file as the server last heard it (undefined: not told yet). */
+  private reported: string | null | undefined;
 
   private readonly treeList: HTMLElement;
   private readonly title: HTMLElement;
@@ -150,11 +154,19 @@ export class WorkspaceEditor {
     this.ended = false;
     this.endedBar.hidden = true;
     this.treeSignature = '';
+    this.reported = undefined;
+    this.report(this.file?.path ?? null);
     this.schedulePoll();
     void this.refreshTree();
   }
 
   async open(request: OpenRequest): Promise<void> {
+    // The file is open already (a hint's link to a line of it): move there, keeping any edits.
+    if (this.file?.path === request.path && request.line && request.text === undefined) {
+      this.goToLine(request.line);
+      this.view.focus();
+      return;
+    }
     if (this.file && this.file.path !== request.path && this.modified() && !confirm(`${this.file.path} has changes that are not saved. Open ${request.path} anyway and drop them?`)) return;
     let loaded: WorkspaceFile | undefined;
     try {
@@ -223,6 +235,14 @@ export class WorkspaceEditor {
     this.updateStatus(isNew ? 'New file: not saved yet' : undefined);
     this.updateButtons();
     this.renderTree();
+    this.report(path);
+  }
+
+  /** Tells the server which file is open (for the instructor's view); a failure only means it is told next time. */
+  private report(path: string | null): void {
+    if (this.reported === path) return;
+    this.reported = path;
+    send(WORKSPACE_OPEN_PATH, 'POST', { path }).catch(() => (this.reported = undefined));
   }
 
   private replaceText(text: string): void {
@@ -325,6 +345,7 @@ export class WorkspaceEditor {
       await send(WORKSPACE_RENAME_PATH, 'POST', { from: file.path, to });
       file.path = to;
       this.title.textContent = to;
+      this.report(to);
       await this.refreshTree();
     } catch (err) {
       this.fail(err);
@@ -339,6 +360,7 @@ export class WorkspaceEditor {
       this.file = undefined;
       this.view.setState(this.state('', 'text', false));
       this.title.textContent = 'No file open';
+      this.report(null);
       this.note.hidden = true;
       this.updateStatus('');
       this.updateButtons();
