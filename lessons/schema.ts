@@ -8,9 +8,10 @@
 // - every field has a .describe() text: docs/authoring.md is generated from it;
 // - check schemas use no defaults or transforms, so what an author writes is exactly what the
 //   engine reads (and the recursive Check type stays one type for input and output).
-// Only `zod` and the shared slug rule (contract/slug.ts) are imported here: Astro 5 bundles the
-// same major version of zod.
+// Only `zod` and the contract's pure rules (the slug rule, contract/slug.ts; hints' file links,
+// contract/hint-links.ts) are imported here: Astro 5 bundles the same major version of zod.
 import { z } from 'zod';
+import { hintLinkProblems } from '../contract/hint-links.js';
 import { SLUG_PATTERN } from '../contract/slug.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -373,7 +374,18 @@ export const stepSchema = z
       .describe('Identifies the step in progress records: lowercase letters, digits and dashes. Keep it stable once learners have used the lesson, or their progress on the step is lost.'),
     title: z.string().min(1).max(120).describe('What the learner does in this step, in a few words ("Run nginx with your page").'),
     checks: z.array(checkSchema).min(1).describe('What must be true when the step is done. All must pass. Checked in order with the other steps: a step is checked once the steps before it are done or skipped (unless it is `independent`).'),
-    hints: z.array(z.string().min(1)).min(1).max(3).describe('One to three hints, revealed one at a time, from a nudge to nearly the answer. Markdown is allowed.'),
+    hints: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .superRefine((hint, ctx) => {
+            for (const problem of hintLinkProblems(hint)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+          }),
+      )
+      .min(1)
+      .max(3)
+      .describe('One to three hints, revealed one at a time, from a nudge to nearly the answer. Markdown is allowed: `code`, **bold**, *emphasis*, [links](https://...), and `[label](open:path#L12)`, a button that opens a file of the workspace (relative to `~/workshop`) in the editor with the cursor on line 12 (`#L12` may be left out). The file must be one of the lesson\'s starter files or written by one of its file blocks (title="path"), and have that line.'),
     solution: z
       .array(z.string().min(1))
       .min(1)

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { lessonSlug, type Lesson } from '../../lessons/schema.js';
 import { LessonError, parseLesson } from './frontmatter.js';
+import { hintTargetProblems } from './hint-targets.js';
 
 export interface LoadedLesson {
   slug: string;
@@ -43,7 +44,8 @@ export function shownPath(file: string): string {
 /** Loads one lesson file; throws a LessonError naming the file and the field. */
 export function loadLesson(file: string, lessonsDir: string): LoadedLesson {
   const shown = shownPath(file);
-  const lesson = parseLesson(fs.readFileSync(file, 'utf8'), shown);
+  const source = fs.readFileSync(file, 'utf8');
+  const lesson = parseLesson(source, shown);
   const slug = lessonSlug(path.relative(lessonsDir, file), lesson);
   const isIndex = path.basename(file) === 'index.mdx';
   const files = lesson.files ?? (isIndex ? '_files' : undefined);
@@ -53,6 +55,9 @@ export function loadLesson(file: string, lessonsDir: string): LoadedLesson {
     if (fs.existsSync(candidate) && fs.statSync(candidate).isDirectory()) filesDir = candidate;
     else if (lesson.files !== undefined) throw new LessonError(shown, [`files: the folder "${files}" does not exist next to the lesson`]);
   }
+  // A hint that opens a file the learner will not have, or a line it lacks, is the author's mistake.
+  const targets = hintTargetProblems(lesson, source, filesDir);
+  if (targets.length > 0) throw new LessonError(shown, targets);
   return { slug, file, lesson, filesDir };
 }
 

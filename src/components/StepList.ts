@@ -1,11 +1,12 @@
 // Keeps the step checklist in step with the server's check results (the lesson's event
-// stream), reveals hints one at a time, sends solutions to the terminal, and lets the learner
-// skip a step. A step shows as failing only after an attempt at it (a related command or
+// stream), reveals hints one at a time (a hint's file link opens the file in the editor at its
+// line), sends solutions to the terminal, and lets the learner skip a step. A step shows as failing only after an attempt at it (a related command or
 // "Check now"), never because of a command aimed elsewhere.
 import type { LessonProgressView, StepUpdate, StepView } from '../../contract/progress.js';
 import { api, explain } from '../lib/api.js';
 import { PROGRESS_EVENT, STEP_EVENT } from '../lib/lesson-events.js';
 import { runInTerminal } from './TerminalRun.js';
+import { openInEditor } from './WorkspaceEditor.js';
 
 const root = document.querySelector<HTMLElement>('.step-list');
 if (root) {
@@ -89,6 +90,10 @@ if (root) {
   for (const li of items.values()) {
     const hints = [...li.querySelectorAll<HTMLElement>('.hint')];
     const more = li.querySelector<HTMLButtonElement>('.show-hint')!;
+    li.querySelector('.hints')!.addEventListener('click', (event) => {
+      const link = (event.target as HTMLElement).closest<HTMLElement>('[data-open-path]');
+      if (link) openInEditor({ path: link.dataset.openPath!, line: Number(link.dataset.openLine) || undefined });
+    });
     more.addEventListener('click', () => {
       const next = hints.find((h) => h.hidden);
       if (next) next.hidden = false;
