@@ -19,7 +19,7 @@ export const MAX_TABS = 4;
 export const TAB_PARAM = 'tab';
 /** GET: the tabs whose shells are open now (a reloaded page restores them); DELETE …/:tab ends one. */
 export const TERMINAL_TABS_PATH = '/api/session/terminals';
-export const tabNumber = z.coerce.number().int().min(1).max(MAX_TABS);
+export const tabNumber = /* @__PURE__ */ z.coerce.number().int().min(1).max(MAX_TABS);
 
 export const terminalTabs = z.object({ tabs: z.array(z.number().int().min(1).max(MAX_TABS)) });
 export type TerminalTabs = z.infer<typeof terminalTabs>;
@@ -62,27 +62,31 @@ export type CloseCode = (typeof CLOSE)[keyof typeof CLOSE];
 export const viewerMode = z.enum(['rw', 'ro']);
 export type ViewerMode = z.infer<typeof viewerMode>;
 
-const cols = z.number().int().min(2).max(1000);
-const rows = z.number().int().min(1).max(500);
-const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+// Schemas the page does not use (the client's frames, which the server parses) are marked pure
+// (the union inside a function: the bundler would keep the calls in its arguments), so the
+// bundler leaves them out of the lesson page (its JavaScript budget).
+const cols = /* @__PURE__ */ z.number().int().min(2).max(1000);
+const rows = /* @__PURE__ */ z.number().int().min(1).max(500);
+const seq = /* @__PURE__ */ z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 // --- client → server ----------------------------------------------------------------------
 
-export const clientMessage = z.discriminatedUnion('type', [
-  z
-    .object({
-      type: z.literal('hello'),
-      version: z.literal(PROTOCOL_VERSION).optional(),
-      cols,
-      rows,
-      /** Where a client that already shows this terminal left off. */
-      resume: z.object({ terminal: z.string().max(64), seq }).strict().optional(),
-    })
-    .strict(),
-  z.object({ type: z.literal('resize'), cols, rows }).strict(),
-  /** All output up to this sequence number has been written to the screen. */
-  z.object({ type: z.literal('ack'), seq }).strict(),
-]);
+export const clientMessage = /* @__PURE__ */ (() =>
+  z.discriminatedUnion('type', [
+    z
+      .object({
+        type: z.literal('hello'),
+        version: z.literal(PROTOCOL_VERSION).optional(),
+        cols,
+        rows,
+        /** Where a client that already shows this terminal left off. */
+        resume: z.object({ terminal: z.string().max(64), seq }).strict().optional(),
+      })
+      .strict(),
+    z.object({ type: z.literal('resize'), cols, rows }).strict(),
+    /** All output up to this sequence number has been written to the screen. */
+    z.object({ type: z.literal('ack'), seq }).strict(),
+  ]))();
 
 export type ClientMessage = z.infer<typeof clientMessage>;
 export type HelloMessage = Extract<ClientMessage, { type: 'hello' }>;
