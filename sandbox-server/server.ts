@@ -202,8 +202,11 @@ export function createSlipwayServer(config: Config, options: ServerOptions = {})
       classroom.start();
       scheduler.start();
       previews.start();
-      server = http.createServer(app);
-      terminals.attach(server);
+      // In subdomain mode the site's own server does not listen itself: a front server serves
+      // preview hosts first, before any of the site's middleware, routes or WebSocket endpoints.
+      const site = http.createServer(app);
+      terminals.attach(site);
+      server = previews.front(site);
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
         server!.listen(config.port, config.host, resolve);

@@ -43,6 +43,35 @@ const rate = (what: string) =>
     return { limit, windowMs };
   });
 
+/**
+ * A DNS name the previews live under (SLIPWAY_PREVIEW_DOMAIN): a bare host name of two labels or
+ * more, with room for a preview's own label in front (a name is at most 253 characters).
+ */
+const previewDomain = z.string().transform((text, ctx) => {
+  const name = text.trim().toLowerCase().replace(/\.$/, '');
+  const problem = domainProblem(name);
+  if (problem) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `SLIPWAY_PREVIEW_DOMAIN: ${problem}, got "${text.slice(0, 300)}"` });
+    return z.NEVER;
+  }
+  return name;
+});
+
+/** What is wrong with a preview domain, or undefined (the empty name is: no subdomain mode). */
+export function domainProblem(name: string): string | undefined {
+  if (name === '') return undefined;
+  if (/^[a-z][a-z0-9+.-]*:\/\//.test(name) || name.includes('/')) return 'a bare host name such as preview.example.org, without a scheme or a path';
+  if (name.startsWith('*.')) return 'the domain itself (preview.example.org), without "*."; the previews are its subdomains';
+  if (name.includes(':')) return 'a host name without a port: previews are served on the site\'s own port';
+  if (/^[0-9.]+$/.test(name)) return 'a DNS name, not an IP address: subdomain mode needs wildcard DNS';
+  if (name.length > 189) return 'at most 189 characters, leaving room for a preview\'s label in front';
+  const labels = name.split('.');
+  if (labels.length < 2) return 'a name of two labels or more (preview.example.org): browsers do not keep cookies apart under a single label';
+  const bad = labels.find((label) => !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(label));
+  if (bad !== undefined) return `"${bad.slice(0, 70)}" is not a DNS label (letters, digits and inner dashes, 1 to 63 characters)`;
+  return undefined;
+}
+
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const boolean = z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']).transform((v) => ['true', '1', 'yes', 'on'].includes(v));
 
@@ -80,7 +109,8 @@ export const settings = {
   egress: { env: 'SLIPWAY_EGRESS', flag: 'egress', default: 'false', schema: boolean, describe: 'Let sandboxes reach the internet. Off by default: they reach only the image mirror.' },
   noFirewall: { env: 'SLIPWAY_NO_FIREWALL', flag: 'no-firewall', default: 'false', schema: boolean, describe: 'DANGER: run sandboxes WITHOUT their firewall, which otherwise lets them reach only the image mirror on this host. Off by default, and sandboxes are refused when the firewall cannot be applied; set it only where that cannot work and every port this host serves may be reached from every sandbox. /healthz and npm run doctor then say so.' },
   firewallImage: { env: 'SLIPWAY_FIREWALL_IMAGE', flag: 'firewall-image', default: '', schema: z.string().max(200), describe: 'Image of the short-lived helper container that applies the sandbox firewall on the engine\'s host network (it needs sh and iptables). Empty: the sandbox image.' },
-  previewPorts: { env: 'SLIPWAY_PREVIEW_PORTS', flag: 'preview-ports', default: '4400-4463', schema: z.union([z.literal('off'), z.string().regex(/^\d{1,5}-\d{1,5}$/, 'a range such as 4400-4463, or off')]), describe: "Ports, on the server's address, that web previews are served on: each preview of a sandbox's port gets one of them as an origin of its own (no wildcard DNS needed), so the range bounds the previews open at once. Reach them as you reach the site (open them in a firewall in front). off: no previews." },
+  previewPorts: { env: 'SLIPWAY_PREVIEW_PORTS', flag: 'preview-ports', default: '4400-4463', schema: z.union([z.literal('off'), z.string().regex(/^\d{1,5}-\d{1,5}$/, 'a range such as 4400-4463, or off')]), describe: "Ports, on the server's address, that web previews are served on: each preview of a sandbox's port gets one of them as an origin of its own (no wildcard DNS needed), so the range bounds the previews open at once. Reach them as you reach the site (open them in a firewall in front). Not used in subdomain mode (SLIPWAY_PREVIEW_DOMAIN). off: no previews, in either mode." },
+  previewDomain: { env: 'SLIPWAY_PREVIEW_DOMAIN', flag: 'preview-domain', default: '', schema: previewDomain, describe: "Subdomain mode, for a server with wildcard DNS: each preview is served at LABEL.DOMAIN (e.g. pq3vd5hx2mkwa7r4c.preview.example.org) on the site's own port instead of a port of its own, so nothing more needs opening and one TLS reverse proxy with a wildcard certificate serves all previews. Needs a DNS record *.DOMAIN pointing at this server. Empty: previews use SLIPWAY_PREVIEW_PORTS." },
   previewMaxBody: { env: 'SLIPWAY_PREVIEW_MAX_BODY', flag: 'preview-max-body', default: '10m', schema: size('SLIPWAY_PREVIEW_MAX_BODY'), describe: 'Largest request body a browser may send to a previewed app.' },
   previewMaxResponse: { env: 'SLIPWAY_PREVIEW_MAX_RESPONSE', flag: 'preview-max-response', default: '512m', schema: size('SLIPWAY_PREVIEW_MAX_RESPONSE'), describe: 'Largest response a previewed app may send; past it the response is cut off.' },
   previewConnections: { env: 'SLIPWAY_PREVIEW_CONNECTIONS', flag: 'preview-connections', default: '32', schema: integer(1, 10_000), describe: "Requests and WebSockets open at once to one sandbox's previews; more get HTTP 429." },

@@ -1,6 +1,6 @@
 // The web preview's API: a learner asks for a link to a port of their own sandbox; an
 // instructor for a link to a port of a learner's. The preview itself is served on ports of its
-// own (preview/previews.ts), never here.
+// own, or hosts of its own in subdomain mode (preview/previews.ts), never by these routes.
 import { Router } from 'express';
 import { LEARNER_PREVIEW_PATH, previewBody } from '../../contract/preview-api.js';
 import type { Classroom } from '../classroom/classroom.js';
@@ -20,13 +20,13 @@ export function previewRoutes(previews: Previews, sessions: Sessions, classroom:
     const { port } = previewBody.parse(req.body ?? {});
     const sandbox = sessions.liveSandbox(session);
     if (!sandbox) throw new HttpError('no_sandbox', 'You have no sandbox right now: start one from the lesson page, run your app, then open its preview.');
-    res.json(await previews.link(sandbox.id, port, req.headers.host));
+    res.json(await previews.link(sandbox.id, port, { host: req.headers.host, protocol: req.protocol }));
   });
 
   router.post('/api/instructor/workshops/:id/learners/:learner/preview', auth.require, async (req, res) => {
     const { port } = previewBody.parse(req.body ?? {});
     const sandboxId = classroom.sandboxOf(param(req.params.id), param(req.params.learner));
-    res.json(await previews.link(sandboxId, port, req.headers.host));
+    res.json(await previews.link(sandboxId, port, { host: req.headers.host, protocol: req.protocol }));
   });
 
   return router;

@@ -6,11 +6,20 @@
 //   copy is therefore always a second copy;
 // - a request with more than one copy is refused (sessions/cookie.ts recognises nobody then),
 //   and the planted copies are removed: the same name, expired, at every path above the
-//   request's but the root, host-only and for the domain. The next request is whole again.
+//   request's but the root, host-only, for the site's host and for each parent domain of it (a
+//   preview in subdomain mode, preview/subdomains.ts, can plant one for a domain it shares with
+//   the site). The next request is whole again.
 import net from 'node:net';
 import type { RequestHandler } from 'express';
 import { cookieValues, SESSION_COOKIE } from '../sessions/cookie.js';
 import { HttpError } from './errors.js';
+
+/** The site's host and its parent domains of two labels or more: where a planted copy may live. */
+function cookieDomains(host: string): string[] {
+  const labels = host.split('.');
+  const parents = labels.slice(1, -1).map((_label, at) => labels.slice(at + 1).join('.'));
+  return [host, ...parents].slice(0, 4);
+}
 
 /** The paths a cookie may have to be sent with a request for `path`, longest first, the root left out. */
 function shadowPaths(path: string): string[] {
@@ -33,7 +42,7 @@ export const refuseShadowedSession: RequestHandler = (req, res, next) => {
   const path = req.originalUrl.split('?')[0] ?? '/';
   res.setHeader('set-cookie', [
     ...shadowPaths(path).map((at) => `${expired}; Path=${at}`),
-    ...(host ? [`${expired}; Path=/; Domain=${host}`, ...shadowPaths(path).map((at) => `${expired}; Path=${at}; Domain=${host}`)] : []),
+    ...(host ? cookieDomains(host).flatMap((domain) => [`${expired}; Path=/; Domain=${domain}`, ...shadowPaths(path).map((at) => `${expired}; Path=${at}; Domain=${domain}`)]) : []),
   ]);
   // The instructor's endpoints never read the learner session: they go on, healed all the same.
   if (path.startsWith('/api/instructor/')) return next();

@@ -38,6 +38,11 @@ export const pages = {
     title: 'Open the preview from Slipway',
     message: 'This preview is not open in this browser, or its link was made for someone else. Open it again from the port in your lesson page (or, for an instructor, from the dashboard).',
   }),
+  noSuchPreview: (): PreviewPage => ({
+    status: 404,
+    title: 'No such preview',
+    message: 'This address names no preview open on this server: its sandbox may have ended, or the address was mistyped. Open the preview again from the port in your lesson page (or, for an instructor, from the dashboard).',
+  }),
   linkExpired: (): PreviewPage => ({
     status: 403,
     title: 'This preview link has expired',

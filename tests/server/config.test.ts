@@ -31,6 +31,21 @@ describe('configuration', () => {
     assert.throws(() => loadConfig(['--no-such-flag']), (err: Error) => err instanceof ConfigError && /no-such-flag/.test(err.message));
   });
 
+  it('takes a preview domain only as a bare DNS name, and says what is wrong with one that is not', () => {
+    assert.equal(loadConfig([], {}).previewDomain, '', 'subdomain mode is off unless set');
+    assert.equal(loadConfig(['--preview-domain', 'Preview.Example.ORG.'], {}).previewDomain, 'preview.example.org');
+    const refused = (value: string, why: RegExp) =>
+      assert.throws(() => loadConfig([], { SLIPWAY_PREVIEW_DOMAIN: value }), (err: Error) => err instanceof ConfigError && err.message.includes(`SLIPWAY_PREVIEW_DOMAIN=${JSON.stringify(value)}`) && why.test(err.message), value);
+    refused('https://preview.example.org', /without a scheme/);
+    refused('*.preview.example.org', /without "\*\."/);
+    refused('preview.example.org:8443', /without a port/);
+    refused('192.168.1.20', /not an IP address/);
+    refused('localhost', /two labels or more/);
+    refused('preview_apps.example.org', /"preview_apps" is not a DNS label/);
+    refused('-x.example.org', /"-x" is not a DNS label/);
+    refused(`${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(10)}.org`, /at most 189 characters/);
+  });
+
   it('reports every invalid setting at once', () => {
     assert.throws(() => loadConfig([], { PORT: '-1', SLIPWAY_SANDBOX_LIFETIME: 'forever' }), (err: Error) => /PORT/.test(err.message) && /SLIPWAY_SANDBOX_LIFETIME/.test(err.message));
   });
