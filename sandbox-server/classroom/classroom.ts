@@ -264,6 +264,7 @@ export class Classroom {
 
   async resetLearner(workshopId: string, id: string): Promise<LearnerView> {
     const learner = this.findLearner(workshopId, id);
+    if (learner.removed_at !== null) throw new ClassroomError('removed', `${learner.display_name} was removed from this workshop: re-admit them first.`);
     const session = this.deps.sessions.get(learner.session_id)!;
     const sandbox = await this.deps.sessions.reset(session);
     matchLearnerTime(this.deps.store, this.deps.sandboxes, learner.session_id, sandbox.id);

@@ -1,5 +1,7 @@
 // Opens the lesson a workshop learner is on: in the background right after they join (so their
-// first command counts and the page finds the lesson ready), or at once after a reset.
+// first command counts and the page finds the lesson ready), or at once after a reset. Opening
+// gives the learner a sandbox if they have none, so it never runs for a learner who was removed
+// (or whose workshop ended) while it waited.
 import pLimit from 'p-limit';
 import type { LessonChecks } from '../checks/service.js';
 import type { LessonLibrary } from '../lessons/library.js';
@@ -7,7 +9,7 @@ import type { Logger } from '../log.js';
 import type { Sessions } from '../sessions/sessions.js';
 import type { ProgressStore } from '../store/progress.js';
 import type { SessionRow } from '../store/sessions.js';
-import type { LearnerRow, WorkshopRow } from './store.js';
+import type { LearnerRow, WorkshopRow, WorkshopStore } from './store.js';
 
 /**
  * Lessons are opened ahead for learners who just joined, a moment later and a couple at a time:
@@ -22,6 +24,7 @@ export interface LessonOpeningDeps {
   progress: ProgressStore;
   library: LessonLibrary;
   sessions: Sessions;
+  store: Pick<WorkshopStore, 'learner' | 'get'>;
   log: Logger;
 }
 
@@ -67,8 +70,10 @@ export class LessonOpening {
     this.pending.add(opening);
   }
 
-  /** Opens the lesson the learner is on. */
+  /** Opens the lesson the learner is on, while they are still in the running workshop. */
   async now(learner: LearnerRow, workshop: WorkshopRow): Promise<void> {
+    const current = this.deps.store.learner(learner.session_id);
+    if (!current || current.removed_at !== null || this.deps.store.get(workshop.id)?.state !== 'running') return;
     const lesson = this.lessonOf(learner, workshop);
     if (lesson) await this.deps.checks.open(lesson.session, lesson.slug);
   }

@@ -297,7 +297,7 @@ describe('classroom workshops', () => {
     assert.ok(removed, 'a removed learner vanished from the roster');
     assert.equal(removed.removed, true);
     assert.equal(typeof removed.removedAt, 'number');
-    assert.equal(removed.sandbox, null);
+    assert.equal(removed.sandbox, null, `the removed learner still has a sandbox (${JSON.stringify(removed.sandbox)}; before the removal: ${before.sandbox?.id})`);
     const refusedSandbox = await call(server, 'POST', '/api/session/sandbox', { cookie });
     assert.equal(refusedSandbox.status, 403, refusedSandbox.text);
     assert.match(refusedSandbox.body.error.message, /removed you/);
@@ -305,6 +305,11 @@ describe('classroom workshops', () => {
     assert.equal(refusedJoin.status, 403);
     assert.equal(refusedJoin.body.error.code, 'removed');
     assert.equal((await call(server, 'GET', '/api/classroom/me', { cookie })).body.status, 'removed');
+    const reset = await call(server, 'POST', `${base}/reset`, { cookie: instructor });
+    assert.equal(reset.status, 403, reset.text);
+    // Nothing still queued for them (the lesson opened ahead after joining) gives them one back.
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal((await roster()).find((l) => l.id === before.id).sandbox, null, 'the removed learner got a sandbox again');
 
     // Re-admitted: the same learner with their progress, a sandbox again, and their session works.
     const back = await call(server, 'POST', `${base}/readmit`, { cookie: instructor });
