@@ -35,6 +35,11 @@ export interface DockerDriverState {
   standins: string[];
 }
 
+interface MirrorStart {
+  id: string;
+  startedAt: string;
+}
+
 export class DockerSandboxDriver implements SandboxDriver {
   readonly kind = 'docker' as const;
   readonly isolated = true;
@@ -44,8 +49,12 @@ export class DockerSandboxDriver implements SandboxDriver {
   private readonly signals: DockerHostSignals;
   private readonly previewHost: DockerPreviewHost;
   readonly capabilities: DriverCapabilities;
-  /** When the mirror last started: the engine restarts it with itself, so a change means a restart. */
-  private mirrorStartedAt: string | undefined;
+  /**
+   * The mirror container and when it last started: the engine restarts the same container with
+   * itself, so a new start of it means a restart. Another container under its name means another
+   * installation on the engine replaced it (to add its network's gateway), which is no restart.
+   */
+  private mirrorSeen: MirrorStart | undefined;
   private mirrorImages: { base: string; mirrorImage: string; sandboxImage: string } | undefined;
   /** Told each time what sandboxes share is set up (the workshop registry's gate listens on the network). */
   private readonly sharedListeners: Array<(network: SandboxNetwork) => Promise<void>> = [];
@@ -115,7 +124,7 @@ export class DockerSandboxDriver implements SandboxDriver {
     const { instance, mirrorPort, egress, noFirewall, firewallImage } = this.config;
     const firewall = await applyFirewall(this.docker, { instance, bridge: net.bridge, mirrorPort, egress, disabled: noFirewall, image: firewallImage || this.mirrorImages!.sandboxImage }, this.log);
     const standins = await startMirror(this.docker, this.config, online, this.mirrorImages!, progress);
-    this.mirrorStartedAt = await this.mirrorStart();
+    this.mirrorSeen = await this.mirrorStart();
     const network = { ...net, firewall, firewalled: firewall.status === 'applied' };
     for (const listener of this.sharedListeners) await listener(network);
     return { network, standins };
@@ -229,19 +238,25 @@ export class DockerSandboxDriver implements SandboxDriver {
   }
 
   async recoverRestart(): Promise<boolean> {
-    const startedAt = await this.mirrorStart();
+    const seen = await this.mirrorStart();
     // Not running: the engine is stopping (it stops the mirror with everything else); the
     // engine starts it again when it is back, and that new start is the sign to act on.
-    if (startedAt === undefined || startedAt === this.mirrorStartedAt) return false;
+    if (seen === undefined || seen.startedAt === this.mirrorSeen?.startedAt) return false;
+    if (seen.id !== this.mirrorSeen?.id) {
+      // Replaced, not restarted: taking it for a restart made every installation on the engine
+      // set itself up again, and replace the mirror again when their networks came and went.
+      this.mirrorSeen = seen;
+      return false;
+    }
     this.log.warn('the Docker Engine restarted (the image mirror started again); setting up the sandbox network, firewall and mirror again');
     const { network } = await this.setUpShared(this.state.online, (line) => this.log.info(line));
     this.prepared = { ...this.state, network };
     return true;
   }
 
-  private async mirrorStart(): Promise<string | undefined> {
+  private async mirrorStart(): Promise<MirrorStart | undefined> {
     const info = await this.docker.getContainer(MIRROR_CONTAINER).inspect().catch(() => undefined);
-    return info?.State.Running ? info.State.StartedAt : undefined;
+    return info?.State.Running ? { id: info.Id, startedAt: info.State.StartedAt } : undefined;
   }
 
   async destroy(id: string): Promise<void> {
