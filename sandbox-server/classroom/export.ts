@@ -1,42 +1,86 @@
-// Results of a workshop as CSV (one row per learner, lesson and step reached) and JSON.
-import type { DashboardView } from '../../contract/dashboard.js';
+// Results of a workshop as CSV (one row per learner and step of the workshop's lessons) and
+// JSON. Every time in both is ISO 8601 in UTC (or empty/null): the dashboard's epoch
+// milliseconds are converted here, at the export boundary, and nowhere else.
+import type { DashboardView, LearnerView } from '../../contract/dashboard.js';
 
-export const CSV_HEADER = ['learner', 'lesson', 'step', 'done_at', 'attempts', 'status', 'skipped_at'] as const;
+export const CSV_HEADER = ['learner_id', 'learner', 'joined_at', 'removed', 'removed_at', 'readmitted_at', 'lesson', 'step', 'status', 'done_at', 'skipped_at', 'attempts'] as const;
 
-const iso = (at: number | null): string => (at ? new Date(at).toISOString() : '');
+/** ISO 8601 UTC ("2026-05-04T09:12:31.000Z"), or null for no time. */
+export function isoTime(at: number | null): string | null {
+  return at === null ? null : new Date(at).toISOString();
+}
 
 /** RFC 4180 quoting; a leading =, +, - or @ is defused so a spreadsheet never runs it. */
-export function csvField(value: string | number | null): string {
+export function csvField(value: string | number | boolean | null): string {
   let text = value === null ? '' : String(value);
   if (/^[=+\-@]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** Every learner × step; done_at and skipped_at are ISO 8601 (UTC) or empty; status as the grid shows it. */
+/**
+ * Every learner (removed ones too, flagged) × step. The learner id tells apart two learners of
+ * the same name; status is the grid's (not_started, working, failing, skipped, done).
+ */
 export function resultsCsv(view: DashboardView): string {
   const lines = [CSV_HEADER.join(',')];
   for (const learner of view.learners) {
     view.columns.forEach((column, i) => {
       const cell = learner.cells[i]!;
-      lines.push([learner.name, column.lesson, column.step, iso(cell.doneAt), cell.attempts, cell.status, iso(cell.skippedAt)].map(csvField).join(','));
+      const row: Record<(typeof CSV_HEADER)[number], string | number | boolean | null> = {
+        learner_id: learner.id,
+        learner: learner.name,
+        joined_at: isoTime(learner.joinedAt),
+        removed: learner.removed,
+        removed_at: isoTime(learner.removedAt),
+        readmitted_at: isoTime(learner.readmittedAt),
+        lesson: column.lesson,
+        step: column.step,
+        status: cell.status,
+        done_at: isoTime(cell.doneAt),
+        skipped_at: isoTime(cell.skippedAt),
+        attempts: cell.attempts,
+      };
+      lines.push(CSV_HEADER.map((key) => csvField(row[key])).join(','));
     });
   }
   return lines.join('\r\n') + '\r\n';
 }
 
-export function resultsJson(view: DashboardView): unknown {
+function learnerJson(view: DashboardView, learner: LearnerView) {
   return {
-    workshop: view.workshop,
-    exportedAt: new Date().toISOString(),
-    learners: view.learners.map((learner) => ({
-      name: learner.name,
-      joinedAt: new Date(learner.joinedAt).toISOString(),
-      removed: learner.removed,
-      done: learner.done,
-      steps: view.columns.map((column, i) => {
-        const cell = learner.cells[i]!;
-        return { lesson: column.lesson, step: column.step, status: cell.status, doneAt: iso(cell.doneAt) || null, skippedAt: iso(cell.skippedAt) || null, attempts: cell.attempts, lastMessage: cell.message };
-      }),
-    })),
+    id: learner.id,
+    name: learner.name,
+    joinedAt: isoTime(learner.joinedAt),
+    removed: learner.removed,
+    removedAt: isoTime(learner.removedAt),
+    readmittedAt: isoTime(learner.readmittedAt),
+    expiresAt: isoTime(learner.expiresAt),
+    done: learner.done,
+    steps: view.columns.map((column, i) => {
+      const cell = learner.cells[i]!;
+      return { lesson: column.lesson, step: column.step, status: cell.status, doneAt: isoTime(cell.doneAt), skippedAt: isoTime(cell.skippedAt), attempts: cell.attempts, lastMessage: cell.message };
+    }),
+  };
+}
+
+export function resultsJson(view: DashboardView, now = Date.now()) {
+  const { workshop } = view;
+  return {
+    workshop: {
+      id: workshop.id,
+      code: workshop.code,
+      title: workshop.title,
+      lessons: workshop.lessons,
+      expectedSize: workshop.expectedSize,
+      sessionMinutes: workshop.sessionMinutes,
+      state: workshop.state,
+      createdAt: isoTime(workshop.createdAt),
+      startedAt: isoTime(workshop.startedAt),
+      endedAt: isoTime(workshop.endedAt),
+      joinPath: workshop.joinPath,
+    },
+    exportedAt: isoTime(now),
+    steps: view.columns.map((c) => ({ lesson: c.lesson, lessonTitle: c.lessonTitle, step: c.step, title: c.title })),
+    learners: view.learners.map((learner) => learnerJson(view, learner)),
   };
 }

@@ -1,7 +1,9 @@
 // The classroom in headless Chromium: an instructor page (reached through the one-time link)
 // and two learner pages (joined with the code). A learner completes a step in their terminal
 // and the instructor's grid cell turns done live; the instructor opens that learner's terminal
-// read-only and sees the learner's last command. Screenshots go to test-results/.
+// read-only and sees the learner's last command. Then the join page (a long name refused as
+// typed, a new name asked about), the roster (remove, show removed, re-admit) and an ended
+// workshop's join page. Screenshots go to test-results/.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -113,8 +115,9 @@ describe('classroom in the browser', () => {
     // The exported CSV says the same as the grid.
     const id = new URL(instructor.url()).searchParams.get('id')!;
     const csv = await call(server, 'GET', `/api/instructor/workshops/${id}/results.csv`, { cookie: await instructorCookie(server) });
-    assert.match(csv.text, /\r\nAda,hello-containers,hello-world,\d{4}-\d\d-\d\dT[^,]+,\d+,done,\r\n/);
-    assert.match(csv.text, /\r\nGrace,hello-containers,hello-world,,\d+,(working|failing|not_started),\r\n/);
+    // learner_id,learner,joined_at,removed,removed_at,readmitted_at,lesson,step,status,done_at,skipped_at,attempts
+    assert.match(csv.text, /\r\n[0-9a-f]{16},Ada,\d{4}-\d\d-\d\dT[^,]+Z,false,,,hello-containers,hello-world,done,\d{4}-\d\d-\d\dT[^,]+Z,,\d+\r\n/);
+    assert.match(csv.text, /\r\n[0-9a-f]{16},Grace,[^,]+Z,false,,,hello-containers,hello-world,(working|failing|not_started),,,\d+\r\n/);
 
     // Grace skips the first step: her page shows it skipped (not done), the next step is checked
     // from then on and turns green by itself, and the grid and both exports say "skipped".
@@ -133,11 +136,53 @@ describe('classroom in the browser', () => {
     await instructor.waitForSelector('tr:has(.learner-name:text-is("Grace")) td.cell[data-step="run-a-command"][data-status="done"]', { timeout: 15_000 });
     await screenshot(instructor, 'classroom-dashboard-skipped', { fullPage: true });
     const after = await call(server, 'GET', `/api/instructor/workshops/${id}/results.csv`, { cookie: await instructorCookie(server) });
-    assert.match(after.text, /\r\nGrace,hello-containers,hello-world,,\d+,skipped,\d{4}-\d\d-\d\dT[^,]+Z\r\n/);
+    assert.match(after.text, /\r\n[0-9a-f]{16},Grace,[^,]+Z,false,,,hello-containers,hello-world,skipped,,\d{4}-\d\d-\d\dT[^,]+Z,\d+\r\n/);
     const json = await call(server, 'GET', `/api/instructor/workshops/${id}/results.json`, { cookie: await instructorCookie(server) });
     const graceJson = (JSON.parse(json.text) as { learners: Array<{ name: string; steps: Array<{ step: string; status: string; skippedAt: string | null }> }> }).learners.find((l) => l.name === 'Grace')!;
     const skippedStep = graceJson.steps.find((st) => st.step === 'hello-world')!;
     assert.equal(skippedStep.status, 'skipped');
     assert.match(skippedStep.skippedAt ?? '', /^\d{4}-\d\d-\d\dT.*Z$/);
+
+    // The join page: a long name is refused as typed (never cut), and reopening the link under
+    // another name asks; changing it renames Ada on the instructor's grid.
+    await ada.goto(`${server.url}/join/?code=${code}`);
+    await ada.waitForSelector('#submit:text-is("Continue as Ada")', { timeout: 10_000 }).catch(async (err: Error) => {
+      const me = await ada.evaluate(async () => (await fetch('/api/classroom/me')).text());
+      throw new Error(`the join page does not offer "Continue as Ada" (its button says "${await ada.locator('#submit').innerText()}"; /api/classroom/me: ${me}): ${err.message}`);
+    });
+    await ada.fill('#name', 'A'.repeat(52));
+    assert.equal(await ada.inputValue('#name'), 'A'.repeat(52), 'the page cut the name');
+    assert.equal(await ada.locator('#name-problem').innerText(), 'a name is at most 40 characters; yours has 52');
+    await ada.click('#submit');
+    await ada.waitForSelector('#problem:not([hidden])');
+    assert.match(await ada.locator('#problem').innerText(), /a name is at most 40 characters; yours has 52/);
+    await ada.fill('#name', 'Ada Lovelace');
+    await ada.click('#submit');
+    await ada.waitForSelector('#name-choice:not([hidden])');
+    assert.equal(await ada.locator('#name-choice-text').innerText(), 'You joined this workshop as Ada. Continue as Ada, or change your name to Ada Lovelace?');
+    await screenshot(ada, 'classroom-join-rename');
+    await ada.click('#change-name');
+    await ada.waitForURL(new RegExp(`/lessons/${LESSON}/`), { timeout: 30_000 });
+    await instructor.waitForSelector('.learner-name:text-is("Ada Lovelace")', { timeout: 15_000 });
+
+    // The roster: Grace, removed, leaves the grid but is listed with "Show removed", and is re-admitted.
+    await instructor.click('.learner-name:text-is("Grace")');
+    await instructor.click('#learner-panel button[data-act="remove"]');
+    await instructor.waitForSelector('tr:has(.learner-name:text-is("Grace"))', { state: 'detached', timeout: 30_000 });
+    await instructor.check('#show-removed');
+    await instructor.waitForSelector('tr[data-removed="true"]:has(.learner-name:text-is("Grace"))');
+    assert.match(await instructor.locator('#lp-meta').innerText(), /removed at/);
+    await screenshot(instructor, 'classroom-dashboard-removed', { fullPage: true });
+    await instructor.click('#learner-panel button[data-act="readmit"]');
+    await instructor.waitForSelector('tr:not([data-removed]):has(.learner-name:text-is("Grace"))', { timeout: 60_000 });
+    assert.match(await instructor.locator('#lp-meta').innerText(), /re-admitted at/);
+
+    // Once the workshop has ended, its join page says so and offers no "Continue as".
+    await instructor.click('#ws-end');
+    await instructor.waitForSelector('.dashboard[data-state="ended"]', { timeout: 60_000 });
+    await ada.goto(`${server.url}/join/?code=${code}`);
+    await ada.waitForSelector('#problem:not([hidden])');
+    assert.match(await ada.locator('#problem').innerText(), /has ended/);
+    assert.equal(await ada.locator('#submit').isVisible(), false, 'the join page of an ended workshop still offers to continue');
   });
 });

@@ -175,16 +175,22 @@ describe('classroom workshops', () => {
         const csv = await call(server, 'GET', `/api/instructor/workshops/${workshop.id}/results.csv`, { cookie: instructor });
         assert.equal(csv.status, 200);
         assert.match(csv.headers.get('content-type') ?? '', /text\/csv/);
-        const [header, ...rows] = csv.text.trim().split('\r\n').map((line) => line.split(','));
-        assert.deepEqual(header, ['learner', 'lesson', 'step', 'done_at', 'attempts', 'status', 'skipped_at']);
+        const [header, ...lines] = csv.text.trim().split('\r\n').map((line) => line.split(','));
+        assert.deepEqual(header, ['learner_id', 'learner', 'joined_at', 'removed', 'removed_at', 'readmitted_at', 'lesson', 'step', 'status', 'done_at', 'skipped_at', 'attempts']);
+        const rows = lines.map((line) => Object.fromEntries(header!.map((key, i) => [key, line[i]!])));
         assert.equal(rows.length, LEARNERS * 2);
         for (const learner of dashboard.learners) {
-          const hello = rows.find((r) => r[0] === learner.name && r[2] === 'say-hello')!;
-          assert.equal(hello[1], SLUG);
-          assert.equal(hello[3], new Date(learner.cells[0].doneAt).toISOString());
-          assert.ok(Number(hello[4]) >= 1);
-          const list = rows.find((r) => r[0] === learner.name && r[2] === 'list-files')!;
-          assert.equal(list[3], '');
+          const hello = rows.find((r) => r.learner_id === learner.id && r.step === 'say-hello')!;
+          assert.equal(hello.learner, learner.name);
+          assert.equal(hello.lesson, SLUG);
+          assert.equal(hello.joined_at, new Date(learner.joinedAt).toISOString());
+          assert.deepEqual([hello.removed, hello.removed_at, hello.readmitted_at], ['false', '', '']);
+          assert.equal(hello.status, 'done');
+          assert.equal(hello.done_at, new Date(learner.cells[0].doneAt).toISOString());
+          assert.ok(Number(hello.attempts) >= 1);
+          const list = rows.find((r) => r.learner_id === learner.id && r.step === 'list-files')!;
+          assert.equal(list.done_at, '');
+          assert.notEqual(list.status, 'done');
         }
 
         // Reopening the link resumes the same sandbox.
@@ -266,6 +272,11 @@ describe('classroom workshops', () => {
       const results = (await call(server, 'GET', `/api/instructor/workshops/${workshop.id}/results.json`, { cookie: instructor })).body;
       assert.equal(results.learners.length, LEARNERS);
       assert.ok(results.learners.every((l: any) => l.steps[0].doneAt !== null));
+      // One time format: ISO 8601 UTC everywhere in the JSON, never epoch milliseconds.
+      assert.match(results.workshop.endedAt, /^\d{4}-\d\d-\d\dT[\d:.]+Z$/);
+      assert.match(results.learners[0].joinedAt, /^\d{4}-\d\d-\d\dT[\d:.]+Z$/);
+      const epochs = JSON.stringify(results).match(/:\s*\d{12,}/g);
+      assert.equal(epochs, null, `epoch milliseconds in the JSON export: ${epochs?.join(' ')}`);
       const late = await call(server, 'POST', '/api/classroom/join', { body: { code: workshop.code, name: 'Late' } });
       assert.equal(late.status, 410);
       // A learner of the ended workshop cannot take a fresh sandbox through the lesson page.
@@ -349,6 +360,8 @@ describe('classroom workshops', () => {
     assert.equal(late.status, 409, late.text);
     assert.match(late.body.error.message, /ended/);
     assert.equal((await roster()).length, 1);
+    const csv = (await call(server, 'GET', `/api/instructor/workshops/${workshop.id}/results.csv`, { cookie: instructor })).text.trim().split('\r\n');
+    assert.match(csv[1]!, new RegExp(`^${before.id},Remy Bernard,\\d{4}-[^,]+Z,true,\\d{4}-[^,]+Z,\\d{4}-[^,]+Z,${SLUG},say-hello,skipped,,\\d{4}-[^,]+Z,\\d+$`));
   });
 
   it('queues a learner when the machine is full, with their place, and admits them when room frees', async () => {
