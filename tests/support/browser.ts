@@ -9,13 +9,13 @@ import { SITE_DIR } from '../../sandbox-server/http/app.js';
 export const CHROMIUM = '/usr/bin/chromium';
 export const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-results');
 
-/** Launches Chromium; `page` must exist in the built site (dist/). */
-export async function launchBrowser(requiredPage: string): Promise<Browser> {
+/** Launches Chromium; `page` must exist in the built site (dist/). `args` go to Chromium too. */
+export async function launchBrowser(requiredPage: string, args: string[] = []): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: this test needs Debian's chromium (apt-get install -y chromium).`);
   if (!fs.existsSync(path.join(SITE_DIR, requiredPage))) throw new Error(`The site is not built (no ${path.join(SITE_DIR, requiredPage)}): run npx astro build, or npm test, which builds it.`);
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...args],
   });
 }
 
