@@ -380,10 +380,10 @@ describe('HTTP security: headers, CSRF, access and isolation', () => {
         assert.equal(joined.status, 202, `join ${i + 1}: ${describeAnswer(joined)}`);
         cookies.push(cookieFrom(joined, 'slipway_session'));
       }
-      // The join page asks again every 3 s while queued: 3 rounds of 40.
+      // The join page asks again every 3 s while queued, with the name typed: 3 rounds of 40.
       for (let round = 0; round < 3; round++) {
-        for (const cookie of cookies) {
-          const again = await request(server.url, 'POST', '/api/classroom/join', { cookie, headers: nat, body: { code: workshop.code.toLowerCase(), name: 'x' } });
+        for (const [i, cookie] of cookies.entries()) {
+          const again = await request(server.url, 'POST', '/api/classroom/join', { cookie, headers: nat, body: { code: workshop.code.toLowerCase(), name: `Learner ${i + 1}` } });
           assert.equal(again.status, 202, describeAnswer(again));
         }
       }
