@@ -1,6 +1,7 @@
 // The web preview's API: asking for a link to a port of a sandbox (the learner's own, or, for an
 // instructor, a learner's), and the link's shape. The link opens the app on an origin of its
-// own (another port of this host), never on Slipway's.
+// own (another port of this host, or a host of its own under SLIPWAY_PREVIEW_DOMAIN), never on
+// Slipway's.
 import { z } from 'zod';
 
 /** POST /api/session/preview and POST /api/instructor/workshops/:id/learners/:learner/preview */
