@@ -40,18 +40,8 @@ export const joinBody = z
   .strict();
 export type JoinBody = z.input<typeof joinBody>;
 
-/** What the learner's own pages show (GET /api/classroom/me, and the answer to a join): their workshop, time left, their place in a queue. */
-export const learnerState = z.object({
-  workshop: z.object({ title: z.string(), code: z.string(), state: z.string(), lessons: z.array(z.object({ slug: z.string(), title: z.string() })) }),
-  name: z.string(),
-  status: z.enum(['ready', 'queued', 'removed', 'ended']),
-  position: z.number().int().nullable(),
-  expiresAt: z.number().nullable(),
-  warnBeforeMs: z.number(),
-  /** The first lesson's page, where a learner who joined starts. */
-  start: z.string(),
-});
-export type LearnerState = z.infer<typeof learnerState>;
+/** What the learner's own pages show (GET /api/classroom/me, and the answer to a join): classroom-events.ts's, which the lesson page parses. */
+export { learnerState, type LearnerState } from './classroom-events.js';
 
 // --- instructors ------------------------------------------------------------------------------
 

@@ -1,7 +1,9 @@
 // The learner's live event stream (server-sent events on LEARNER_EVENTS_PATH): each event's
 // name is its `type` and its JSON data is `data`. On connect the stream sends the last opened
-// lesson's progress; then steps whose result changes, sandbox changes and sandbox notices.
+// lesson's progress; then steps whose result changes, sandbox changes, sandbox notices and what
+// an instructor did to this learner.
 import { z } from 'zod';
+import { classroomNotice } from './classroom-events.js';
 import { sandboxNotice } from './notices.js';
 import { lessonProgressView, stepUpdate } from './progress.js';
 
@@ -16,6 +18,8 @@ export const learnerEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('sandbox'), data: z.object({ sandbox: z.string(), at: z.number() }) }),
   /** Something happened to the sandbox that the learner did not ask for: the page shows it. */
   z.object({ type: z.literal('notice'), data: sandboxNotice }),
+  /** An instructor reset, extended, removed or re-admitted this learner, or ended the workshop: the page says so and follows. */
+  z.object({ type: z.literal('classroom'), data: classroomNotice }),
 ]);
 
 export type LearnerEvent = z.infer<typeof learnerEvent>;

@@ -7,6 +7,7 @@
 // workshop, and they share the rows, the reserve and the dashboard publishing kept here.
 import crypto from 'node:crypto';
 import type { LearnerState } from '../../contract/classroom-api.js';
+import type { ClassroomAction } from '../../contract/classroom-events.js';
 import type { Capacity, DashboardView, LearnerView, WarmProgress, WorkshopView } from '../../contract/dashboard.js';
 import type { LessonChecks } from '../checks/service.js';
 import type { Config } from '../config/config.js';
@@ -27,6 +28,7 @@ import { newJoinCode } from './codes.js';
 import { ClassroomError } from './errors.js';
 import { columnsOf, dashboardView, learnerId, learnerView, workshopView } from './dashboard.js';
 import { LessonOpening } from './lesson-opening.js';
+import { classroomWords, INSTRUCTOR, type NoticeWords } from './learner-notices.js';
 import type { LearnerRow, WorkshopRow, WorkshopStore } from './store.js';
 
 /** Learners are warned this long before their time is up. */
@@ -188,7 +190,10 @@ export class Classroom {
     await Promise.all(surplus.map((s) => this.deps.manager.destroy(s.id, 'released')));
     const view = workshopView(this.workshop(row.id));
     this.emit(id, { type: 'workshop', data: view });
-    for (const learner of learners) this.publishLearner(learner.session_id);
+    for (const learner of learners) {
+      this.publishLearner(learner.session_id);
+      if (learner.removed_at === null) this.tell(learner.session_id, 'ended', classroomWords.ended(INSTRUCTOR));
+    }
     return view;
   }
 
@@ -253,6 +258,7 @@ export class Classroom {
       position,
       expiresAt: learner.expires_at,
       warnBeforeMs: WARN_BEFORE_MS,
+      now: Date.now(),
       start: lessons[0] ? `/lessons/${lessons[0].slug}/` : '/',
     };
   }
@@ -266,10 +272,14 @@ export class Classroom {
     const learner = this.findLearner(workshopId, id);
     if (learner.removed_at !== null) throw new ClassroomError('removed', `${learner.display_name} was removed from this workshop: re-admit them first.`);
     const session = this.deps.sessions.get(learner.session_id)!;
+    // Told first, so that the page waits for the fresh sandbox instead of offering one.
+    this.tell(learner.session_id, 'resetting', classroomWords.resetting(INSTRUCTOR));
     const sandbox = await this.deps.sessions.reset(session);
     matchLearnerTime(this.deps.store, this.deps.sandboxes, learner.session_id, sandbox.id);
     await this.opening.now(learner, this.workshop(workshopId));
-    return this.publishLearner(learner.session_id)!;
+    const view = this.publishLearner(learner.session_id)!;
+    this.tell(learner.session_id, 'reset', classroomWords.reset(INSTRUCTOR));
+    return view;
   }
 
   extend(workshopId: string, id: string | null, minutes: number): LearnerView[] {
@@ -279,7 +289,9 @@ export class Classroom {
       this.deps.store.extend(learner.session_id, byMs);
       const sandbox = this.liveSandboxOf(learner);
       if (sandbox) matchLearnerTime(this.deps.store, this.deps.sandboxes, learner.session_id, sandbox.id);
-      return this.publishLearner(learner.session_id)!;
+      const view = this.publishLearner(learner.session_id)!;
+      this.tell(learner.session_id, 'extended', classroomWords.extended(INSTRUCTOR, minutes, id === null));
+      return view;
     });
   }
 
@@ -291,6 +303,7 @@ export class Classroom {
     if (sandbox) await this.deps.manager.destroy(sandbox.id, 'released', 'The instructor removed you from the workshop.');
     this.updateReserve();
     this.publishLearner(learner.session_id);
+    this.tell(learner.session_id, 'removed', classroomWords.removed(INSTRUCTOR));
     this.admission.retry();
   }
 
@@ -314,6 +327,7 @@ export class Classroom {
         if (!(err instanceof SandboxError && err.code === 'capacity')) throw err;
         this.deps.log.info({ workshop: workshopId }, 're-admitted learner gets a sandbox when one frees');
       }
+      this.tell(learner.session_id, 'readmitted', classroomWords.readmitted(INSTRUCTOR, this.admission.position(back)));
     }
     return this.publishLearner(learner.session_id)!;
   }
@@ -372,6 +386,12 @@ export class Classroom {
     const view = this.viewOf(learner);
     this.emit(learner.workshop_id, { type: 'learner', data: view });
     return view;
+  }
+
+  /** Tells the learner's open pages what an instructor did, with their place in the workshop after it. */
+  private tell(sessionId: string, action: ClassroomAction, words: NoticeWords): void {
+    const me = this.learnerState(sessionId);
+    if (me) this.deps.learners.publish(sessionId, { type: 'classroom', data: { action, by: INSTRUCTOR, at: Date.now(), ...words, me } });
   }
 
   private emit(workshopId: string, event: WorkshopEvent): void {

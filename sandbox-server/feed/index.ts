@@ -1,7 +1,8 @@
 // The event feed: every event that travels between the server's parts, on typed channels.
 // - prompts: terminal → checks (a command finished);
 // - sandboxes: lifecycle → monitor, classroom, terminal, workshop registry;
-// - learners (by session): checks and notices → the learner's event stream and the classroom;
+// - learners (by session): checks, notices and the classroom (what an instructor did to the
+//   learner) → the learner's event stream and the classroom;
 // - workshops (by workshop): classroom → the instructor's dashboard stream;
 // - workspaces (by sandbox): the workspace (file opened in the editor, or saved) → the
 //   instructor's read-only view of that file.

@@ -1,6 +1,6 @@
 // GET /api/session/events: the session's channel of the feed as server-sent events. On connect
 // it sends the last opened lesson's progress (`progress`), then each step whose result changes
-// (`step`), sandbox changes and notices; the events are the shared contract's
+// (`step`), sandbox changes, notices and what an instructor did (`classroom`); the events are the shared contract's
 // (contract/learner-events.ts). EventSource reconnects by itself and gets a fresh snapshot, so
 // nothing is lost.
 import { Router } from 'express';

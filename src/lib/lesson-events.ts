@@ -1,5 +1,5 @@
 // One server-sent event stream per lesson page, re-broadcast as window events so each island
-// (step list, sandbox panel, sandbox notices) listens without opening a stream of its own. The
+// (step list, sandbox panel, sandbox notices, workshop bar) listens without opening a stream of its own. The
 // events are the shared contract's (contract/learner-events.ts); one that does not fit it is
 // dropped, and the next snapshot corrects the page.
 import { LEARNER_EVENT_TYPES, LEARNER_EVENTS_PATH, learnerEvent, type LearnerEventType } from '../../contract/learner-events.js';
@@ -11,8 +11,10 @@ export const STEP_EVENT = 'slipway:step';
 export const SANDBOX_EVENT = 'slipway:sandbox';
 /** Something happened to the sandbox that the learner did not ask for (detail: a SandboxNotice). */
 export const NOTICE_EVENT = 'slipway:notice';
+/** An instructor acted on this learner (detail: a ClassroomNotice, with the learner's state after it). */
+export const CLASSROOM_EVENT = 'slipway:classroom';
 
-const WINDOW_EVENT: Record<LearnerEventType, string> = { progress: PROGRESS_EVENT, step: STEP_EVENT, sandbox: SANDBOX_EVENT, notice: NOTICE_EVENT };
+const WINDOW_EVENT: Record<LearnerEventType, string> = { progress: PROGRESS_EVENT, step: STEP_EVENT, sandbox: SANDBOX_EVENT, notice: NOTICE_EVENT, classroom: CLASSROOM_EVENT };
 
 let source: EventSource | undefined;
 

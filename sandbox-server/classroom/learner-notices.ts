@@ -1,0 +1,45 @@
+// The words a learner's lesson page shows when an instructor acts on them (reset, more time,
+// removed, taken back, the workshop ended): who did what and what it means for them. Kept
+// together so they read as one voice; the event's shape is the shared contract's
+// (contract/classroom-events.ts).
+import type { ClassroomAction, ClassroomNotice } from '../../contract/classroom-events.js';
+
+/**
+ * Who acted, as the learner reads it. There is one instructor role (no named accounts), so it
+ * is "Your instructor"; a name goes here once instructors have accounts.
+ */
+export const INSTRUCTOR = 'Your instructor';
+
+export type NoticeWords = Pick<ClassroomNotice, 'title' | 'message'>;
+
+const minutes = (n: number) => (n === 1 ? '1 more minute' : `${n} more minutes`);
+
+export const classroomWords = {
+  resetting: (by: string): NoticeWords => ({
+    title: 'Sandbox being reset',
+    message: `${by} is resetting your sandbox: the old one is going away and a fresh one is on its way. Your finished steps stay finished.`,
+  }),
+  reset: (by: string): NoticeWords => ({
+    title: 'Sandbox reset',
+    message: `${by} reset your sandbox: you are now in a fresh one. Your finished steps stay finished.`,
+  }),
+  extended: (by: string, added: number, everyone: boolean): NoticeWords => ({
+    title: 'More time',
+    message: `${by} gave ${everyone ? 'everyone' : 'you'} ${minutes(added)}: the time left above counts them.`,
+  }),
+  removed: (by: string): NoticeWords => ({
+    title: 'Removed from the workshop',
+    message: `${by} removed you from this workshop: your sandbox has ended and the terminal takes no more input. Your finished steps are kept; if this is a mistake, ask ${by.toLowerCase()}, who can take you back.`,
+  }),
+  readmitted: (by: string, position: number | null): NoticeWords => ({
+    title: 'Back in the workshop',
+    message:
+      position === null
+        ? `${by} took you back into the workshop: you have a sandbox again, and your finished steps are kept.`
+        : `${by} took you back into the workshop: you are number ${position} in the queue for a sandbox, and your finished steps are kept.`,
+  }),
+  ended: (by: string): NoticeWords => ({
+    title: 'Workshop ended',
+    message: `${by} ended the workshop: its sandboxes are gone and your results are kept. Thank you for taking part!`,
+  }),
+} satisfies Record<ClassroomAction, (by: string, ...rest: never[]) => NoticeWords>;
