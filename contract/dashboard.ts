@@ -37,8 +37,12 @@ export const learnerView = z.object({
   readmittedAt: z.number().nullable(),
   done: z.number().int(),
   lastProgressAt: z.number(),
-  /** Why the learner looks stuck when the snapshot was taken (the page re-applies the rule as time passes). */
+  /** The learner's last input in a terminal (or their admission, or their sandbox's start), whichever is latest. */
+  lastActivityAt: z.number(),
+  /** Why the learner looks stuck when the snapshot was taken: the same check failing again and again (the page re-applies the rule). */
   stuck: z.string().nullable(),
+  /** Why the learner looks idle: no input for a while (apart from stuck: they may only be reading or away). */
+  idle: z.string().nullable(),
   /** The latest thing that happened to the learner's sandbox without their asking (a limit hit, its engine restarted, removed...). */
   notice: sandboxNotice.nullable(),
   /** One per column of the workshop's steps, in the same order. */
@@ -64,11 +68,34 @@ export const workshopView = z.object({
 });
 export type WorkshopView = z.infer<typeof workshopView>;
 
+/** Idle: no terminal input for idleMs. Stuck: attempts failed attempts at the step the learner is on. */
 export const stuckRule = z.object({ idleMs: z.number(), attempts: z.number().int() });
 export type StuckRule = z.infer<typeof stuckRule>;
 
 const statusCounts = z.object({ not_started: z.number().int(), working: z.number().int(), failing: z.number().int(), skipped: z.number().int(), done: z.number().int() });
 export type StatusCounts = Record<CellStatus, number>;
+
+/**
+ * The class view: learners still in the workshop who are failing one step for one reason, the
+ * near-miss diagnosis of the failing check (contract/diagnoses.ts) or else its message.
+ */
+export const failureGroup = z.object({
+  /** Index into the columns. */
+  column: z.number().int(),
+  lesson: z.string(),
+  step: z.string(),
+  /** The diagnosis in a few words, or the failing check's message when it has none. */
+  reason: z.string(),
+  /** True when reason is a named near-miss diagnosis. */
+  diagnosed: z.boolean(),
+  /** One learner's full message, for the details. */
+  example: z.string(),
+  /** The learners' ids, in the roster's order. */
+  learners: z.array(z.string()),
+  /** Learners still in the workshop (the "of 30"). */
+  of: z.number().int(),
+});
+export type FailureGroup = z.infer<typeof failureGroup>;
 
 /** GET /api/instructor/workshops/:id, and the `snapshot` event. */
 export const dashboardView = z.object({
@@ -79,6 +106,8 @@ export const dashboardView = z.object({
   counts: z.array(statusCounts),
   /** Every completion time, ascending (the chart's data). */
   completions: z.array(z.number()),
+  /** Per step, the learners failing it grouped by reason, largest group first (the page recomputes it as learners change). */
+  failures: z.array(failureGroup),
   stuckRule,
 });
 export type DashboardView = z.infer<typeof dashboardView>;

@@ -1,10 +1,11 @@
 // The instructor's view of a workshop: learners × steps of its lessons, each cell not started,
-// working, failing (with the last message), skipped by the learner or done; per-step counts; completions over time.
+// working, failing (with the last message), skipped by the learner or done; per-step counts;
+// completions over time; who is stuck or idle; the class view's groups of learners failing a step.
 // Built from the store's rows in the shapes of the shared contract (contract/dashboard.ts), with
 // the rules the instructor's page applies too (contract/dashboard-rules.ts).
 import crypto from 'node:crypto';
 import type { Cell, CellStatus, DashboardView, LearnerView, StepColumn, WorkshopView } from '../../contract/dashboard.js';
-import { countsOf, STUCK_RULE, stuckReason } from '../../contract/dashboard-rules.js';
+import { countsOf, failureGroups, idleReason, STUCK_RULE, stuckReason } from '../../contract/dashboard-rules.js';
 import type { SandboxNotice } from '../../contract/notices.js';
 import type { LessonLibrary } from '../lessons/library.js';
 import type { StepProgressRow } from '../store/progress.js';
@@ -60,6 +61,9 @@ export function learnerView(
   const cells = columns.map((c) => cellOf(byKey.get(`${c.lesson}\n${c.step}`)));
   const doneTimes = cells.map((c) => c.doneAt).filter((t): t is number => t !== null);
   const lastProgressAt = Math.max(learner.admitted_at ?? learner.joined_at, ...doneTimes);
+  // The sandbox's last activity is the learner's last terminal input or command (and its
+  // hand-over to them): what tells idle apart from stuck.
+  const lastActivityAt = Math.max(learner.admitted_at ?? learner.joined_at, learner.readmitted_at ?? 0, sandbox?.last_active_at ?? 0);
   const view: LearnerView = {
     id: learnerId(learner.session_id),
     name: learner.display_name,
@@ -72,11 +76,13 @@ export function learnerView(
     readmittedAt: learner.readmitted_at,
     done: cells.filter((c) => c.status === 'done').length,
     lastProgressAt,
+    lastActivityAt,
     stuck: null,
+    idle: null,
     notice,
     cells,
   };
-  return { ...view, stuck: stuckReason(view, STUCK_RULE, now) };
+  return { ...view, stuck: stuckReason(view, STUCK_RULE), idle: idleReason(view, STUCK_RULE, now) };
 }
 
 export function dashboardView(workshop: WorkshopRow, columns: StepColumn[], learners: LearnerView[]): DashboardView {
@@ -86,6 +92,7 @@ export function dashboardView(workshop: WorkshopRow, columns: StepColumn[], lear
     learners,
     counts: countsOf(columns, learners),
     completions: learners.flatMap((l) => l.cells.map((c) => c.doneAt).filter((t): t is number => t !== null)).sort((a, b) => a - b),
+    failures: failureGroups(columns, learners),
     stuckRule: STUCK_RULE,
   };
 }
