@@ -4,6 +4,7 @@
 // alphabet, the longest name) and the words for a mistake are join-rules.ts's.
 import { z } from 'zod';
 import { workshopView } from './dashboard.js';
+import { instructorIdentity, instructorName } from './instructors.js';
 import { codeProblem, nameProblem, normalizeCode } from './join-rules.js';
 import { SLUG_PATTERN } from './slug.js';
 
@@ -45,15 +46,24 @@ export { learnerState, type LearnerState } from './classroom-events.js';
 
 // --- instructors ------------------------------------------------------------------------------
 
-/** POST /api/instructor/login: the one-time token from the server's console, or the password. */
+/**
+ * POST /api/instructor/login: the one-time token from the server's console, the password, or a
+ * co-instructor's one-time invite (contract/instructors.ts). With a token or the password, `name`
+ * picks the named account (made on first use; without it, the default "Instructor" one).
+ */
 export const loginBody = z
-  .object({ token: z.string().min(1).max(200).optional(), password: z.string().min(1).max(200).optional() })
+  .object({
+    token: z.string().min(1).max(200).optional(),
+    password: z.string().min(1).max(200).optional(),
+    invite: z.string().min(1).max(200).optional(),
+    name: instructorName.optional(),
+  })
   .strict()
-  .refine((body) => body.token !== undefined || body.password !== undefined, { path: ['token or password'], message: 'give one of them' });
+  .refine((body) => body.token !== undefined || body.password !== undefined || body.invite !== undefined, { path: ['token, password or invite'], message: 'give one of them' });
 export type LoginBody = z.infer<typeof loginBody>;
 
 /** GET /api/instructor/status */
-export const instructorStatus = z.object({ instructor: z.boolean(), passwordEnabled: z.boolean() });
+export const instructorStatus = z.object({ instructor: z.boolean(), passwordEnabled: z.boolean(), /** Who is logged in, when someone is. */ me: instructorIdentity.nullable() });
 export type InstructorStatus = z.infer<typeof instructorStatus>;
 
 /** POST /api/instructor/workshops */

@@ -34,6 +34,8 @@ export const apiErrorCode = z.enum([
   'not_in_workshop',
   'not_instructor',
   'bad_credentials',
+  'invite_used',
+  'invite_expired',
   // Web preview
   'preview_off',
   'reserved_port',

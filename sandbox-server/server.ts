@@ -7,12 +7,15 @@ import path from 'node:path';
 import type { Express } from 'express';
 import { LessonChecks } from './checks/service.js';
 import { Classroom } from './classroom/classroom.js';
+import { AuditTrail } from './classroom/audit.js';
 import { InstructorAuth } from './classroom/instructor-auth.js';
+import { Instructors } from './classroom/instructors.js';
 import { WorkshopStore } from './classroom/store.js';
 import type { Config } from './config/config.js';
 import { createApp, SITE_DIR } from './http/app.js';
 import { createFeed, type Feed } from './feed/index.js';
 import { statusOf } from './http/errors.js';
+import { auditor } from './http/audited.js';
 import { instructorRoutes, learnerClassroomRoutes } from './http/classroom-routes.js';
 import { eventRoutes } from './http/events-route.js';
 import { lessonRoutes } from './http/lesson-routes.js';
@@ -140,10 +143,13 @@ export function createSlipwayServer(config: Config, options: ServerOptions = {})
   const checks = new LessonChecks({ library: lessons, progress: progressStore, commands: new CommandStore(db), driver, sessions, prompts: feed.prompts, learners: feed.learners, log: log.child({ component: 'checks' }) });
   const monitor = new SandboxMonitor({ config, driver, store: sandboxStore, sandboxes: feed.sandboxes, scheduler, board: notices, metrics, log: log.child({ component: 'monitor' }) });
 
-  const instructorAuth = new InstructorAuth(secret(db, 'instructor'), config.instructorPassword);
+  const instructorAuth = new InstructorAuth(secret(db, 'instructor'), config.instructorPassword, new Instructors(db));
+  const workshopStore = new WorkshopStore(db);
+  const auditTrail = new AuditTrail(db, workshopStore);
+  const audited = auditor(auditTrail);
   const classroom = new Classroom({
     config,
-    store: new WorkshopStore(db),
+    store: workshopStore,
     sessions,
     sandboxes: sandboxStore,
     manager,
@@ -164,7 +170,7 @@ export function createSlipwayServer(config: Config, options: ServerOptions = {})
     metrics,
     cookieSecret,
     siteDir: options.siteDir ?? SITE_DIR,
-    routers: [sessionRoutes(sessions, driver, config, (id) => classroom.sandboxRefusal(id)), lessonRoutes(checks, lessons, sessions, progressStore), eventRoutes(checks, sessions, feed.learners), learnerClassroomRoutes(classroom, sessions, config), instructorRoutes(classroom, feed.workshops, instructorAuth, terminals, config), previewRoutes(previews, sessions, classroom, instructorAuth), workspaceRoutes(new WorkspaceFiles({ driver, prompts: feed.prompts }), sessions, new OpenFiles({ workspaces: feed.workspaces, prompts: feed.prompts, sandboxes: feed.sandboxes }), { classroom, auth: instructorAuth, workspaces: feed.workspaces }), terminalRoutes(sessions, terminals.hub)],
+    routers: [sessionRoutes(sessions, driver, config, (id) => classroom.sandboxRefusal(id)), lessonRoutes(checks, lessons, sessions, progressStore), eventRoutes(checks, sessions, feed.learners), learnerClassroomRoutes(classroom, sessions, config), instructorRoutes(classroom, feed.workshops, instructorAuth, terminals, config, auditTrail, audited), previewRoutes(previews, sessions, classroom, instructorAuth, audited), workspaceRoutes(new WorkspaceFiles({ driver, prompts: feed.prompts }), sessions, new OpenFiles({ workspaces: feed.workspaces, prompts: feed.prompts, sandboxes: feed.sandboxes }), { classroom, auth: instructorAuth, workspaces: feed.workspaces }), terminalRoutes(sessions, terminals.hub)],
     health: () => ({
       ...driver.describe(),
       sandboxes: sandboxStore.countByState(),

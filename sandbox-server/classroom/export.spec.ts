@@ -6,7 +6,8 @@ import { describe, it } from 'node:test';
 import type { StepColumn } from '../../contract/dashboard.js';
 import type { StepProgressRow } from '../store/progress.js';
 import { dashboardView, learnerView } from './dashboard.js';
-import { CSV_HEADER, csvField, resultsCsv, resultsJson } from './export.js';
+import type { AuditEntry } from '../../contract/instructors.js';
+import { AUDIT_CSV_HEADER, auditCsv, CSV_HEADER, csvField, resultsCsv, resultsJson } from './export.js';
 import type { LearnerRow, WorkshopRow } from './store.js';
 
 const T0 = Date.UTC(2026, 4, 4, 9, 0, 0);
@@ -65,6 +66,26 @@ describe('workshop exports', () => {
     assert.deepEqual([b!.removed, b!.removedAt, b!.steps[0]!.status, b!.steps[0]!.skippedAt], [true, '2026-05-04T09:15:00.000Z', 'skipped', '2026-05-04T09:05:00.000Z']);
     assert.equal(c!.readmittedAt, '2026-05-04T09:20:00.000Z');
     assert.deepEqual([a!.steps[1]!.attempts, a!.steps[1]!.lastMessage], [3, 'no container "web", yet']);
+  });
+
+  it('audit log: oldest first, with who, what, whom and an ISO time, in the JSON and its own CSV', () => {
+    const audit: AuditEntry[] = [
+      { id: 2, workshopId: 'ws-1', instructor: { id: 'in-2', name: 'Lee' }, action: 'extend_learner', learner: { id: 'l-b', name: 'Alex' }, details: '15 more minutes', at: T0 + 120_000 },
+      { id: 1, workshopId: 'ws-1', instructor: { id: 'in-1', name: 'Dana' }, action: 'reset_learner', learner: { id: 'l-a', name: 'Alex' }, details: null, at: T0 + 60_000 },
+    ];
+    const json = resultsJson(view(), T0, audit);
+    assert.deepEqual(
+      json.audit.map((e) => [e.at, e.instructor.name, e.action, e.learner?.id, e.summary]),
+      [
+        ['2026-05-04T09:01:00.000Z', 'Dana', 'reset_learner', 'l-a', "Dana reset Alex's sandbox"],
+        ['2026-05-04T09:02:00.000Z', 'Lee', 'extend_learner', 'l-b', 'Lee gave Alex 15 more minutes'],
+      ],
+    );
+    const lines = auditCsv(audit).trimEnd().split('\r\n');
+    assert.equal(lines[0], AUDIT_CSV_HEADER.join(','));
+    assert.equal(lines[1], "2026-05-04T09:01:00.000Z,in-1,Dana,reset_learner,l-a,Alex,,Dana reset Alex's sandbox");
+    assert.equal(lines.length, 3);
+    assert.deepEqual(resultsJson(view(), T0).audit, []);
   });
 
   it('quotes CSV fields and defuses formulas', () => {

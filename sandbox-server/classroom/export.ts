@@ -1,7 +1,9 @@
 // Results of a workshop as CSV (one row per learner and step of the workshop's lessons) and
-// JSON. Every time in both is ISO 8601 in UTC (or empty/null): the dashboard's epoch
-// milliseconds are converted here, at the export boundary, and nowhere else.
+// JSON, and its instructors' audit log (in the JSON, and as a CSV of its own). Every time in
+// them is ISO 8601 in UTC (or empty/null): the dashboard's epoch milliseconds are converted
+// here, at the export boundary, and nowhere else.
 import type { DashboardView, LearnerView } from '../../contract/dashboard.js';
+import { auditLine, type AuditEntry } from '../../contract/instructors.js';
 
 export const CSV_HEADER = ['learner_id', 'learner', 'joined_at', 'removed', 'removed_at', 'readmitted_at', 'lesson', 'step', 'status', 'done_at', 'skipped_at', 'attempts'] as const;
 
@@ -63,7 +65,40 @@ function learnerJson(view: DashboardView, learner: LearnerView) {
   };
 }
 
-export function resultsJson(view: DashboardView, now = Date.now()) {
+export const AUDIT_CSV_HEADER = ['at', 'instructor_id', 'instructor', 'action', 'learner_id', 'learner', 'details', 'summary'] as const;
+
+/** One entry of the audit log, for the JSON export. */
+export function auditJson(entry: AuditEntry) {
+  return {
+    at: isoTime(entry.at),
+    instructor: entry.instructor,
+    action: entry.action,
+    learner: entry.learner,
+    details: entry.details,
+    summary: auditLine(entry),
+  };
+}
+
+/** The audit log, oldest first (the order things happened), one row per action. */
+export function auditCsv(entries: AuditEntry[]): string {
+  const lines = [AUDIT_CSV_HEADER.join(',')];
+  for (const entry of [...entries].sort((a, b) => a.at - b.at || a.id - b.id)) {
+    const row: Record<(typeof AUDIT_CSV_HEADER)[number], string | null> = {
+      at: isoTime(entry.at),
+      instructor_id: entry.instructor.id,
+      instructor: entry.instructor.name,
+      action: entry.action,
+      learner_id: entry.learner?.id ?? null,
+      learner: entry.learner?.name ?? null,
+      details: entry.details,
+      summary: auditLine(entry),
+    };
+    lines.push(AUDIT_CSV_HEADER.map((key) => csvField(row[key])).join(','));
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+export function resultsJson(view: DashboardView, now = Date.now(), audit: AuditEntry[] = []) {
   const { workshop } = view;
   return {
     workshop: {
@@ -82,5 +117,7 @@ export function resultsJson(view: DashboardView, now = Date.now()) {
     exportedAt: isoTime(now),
     steps: view.columns.map((c) => ({ lesson: c.lesson, lessonTitle: c.lessonTitle, step: c.step, title: c.title })),
     learners: view.learners.map((learner) => learnerJson(view, learner)),
+    /** What the instructors did, oldest first. */
+    audit: [...audit].sort((a, b) => a.at - b.at || a.id - b.id).map(auditJson),
   };
 }

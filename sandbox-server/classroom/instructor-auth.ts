@@ -1,12 +1,26 @@
-// Instructor access: a one-time token printed at start (exchanged once for a cookie), or the
-// configured password. The cookie is an HMAC of a random nonce under a key of its own, so a
-// learner's signed session cookie can never pass for it. Neither secret is ever logged.
+// Instructor access: a one-time token printed at start (exchanged once for a cookie), the
+// configured password, or a co-instructor's one-time invite (instructors.ts). The cookie names
+// the instructor: its nonce is "<instructor id>~<random>", signed with an HMAC under a key of
+// its own, so a learner's signed session cookie can never pass for it and nobody can change the
+// id in it. Neither secret is ever logged. `require` puts who is asking on res.locals.
 import crypto from 'node:crypto';
 import type { Request, Response, NextFunction } from 'express';
+import type { InstructorIdentity } from '../../contract/instructors.js';
 import { cookieValues } from '../sessions/cookie.js';
 import { ClassroomError } from './errors.js';
+import type { Instructors } from './instructors.js';
 
 export const INSTRUCTOR_COOKIE = 'slipway_instructor';
+const LOCALS_KEY = 'instructor';
+
+/** Who is asking, on a route behind `require` (which put them there). */
+export function currentInstructor(res: Response): InstructorIdentity {
+  const instructor: unknown = res.locals[LOCALS_KEY];
+  if (typeof instructor !== 'object' || instructor === null || !('id' in instructor) || !('name' in instructor)) {
+    throw new ClassroomError('not_instructor', 'Instructor access needed: log in first.');
+  }
+  return { id: String(instructor.id), name: String(instructor.name) };
+}
 const COOKIE_MAX_AGE_MS = 24 * 3600 * 1000;
 
 const digest = (text: string) => crypto.createHash('sha256').update(text).digest();
@@ -17,6 +31,7 @@ export class InstructorAuth {
   constructor(
     private readonly key: string,
     private readonly password: string,
+    readonly accounts: Instructors,
   ) {}
 
   /** A fresh one-time token (the previous one stops working). Printed, never logged. */
@@ -39,13 +54,13 @@ export class InstructorAuth {
     return false;
   }
 
-  cookieValue(): string {
-    const nonce = crypto.randomBytes(12).toString('base64url');
+  cookieValue(instructorId: string): string {
+    const nonce = `${instructorId}~${crypto.randomBytes(12).toString('base64url')}`;
     return `${nonce}.${this.sign(nonce)}`;
   }
 
-  setCookie(res: Response, secure: boolean): void {
-    res.cookie(INSTRUCTOR_COOKIE, this.cookieValue(), { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: COOKIE_MAX_AGE_MS });
+  setCookie(res: Response, secure: boolean, instructor: InstructorIdentity): void {
+    res.cookie(INSTRUCTOR_COOKIE, this.cookieValue(instructor.id), { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: COOKIE_MAX_AGE_MS });
   }
 
   /**
@@ -54,26 +69,43 @@ export class InstructorAuth {
    * forge a valid one, so any valid copy is the instructor's.
    */
   isInstructor(req: Request): boolean {
-    return cookieValues(req.headers.cookie, INSTRUCTOR_COOKIE).some((raw) => this.validCookie(raw));
+    return this.instructorOf(req) !== undefined;
   }
 
-  private validCookie(raw: string): boolean {
+  /** The instructor the request's cookie names (with their name as it is now), if it is valid. */
+  instructorOf(req: Request): InstructorIdentity | undefined {
+    for (const raw of cookieValues(req.headers.cookie, INSTRUCTOR_COOKIE)) {
+      const id = this.validCookie(raw);
+      const instructor = id === undefined ? undefined : this.accounts.get(id);
+      if (instructor) return instructor;
+    }
+    return undefined;
+  }
+
+  /** The instructor id a cookie value carries, when its signature holds. */
+  private validCookie(raw: string): string | undefined {
     let value: string;
     try {
       value = decodeURIComponent(raw);
     } catch {
-      return false;
+      return undefined;
     }
     const [nonce, signature] = value.split('.');
-    if (!nonce || !signature) return false;
+    if (!nonce || !signature) return undefined;
     const expected = Buffer.from(this.sign(nonce));
     const given = Buffer.from(signature);
-    return expected.length === given.length && crypto.timingSafeEqual(expected, given);
+    if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) return undefined;
+    const id = nonce.split('~')[0];
+    return id && nonce.includes('~') ? id : undefined;
   }
 
-  /** Express middleware: 401 unless the request carries the instructor cookie. */
-  readonly require = (req: Request, _res: Response, next: NextFunction): void => {
-    if (this.isInstructor(req)) return next();
+  /** Express middleware: 401 unless the request carries the instructor cookie; who it is goes on res.locals. */
+  readonly require = (req: Request, res: Response, next: NextFunction): void => {
+    const instructor = this.instructorOf(req);
+    if (instructor) {
+      res.locals[LOCALS_KEY] = instructor;
+      return next();
+    }
     next(new ClassroomError('not_instructor', 'Instructor access needed: open the instructor link the server printed at start, or log in with the instructor password.'));
   };
 

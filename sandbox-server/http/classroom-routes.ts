@@ -1,23 +1,27 @@
 // Classroom HTTP API. Learners: POST /api/classroom/join (code + name → session cookie and a
 // sandbox, or a place in the queue), GET /api/classroom/me. Instructors (/api/instructor/*):
 // log in, create/start/end workshops, the live dashboard (SSE), per-learner actions (reset,
-// extend, remove, re-admit, rename, read-only terminal), exports.
+// extend, remove, re-admit, rename, read-only terminal), exports; named instructors invite each
+// other by one-time link, and every action is in the workshop's audit log (audited.ts).
 // Every instructor endpoint but login/status answers 401 without the instructor cookie. Bodies
 // are checked against the shared contract (contract/classroom-api.ts); the classroom's refusals
 // (ClassroomError) reach errors.ts, which gives their status.
 import { Router, type Request, type Response } from 'express';
 import { createWorkshopBody, endBody, extendBody, joinBody, loginBody, normalizeCode, renameBody, type InstructorStatus, type TerminalViewGrant, type WorkshopList } from '../../contract/classroom-api.js';
 import type { DashboardEvent } from '../../contract/dashboard.js';
+import { inviteBody, renameSelfBody, type AuditLog, type InstructorIdentity, type InviteGrant } from '../../contract/instructors.js';
 import { VIEWER_PATH } from '../../contract/terminal.js';
 import type { Classroom } from '../classroom/classroom.js';
-import { resultsCsv, resultsJson } from '../classroom/export.js';
-import type { InstructorAuth } from '../classroom/instructor-auth.js';
+import type { AuditTrail } from '../classroom/audit.js';
+import { auditCsv, resultsCsv, resultsJson } from '../classroom/export.js';
+import { currentInstructor, type InstructorAuth } from '../classroom/instructor-auth.js';
 import { qrSvg } from '../classroom/qr.js';
 import type { Config } from '../config/config.js';
 import { sessionIdOf, setSessionCookie } from '../sessions/cookie.js';
 import type { Sessions } from '../sessions/sessions.js';
 import type { Terminals } from '../terminal/index.js';
 import type { WorkshopChannel } from '../feed/index.js';
+import type { Audited } from './audited.js';
 import { HttpError } from './errors.js';
 import { streamEvents } from './event-stream.js';
 import { ipKey, limit } from './rate-limits.js';
@@ -66,7 +70,9 @@ export function learnerClassroomRoutes(classroom: Classroom, sessions: Sessions,
   return router;
 }
 
-export function instructorRoutes(classroom: Classroom, workshops: WorkshopChannel, auth: InstructorAuth, terminals: Pick<Terminals, 'viewerTokens' | 'hub'>, rates: Pick<Config, 'rateLogin'>): Router {
+const minutes = (n: number) => (n === 1 ? '1 more minute' : `${n} more minutes`);
+
+export function instructorRoutes(classroom: Classroom, workshops: WorkshopChannel, auth: InstructorAuth, terminals: Pick<Terminals, 'viewerTokens' | 'hub'>, rates: Pick<Config, 'rateLogin'>, trail: AuditTrail, audited: Audited): Router {
   const router = Router();
 
   // Password guessing: failed logins per address. Past the limit every login from that
@@ -74,21 +80,58 @@ export function instructorRoutes(classroom: Classroom, workshops: WorkshopChanne
   const loginLimit = limit(rates.rateLogin, { what: 'failed instructor logins from this address', key: ipKey, failedOnly: true });
 
   router.get('/api/instructor/status', (req, res) => {
-    const status: InstructorStatus = { instructor: auth.isInstructor(req), passwordEnabled: auth.passwordEnabled };
+    const me = auth.instructorOf(req) ?? null;
+    const status: InstructorStatus = { instructor: me !== null, passwordEnabled: auth.passwordEnabled, me };
     res.json(status);
   });
 
+  // Three ways in: the console's one-time link or the password (into the named account the body
+  // asks for, or the default one), or a co-instructor's one-time invite (into the account made
+  // for them). The login itself goes in the log too: who came in and how.
   router.post('/api/instructor/login', loginLimit, (req, res) => {
     const body = loginBody.parse(req.body ?? {});
-    if (!auth.login(body)) {
-      throw new HttpError('bad_credentials', body.token ? 'This instructor link was already used or is from an earlier start; use the link the server printed last, or the password.' : 'Wrong instructor password.');
+    let instructor: InstructorIdentity;
+    let how: string;
+    if (body.invite !== undefined) {
+      const redeemed = auth.accounts.redeem(body.invite);
+      instructor = redeemed.instructor;
+      how = `invited by ${redeemed.invitedBy?.name ?? 'an instructor'}`;
+    } else {
+      if (!auth.login(body)) {
+        throw new HttpError('bad_credentials', body.token ? 'This instructor link was already used or is from an earlier start; use the link the server printed last, or the password.' : 'Wrong instructor password.');
+      }
+      instructor = auth.accounts.byName(body.name);
+      how = body.token ? 'with the console link' : 'with the password';
     }
-    auth.setCookie(res, req.secure);
-    res.json({ instructor: true });
+    trail.record({ instructor, action: 'login', details: how });
+    auth.setCookie(res, req.secure, instructor);
+    res.json({ instructor: true, me: instructor });
   });
 
   // Everything below needs the instructor cookie.
   router.use('/api/instructor', auth.require);
+
+  // Who is logged in, and their own name (the first instructor starts as "Instructor").
+  router.post(
+    '/api/instructor/me',
+    audited('rename_self', (req) => ({ details: `now "${renameSelfBody.safeParse(req.body).data?.name ?? ''}"` })),
+    (req, res) => {
+      const body = renameSelfBody.parse(req.body ?? {});
+      res.json(auth.accounts.rename(currentInstructor(res).id, body.name));
+    },
+  );
+
+  // A one-time link for a co-instructor, under the name given: it works once, for an hour.
+  router.post(
+    '/api/instructor/invites',
+    audited('invite', (req) => ({ details: inviteBody.safeParse(req.body).data?.name ?? null })),
+    (req, res) => {
+      const body = inviteBody.parse(req.body ?? {});
+      const { token, expiresAt } = auth.accounts.invite(body.name, currentInstructor(res));
+      const grant: InviteGrant = { url: joinUrl(req, `/instructor/?invite=${encodeURIComponent(token)}`), name: body.name, expiresAt };
+      res.status(201).json(grant);
+    },
+  );
 
   router.get('/api/instructor/capacity', (_req, res) => {
     res.json(classroom.warmProgress());
@@ -99,7 +142,10 @@ export function instructorRoutes(classroom: Classroom, workshops: WorkshopChanne
     res.json(list);
   });
 
-  router.post('/api/instructor/workshops', async (req, res) => {
+  router.post('/api/instructor/workshops', audited('create_workshop', (_req, answer) => {
+    const created = answer as { id?: unknown; title?: unknown } | undefined;
+    return { workshopId: typeof created?.id === 'string' ? created.id : null, details: typeof created?.title === 'string' ? created.title : null };
+  }), async (req, res) => {
     const body = createWorkshopBody.parse(req.body ?? {});
     res.status(201).json(classroom.create(body));
   });
@@ -108,11 +154,11 @@ export function instructorRoutes(classroom: Classroom, workshops: WorkshopChanne
     res.json(classroom.dashboard(param(req, 'id')));
   });
 
-  router.post('/api/instructor/workshops/:id/start', async (req, res) => {
+  router.post('/api/instructor/workshops/:id/start', audited('start_workshop'), async (req, res) => {
     res.json(classroom.startWorkshop(param(req, 'id')));
   });
 
-  router.post('/api/instructor/workshops/:id/end', async (req, res) => {
+  router.post('/api/instructor/workshops/:id/end', audited('end_workshop'), async (req, res) => {
     endBody.parse(req.body ?? {});
     res.json(await classroom.end(param(req, 'id')));
   });
@@ -132,41 +178,56 @@ export function instructorRoutes(classroom: Classroom, workshops: WorkshopChanne
 
   router.get('/api/instructor/workshops/:id/results.json', (req, res) => {
     const view = classroom.dashboard(param(req, 'id'));
-    res.set('content-disposition', `attachment; filename="workshop-${view.workshop.code}-results.json"`).json(resultsJson(view));
+    res.set('content-disposition', `attachment; filename="workshop-${view.workshop.code}-results.json"`).json(resultsJson(view, Date.now(), trail.forWorkshop(view.workshop.id)));
   });
 
-  router.post('/api/instructor/workshops/:id/extend', async (req, res) => {
+  // The audit log: who did what, newest first (the dashboard's list), and as CSV.
+  router.get('/api/instructor/workshops/:id/audit', (req, res) => {
+    const id = classroom.workshop(param(req, 'id')).id;
+    const log: AuditLog = { entries: trail.forWorkshop(id) };
+    res.set('cache-control', 'no-store').json(log);
+  });
+
+  router.get('/api/instructor/workshops/:id/audit.csv', (req, res) => {
+    const workshop = classroom.workshop(param(req, 'id'));
+    res
+      .type('text/csv; charset=utf-8')
+      .set('content-disposition', `attachment; filename="workshop-${workshop.code}-audit.csv"`)
+      .send(auditCsv(trail.forWorkshop(workshop.id)));
+  });
+
+  router.post('/api/instructor/workshops/:id/extend', audited('extend_workshop', (req) => ({ details: minutes(extendBody.safeParse(req.body).data?.minutes ?? 0) })), async (req, res) => {
     const body = extendBody.parse(req.body ?? {});
     res.json({ learners: await classroom.extend(param(req, 'id'), null, body.minutes) });
   });
 
-  router.post('/api/instructor/workshops/:id/learners/:learner/extend', async (req, res) => {
+  router.post('/api/instructor/workshops/:id/learners/:learner/extend', audited('extend_learner', (req) => ({ details: minutes(extendBody.safeParse(req.body).data?.minutes ?? 0) })), async (req, res) => {
     const body = extendBody.parse(req.body ?? {});
     const [learner] = await classroom.extend(param(req, 'id'), param(req, 'learner'), body.minutes);
     res.json(learner);
   });
 
-  router.post('/api/instructor/workshops/:id/learners/:learner/reset', async (req, res) => {
+  router.post('/api/instructor/workshops/:id/learners/:learner/reset', audited('reset_learner'), async (req, res) => {
     res.json(await classroom.resetLearner(param(req, 'id'), param(req, 'learner')));
   });
 
-  router.delete('/api/instructor/workshops/:id/learners/:learner', async (req, res) => {
+  router.delete('/api/instructor/workshops/:id/learners/:learner', audited('remove_learner'), async (req, res) => {
     await classroom.remove(param(req, 'id'), param(req, 'learner'));
     res.status(204).end();
   });
 
   // The roster: a removed learner stays listed and may be taken back; any learner renamed.
-  router.post('/api/instructor/workshops/:id/learners/:learner/readmit', async (req, res) => {
+  router.post('/api/instructor/workshops/:id/learners/:learner/readmit', audited('readmit_learner'), async (req, res) => {
     res.json(await classroom.readmit(param(req, 'id'), param(req, 'learner')));
   });
 
-  router.post('/api/instructor/workshops/:id/learners/:learner/name', async (req, res) => {
+  router.post('/api/instructor/workshops/:id/learners/:learner/name', audited('rename_learner', (req) => ({ details: renameBody.safeParse(req.body).data?.name ?? null })), async (req, res) => {
     const body = renameBody.parse(req.body ?? {});
     res.json(classroom.rename(param(req, 'id'), param(req, 'learner'), body.name));
   });
 
   // A read-only view of the learner's terminal: a viewer token for the terminal WebSocket.
-  router.post('/api/instructor/workshops/:id/learners/:learner/view', async (req, res) => {
+  router.post('/api/instructor/workshops/:id/learners/:learner/view', audited('view_terminal'), async (req, res) => {
     const sandboxId = await classroom.sandboxOf(param(req, 'id'), param(req, 'learner'));
     const token = terminals.viewerTokens.issue(sandboxId, { mode: 'ro', ttlMs: VIEW_TTL_MS });
     const tabs = terminals.hub.tabs(sandboxId);

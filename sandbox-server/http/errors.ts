@@ -37,6 +37,8 @@ const STATUS: Record<ApiErrorCode, number> = {
   not_in_workshop: 404,
   not_instructor: 401,
   bad_credentials: 401,
+  invite_used: 410,
+  invite_expired: 410,
   preview_off: 404,
   reserved_port: 400,
   preview_busy: 503,

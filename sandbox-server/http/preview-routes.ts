@@ -7,12 +7,13 @@ import type { Classroom } from '../classroom/classroom.js';
 import type { InstructorAuth } from '../classroom/instructor-auth.js';
 import type { Previews } from '../preview/previews.js';
 import type { Sessions } from '../sessions/sessions.js';
+import type { Audited } from './audited.js';
 import { currentSession } from './current-session.js';
 import { HttpError } from './errors.js';
 
 const param = (value: unknown) => String(value ?? '').slice(0, 80);
 
-export function previewRoutes(previews: Previews, sessions: Sessions, classroom: Classroom, auth: InstructorAuth): Router {
+export function previewRoutes(previews: Previews, sessions: Sessions, classroom: Classroom, auth: InstructorAuth, audited: Audited): Router {
   const router = Router();
 
   router.post(LEARNER_PREVIEW_PATH, async (req, res) => {
@@ -23,7 +24,8 @@ export function previewRoutes(previews: Previews, sessions: Sessions, classroom:
     res.json(await previews.link(sandbox.id, port, { host: req.headers.host, protocol: req.protocol }));
   });
 
-  router.post('/api/instructor/workshops/:id/learners/:learner/preview', auth.require, async (req, res) => {
+  const previewOpened = audited('open_preview', (req) => ({ details: `port ${previewBody.safeParse(req.body).data?.port ?? '?'}` }));
+  router.post('/api/instructor/workshops/:id/learners/:learner/preview', auth.require, previewOpened, async (req, res) => {
     const { port } = previewBody.parse(req.body ?? {});
     const sandboxId = classroom.sandboxOf(param(req.params.id), param(req.params.learner));
     res.json(await previews.link(sandboxId, port, { host: req.headers.host, protocol: req.protocol }));

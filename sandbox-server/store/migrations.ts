@@ -95,4 +95,36 @@ export const migrations: string[] = [
   `
   ALTER TABLE workshop_learners ADD COLUMN readmitted_at INTEGER;
   `,
+  // 6: named instructors, the one-time links that invite one (only a hash of the token is kept,
+  // so the store never holds a working link), and the audit log of what each instructor did.
+  // The log keeps the names as they were then: a later rename does not rewrite history.
+  `
+  CREATE TABLE instructors (
+    id         TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    invited_by TEXT
+  );
+  CREATE TABLE instructor_invites (
+    token_hash    TEXT PRIMARY KEY,
+    name          TEXT NOT NULL,
+    created_by    TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    expires_at    INTEGER NOT NULL,
+    used_at       INTEGER,
+    instructor_id TEXT
+  );
+  CREATE TABLE instructor_audit (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    workshop_id     TEXT,
+    instructor_id   TEXT NOT NULL,
+    instructor_name TEXT NOT NULL,
+    action          TEXT NOT NULL,
+    learner_id      TEXT,
+    learner_name    TEXT,
+    details         TEXT,
+    at              INTEGER NOT NULL
+  );
+  CREATE INDEX instructor_audit_workshop ON instructor_audit(workshop_id, at);
+  `,
 ];
