@@ -28,7 +28,7 @@ import { newJoinCode } from './codes.js';
 import { ClassroomError } from './errors.js';
 import { columnsOf, dashboardView, learnerId, learnerView, workshopView } from './dashboard.js';
 import { LessonOpening } from './lesson-opening.js';
-import { classroomWords, INSTRUCTOR, type NoticeWords } from './learner-notices.js';
+import { classroomWords, spokenBy, type NoticeWords } from './learner-notices.js';
 import type { LearnerRow, WorkshopRow, WorkshopStore } from './store.js';
 
 /** Learners are warned this long before their time is up. */
@@ -173,7 +173,8 @@ export class Classroom {
   }
 
   /** Destroys the workshop's sandboxes (and what was pre-warmed for it); keeps its results. */
-  async end(id: string): Promise<WorkshopView> {
+  /** `instructor`: who ends it, named to the learners (here and in each action below); unnamed, "Your instructor". */
+  async end(id: string, instructor?: string | null): Promise<WorkshopView> {
     const row = this.workshop(id);
     this.deps.store.setState(id, 'ended');
     this.updateReserve();
@@ -192,7 +193,7 @@ export class Classroom {
     this.emit(id, { type: 'workshop', data: view });
     for (const learner of learners) {
       this.publishLearner(learner.session_id);
-      if (learner.removed_at === null) this.tell(learner.session_id, 'ended', classroomWords.ended(INSTRUCTOR));
+      if (learner.removed_at === null) this.tell(learner.session_id, 'ended', classroomWords.ended(spokenBy(instructor)));
     }
     return view;
   }
@@ -268,21 +269,21 @@ export class Classroom {
     return this.admission.admitQueued();
   }
 
-  async resetLearner(workshopId: string, id: string): Promise<LearnerView> {
+  async resetLearner(workshopId: string, id: string, instructor?: string | null): Promise<LearnerView> {
     const learner = this.findLearner(workshopId, id);
     if (learner.removed_at !== null) throw new ClassroomError('removed', `${learner.display_name} was removed from this workshop: re-admit them first.`);
     const session = this.deps.sessions.get(learner.session_id)!;
     // Told first, so that the page waits for the fresh sandbox instead of offering one.
-    this.tell(learner.session_id, 'resetting', classroomWords.resetting(INSTRUCTOR));
+    this.tell(learner.session_id, 'resetting', classroomWords.resetting(spokenBy(instructor)));
     const sandbox = await this.deps.sessions.reset(session);
     matchLearnerTime(this.deps.store, this.deps.sandboxes, learner.session_id, sandbox.id);
     await this.opening.now(learner, this.workshop(workshopId));
     const view = this.publishLearner(learner.session_id)!;
-    this.tell(learner.session_id, 'reset', classroomWords.reset(INSTRUCTOR));
+    this.tell(learner.session_id, 'reset', classroomWords.reset(spokenBy(instructor)));
     return view;
   }
 
-  extend(workshopId: string, id: string | null, minutes: number): LearnerView[] {
+  extend(workshopId: string, id: string | null, minutes: number, instructor?: string | null): LearnerView[] {
     const learners = id ? [this.findLearner(workshopId, id)] : this.deps.store.learners(workshopId).filter((l) => l.admitted_at !== null);
     const byMs = minutes * 60_000;
     return learners.map((learner) => {
@@ -290,12 +291,12 @@ export class Classroom {
       const sandbox = this.liveSandboxOf(learner);
       if (sandbox) matchLearnerTime(this.deps.store, this.deps.sandboxes, learner.session_id, sandbox.id);
       const view = this.publishLearner(learner.session_id)!;
-      this.tell(learner.session_id, 'extended', classroomWords.extended(INSTRUCTOR, minutes, id === null));
+      this.tell(learner.session_id, 'extended', classroomWords.extended(spokenBy(instructor), minutes, id === null));
       return view;
     });
   }
 
-  async remove(workshopId: string, id: string): Promise<void> {
+  async remove(workshopId: string, id: string, instructor?: string | null): Promise<void> {
     const learner = this.findLearner(workshopId, id);
     this.deps.store.remove(learner.session_id);
     this.unfollow(learner.session_id);
@@ -303,7 +304,7 @@ export class Classroom {
     if (sandbox) await this.deps.manager.destroy(sandbox.id, 'released', 'The instructor removed you from the workshop.');
     this.updateReserve();
     this.publishLearner(learner.session_id);
-    this.tell(learner.session_id, 'removed', classroomWords.removed(INSTRUCTOR));
+    this.tell(learner.session_id, 'removed', classroomWords.removed(spokenBy(instructor)));
     this.admission.retry();
   }
 
@@ -312,7 +313,7 @@ export class Classroom {
    * their place in the queue). When the machine is full right now, the re-admission stands and
    * the learner gets one when they ask for it.
    */
-  async readmit(workshopId: string, id: string): Promise<LearnerView> {
+  async readmit(workshopId: string, id: string, instructor?: string | null): Promise<LearnerView> {
     const learner = this.findLearner(workshopId, id);
     const workshop = this.workshop(workshopId);
     if (workshop.state === 'ended') throw new ClassroomError('already_ended', 'This workshop has ended: nobody can be re-admitted. Its results are kept.');
@@ -327,7 +328,7 @@ export class Classroom {
         if (!(err instanceof SandboxError && err.code === 'capacity')) throw err;
         this.deps.log.info({ workshop: workshopId }, 're-admitted learner gets a sandbox when one frees');
       }
-      this.tell(learner.session_id, 'readmitted', classroomWords.readmitted(INSTRUCTOR, this.admission.position(back)));
+      this.tell(learner.session_id, 'readmitted', classroomWords.readmitted(spokenBy(instructor), this.admission.position(back)));
     }
     return this.publishLearner(learner.session_id)!;
   }
@@ -391,7 +392,7 @@ export class Classroom {
   /** Tells the learner's open pages what an instructor did, with their place in the workshop after it. */
   private tell(sessionId: string, action: ClassroomAction, words: NoticeWords): void {
     const me = this.learnerState(sessionId);
-    if (me) this.deps.learners.publish(sessionId, { type: 'classroom', data: { action, by: INSTRUCTOR, at: Date.now(), ...words, me } });
+    if (me) this.deps.learners.publish(sessionId, { type: 'classroom', data: { action, at: Date.now(), ...words, me } });
   }
 
   private emit(workshopId: string, event: WorkshopEvent): void {

@@ -1,6 +1,6 @@
 // What an instructor does to a learner reaches that learner's channel of the feed (their lesson
 // page's event stream) as a `classroom` event, with who did it in words and the learner's state
-// after it: more time carries the new end; removal, re-admission and the end of the workshop
+// after it ("Your instructor", or "Your instructor Dana" when named): more time carries the new end; removal, re-admission and the end of the workshop
 // carry the new status. On the fake driver, through a whole server (a reset opens the lesson in
 // the fresh sandbox, which needs an engine: tests/classroom/learner-screens.test.ts).
 import assert from 'node:assert/strict';
@@ -37,8 +37,10 @@ describe('instructor actions on the learner channel', () => {
     assert.equal(told[0]!.me.expiresAt, end + 15 * 60_000, 'the new end comes with the event');
     assert.equal(told[0]!.by, 'Your instructor');
     assert.equal(told[0]!.message, 'Your instructor gave you 15 more minutes: the time left above counts them.');
-    classroom.extend(workshop.id, null, 1);
-    assert.match(told[1]!.message, /^Your instructor gave everyone 1 more minute:/);
+    // A named instructor is named.
+    classroom.extend(workshop.id, null, 1, 'Dana');
+    assert.equal(told[1]!.by, 'Your instructor Dana');
+    assert.match(told[1]!.message, /^Your instructor Dana gave everyone 1 more minute:/);
 
     await classroom.remove(workshop.id, id);
     assert.equal(told[2]!.action, 'removed');

@@ -4,34 +4,40 @@
 // (contract/classroom-events.ts).
 import type { ClassroomAction, ClassroomNotice } from '../../contract/classroom-events.js';
 
-/**
- * Who acted, as the learner reads it. There is one instructor role (no named accounts), so it
- * is "Your instructor"; a name goes here once instructors have accounts.
- */
+/** Who acted, as the learner reads it, when the instructor has no name to give. */
 export const INSTRUCTOR = 'Your instructor';
 
-export type NoticeWords = Pick<ClassroomNotice, 'title' | 'message'>;
+/** "Your instructor Dana" for a named instructor, else "Your instructor". */
+export const spokenBy = (name?: string | null): string => (name ? `${INSTRUCTOR} ${name}` : INSTRUCTOR);
+
+/** Who did it, and the words the page shows. */
+export type NoticeWords = Pick<ClassroomNotice, 'by' | 'title' | 'message'>;
 
 const minutes = (n: number) => (n === 1 ? '1 more minute' : `${n} more minutes`);
 
 export const classroomWords = {
   resetting: (by: string): NoticeWords => ({
+    by,
     title: 'Sandbox being reset',
     message: `${by} is resetting your sandbox: the old one is going away and a fresh one is on its way. Your finished steps stay finished.`,
   }),
   reset: (by: string): NoticeWords => ({
+    by,
     title: 'Sandbox reset',
     message: `${by} reset your sandbox: you are now in a fresh one. Your finished steps stay finished.`,
   }),
   extended: (by: string, added: number, everyone: boolean): NoticeWords => ({
+    by,
     title: 'More time',
     message: `${by} gave ${everyone ? 'everyone' : 'you'} ${minutes(added)}: the time left above counts them.`,
   }),
   removed: (by: string): NoticeWords => ({
+    by,
     title: 'Removed from the workshop',
-    message: `${by} removed you from this workshop: your sandbox has ended and the terminal takes no more input. Your finished steps are kept; if this is a mistake, ask ${by.toLowerCase()}, who can take you back.`,
+    message: `${by} removed you from this workshop: your sandbox has ended and the terminal takes no more input. Your finished steps are kept; if this is a mistake, ask your instructor, who can take you back.`,
   }),
   readmitted: (by: string, position: number | null): NoticeWords => ({
+    by,
     title: 'Back in the workshop',
     message:
       position === null
@@ -39,6 +45,7 @@ export const classroomWords = {
         : `${by} took you back into the workshop: you are number ${position} in the queue for a sandbox, and your finished steps are kept.`,
   }),
   ended: (by: string): NoticeWords => ({
+    by,
     title: 'Workshop ended',
     message: `${by} ended the workshop: its sandboxes are gone and your results are kept. Thank you for taking part!`,
   }),
