@@ -88,8 +88,10 @@ if (panel) {
       return;
     }
     loading = api<Inventory>('/api/session/sandbox/inventory', 'GET')
-      .then(render, (err: Error) => {
-        state.textContent = err.message;
+      .then(render, (err: Error & { code?: string }) => {
+        // A sandbox that is gone (reset, removed, the workshop over) lists nothing any more.
+        if (err.code === 'no_sandbox') render({ containers: [], images: [], volumes: [], networks: [] });
+        state.textContent = err.code === 'no_sandbox' ? 'No sandbox' : err.message;
       })
       .finally(() => {
         loading = undefined;

@@ -102,12 +102,13 @@ export class TerminalConnection extends EventTarget {
     this.connectNow();
   }
 
-  stop(): void {
+  /** Closes the connection; `message` says why on the status line. */
+  stop(message = 'Disconnected.'): void {
     clearTimeout(this.retryTimer);
     const ws = this.ws;
     this.ws = undefined;
     ws?.close(1000, 'page closed the terminal');
-    this.setState({ state: 'stopped', message: 'Disconnected.' });
+    this.setState({ state: 'stopped', message });
   }
 
   /** Sends keystrokes or pasted text; kept briefly while reconnecting. */

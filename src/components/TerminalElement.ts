@@ -3,7 +3,7 @@
 // after the first screen is up (WebGL falls back to xterm's DOM renderer where it is missing).
 //
 // Page API:
-//   element.connect({ fresh? })  element.stop()  element.run(command, { enter? })  element.screenText()
+//   element.connect({ fresh? })  element.stop(message?)  element.run(command, { enter? })  element.screenText()
 //   events (bubbling): 'slipway:terminal-state' {state, message, ...}, 'slipway:terminal-exit' {reason, message, code}
 //   window 'slipway:run' CustomEvent {command, enter?, terminal?: element id}: types a command.
 import type { FitAddon } from '@xterm/addon-fit';
@@ -24,6 +24,7 @@ class SlipwayTerminal extends HTMLElement {
   private cleanups: Array<() => void> = [];
   private loading: Promise<void> | undefined;
   private wantConnect: { fresh?: boolean } | undefined;
+  private stopped: string | undefined;
   private retryTicker: ReturnType<typeof setInterval> | undefined;
 
   get state(): StateDetail['state'] {
@@ -54,8 +55,12 @@ class SlipwayTerminal extends HTMLElement {
     this.connection.connect(options);
   }
 
-  stop(): void {
-    this.connection?.stop();
+  /** Disconnects; `message` says why on the status line (the page's words: removed, workshop over...). */
+  stop(message?: string): void {
+    this.wantConnect = undefined;
+    // Told before xterm has loaded: said once it has.
+    this.stopped = message;
+    this.connection?.stop(message);
   }
 
   /** Types a command into the shell (for "run this" buttons), then focuses the terminal. */
@@ -153,7 +158,7 @@ class SlipwayTerminal extends HTMLElement {
     this.cleanups.push(() => window.removeEventListener(RUN_EVENT, onRun));
 
     this.setUpControls(term);
-    this.show({ state: 'stopped', message: 'Not connected.' });
+    this.show({ state: 'stopped', message: this.stopped ?? 'Not connected.' });
     if (this.wantConnect) {
       const options = this.wantConnect;
       this.wantConnect = undefined;
@@ -211,7 +216,8 @@ class SlipwayTerminal extends HTMLElement {
   private show(detail: StateDetail): void {
     this.dataset.state = detail.state;
     if (detail.mode) this.dataset.mode = detail.mode;
-    if (this.term) this.term.options.disableStdin = detail.mode === 'ro';
+    // Nothing typed into a terminal without a shell goes anywhere: it takes no keys rather than swallowing them.
+    if (this.term) this.term.options.disableStdin = detail.mode === 'ro' || detail.state === 'stopped' || detail.state === 'unavailable';
     const label = this.querySelector<HTMLElement>('.terminal-state-text');
     const retry = this.querySelector<HTMLButtonElement>('.terminal-retry');
     clearInterval(this.retryTicker);

@@ -1,0 +1,56 @@
+// The workshop bar (WorkshopBar.astro): the workshop, the learner's name and the time left,
+// for a learner in a workshop. The learner's state comes with each instructor action on the
+// lesson's event stream ('classroom'), so more time, removal and the end show at once; the bar
+// counts down by the server's clock (the state says what it was), and asks again now and then
+// in case the stream was away.
+import type { ClassroomNotice } from '../../contract/classroom-events.js';
+import { send, timeLeft, type LearnerState } from '../lib/classroom-api.js';
+import { CLASSROOM_EVENT } from '../lib/lesson-events.js';
+
+/** Fills `bar`; it stays hidden for a learner in no workshop. */
+export function workshopBar(bar: HTMLElement): void {
+  const title = bar.querySelector<HTMLElement>('.workshop-title')!;
+  const time = bar.querySelector<HTMLElement>('.workshop-time')!;
+  let me: LearnerState | undefined;
+  /** The server's clock minus this browser's, from the last state received. */
+  let skew = 0;
+
+  function update(state: LearnerState): void {
+    me = state;
+    skew = state.now - Date.now();
+    render();
+  }
+
+  function render(): void {
+    if (!me) return;
+    bar.hidden = false;
+    title.textContent = `${me.workshop.title} · ${me.name}`;
+    if (me.status === 'ended') {
+      bar.dataset.level = 'over';
+      time.textContent = 'The workshop has ended; thank you!';
+      return;
+    }
+    if (me.status === 'removed') {
+      bar.dataset.level = 'over';
+      time.textContent = 'Your instructor removed you from this workshop.';
+      return;
+    }
+    if (!me.expiresAt) return;
+    const left = me.expiresAt - (Date.now() + skew);
+    bar.dataset.level = left <= 0 ? 'over' : left <= me.warnBeforeMs ? 'warning' : 'ok';
+    time.textContent = left <= 0 ? 'Your time is up: the sandbox has ended.' : left <= me.warnBeforeMs ? `Only ${timeLeft(left)} left: save what you want to keep.` : `${timeLeft(left)} left`;
+  }
+
+  async function refresh(): Promise<void> {
+    try {
+      update((await send<LearnerState>('/api/classroom/me')).body);
+    } catch {
+      // Not in a workshop (or the server is away): the bar stays hidden or as it was.
+    }
+  }
+  void refresh();
+  window.addEventListener(CLASSROOM_EVENT, (event) => update((event as CustomEvent<ClassroomNotice>).detail.me));
+  // The event stream carries every change; this only catches up after it was away.
+  setInterval(() => void refresh(), 120_000);
+  setInterval(render, 1000);
+}
