@@ -9,7 +9,7 @@
 import { Router, type Request, type Response } from 'express';
 import { createWorkshopBody, endBody, extendBody, joinBody, loginBody, normalizeCode, renameBody, type InstructorStatus, type TerminalViewGrant, type WorkshopList } from '../../contract/classroom-api.js';
 import type { DashboardEvent } from '../../contract/dashboard.js';
-import { inviteBody, renameSelfBody, type AuditLog, type InstructorIdentity, type InviteGrant } from '../../contract/instructors.js';
+import { DEFAULT_INSTRUCTOR_NAME, inviteBody, renameSelfBody, type AuditLog, type InstructorIdentity, type InviteGrant } from '../../contract/instructors.js';
 import { VIEWER_PATH } from '../../contract/terminal.js';
 import type { Classroom } from '../classroom/classroom.js';
 import type { AuditTrail } from '../classroom/audit.js';
@@ -69,6 +69,12 @@ export function learnerClassroomRoutes(classroom: Classroom, sessions: Sessions,
 
   return router;
 }
+
+/** The name learners are told acted on them: none for the default account ("Your instructor" alone reads better than "Your instructor Instructor"). */
+const spokenName = (res: Response): string | null => {
+  const { name } = currentInstructor(res);
+  return name === DEFAULT_INSTRUCTOR_NAME ? null : name;
+};
 
 const minutes = (n: number) => (n === 1 ? '1 more minute' : `${n} more minutes`);
 
@@ -160,7 +166,7 @@ export function instructorRoutes(classroom: Classroom, workshops: WorkshopChanne
 
   router.post('/api/instructor/workshops/:id/end', audited('end_workshop'), async (req, res) => {
     endBody.parse(req.body ?? {});
-    res.json(await classroom.end(param(req, 'id')));
+    res.json(await classroom.end(param(req, 'id'), spokenName(res)));
   });
 
   router.get('/api/instructor/workshops/:id/qr.svg', async (req, res) => {
@@ -198,27 +204,27 @@ export function instructorRoutes(classroom: Classroom, workshops: WorkshopChanne
 
   router.post('/api/instructor/workshops/:id/extend', audited('extend_workshop', (req) => ({ details: minutes(extendBody.safeParse(req.body).data?.minutes ?? 0) })), async (req, res) => {
     const body = extendBody.parse(req.body ?? {});
-    res.json({ learners: await classroom.extend(param(req, 'id'), null, body.minutes) });
+    res.json({ learners: await classroom.extend(param(req, 'id'), null, body.minutes, spokenName(res)) });
   });
 
   router.post('/api/instructor/workshops/:id/learners/:learner/extend', audited('extend_learner', (req) => ({ details: minutes(extendBody.safeParse(req.body).data?.minutes ?? 0) })), async (req, res) => {
     const body = extendBody.parse(req.body ?? {});
-    const [learner] = await classroom.extend(param(req, 'id'), param(req, 'learner'), body.minutes);
+    const [learner] = await classroom.extend(param(req, 'id'), param(req, 'learner'), body.minutes, spokenName(res));
     res.json(learner);
   });
 
   router.post('/api/instructor/workshops/:id/learners/:learner/reset', audited('reset_learner'), async (req, res) => {
-    res.json(await classroom.resetLearner(param(req, 'id'), param(req, 'learner')));
+    res.json(await classroom.resetLearner(param(req, 'id'), param(req, 'learner'), spokenName(res)));
   });
 
   router.delete('/api/instructor/workshops/:id/learners/:learner', audited('remove_learner'), async (req, res) => {
-    await classroom.remove(param(req, 'id'), param(req, 'learner'));
+    await classroom.remove(param(req, 'id'), param(req, 'learner'), spokenName(res));
     res.status(204).end();
   });
 
   // The roster: a removed learner stays listed and may be taken back; any learner renamed.
   router.post('/api/instructor/workshops/:id/learners/:learner/readmit', audited('readmit_learner'), async (req, res) => {
-    res.json(await classroom.readmit(param(req, 'id'), param(req, 'learner')));
+    res.json(await classroom.readmit(param(req, 'id'), param(req, 'learner'), spokenName(res)));
   });
 
   router.post('/api/instructor/workshops/:id/learners/:learner/name', audited('rename_learner', (req) => ({ details: renameBody.safeParse(req.body).data?.name ?? null })), async (req, res) => {

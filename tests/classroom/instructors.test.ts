@@ -1,14 +1,16 @@
 // Several instructors on one workshop, over HTTP on the real engine: the first logs in with the
 // console link under a name, invites a second by a one-time link (which works once; a second
-// use is refused with invite_used), and each acts on the same learner; both actions appear in
+// use is refused with invite_used), and each acts on the same learner (who is told the name of
+// the one who gave them more time); both actions appear in
 // the audit log with their names, in what the dashboard reads, in the JSON export and in the
 // audit CSV. A learner's cookie opens neither the invite nor the audit routes.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { AuditLog, InviteGrant } from '../../contract/instructors.js';
+import { LEARNER_EVENTS_PATH } from '../../contract/learner-events.js';
 import { startTestServer, stopAndClean, type TestServer } from '../support/server.js';
-import { call, cookieOf } from './support.js';
+import { call, cookieOf, EventReader } from './support.js';
 
 const LESSONS = path.join(import.meta.dirname, 'fixtures', 'lessons');
 const SLUG = 'classroom-basics';
@@ -61,8 +63,11 @@ describe('several instructors and the audit log', () => {
     assert.match(again.body.error.message, /already used.*ask the instructor who invited you for a new one/);
     assert.equal(again.headers.getSetCookie().length, 0, 'a refused invite set a cookie');
 
-    // Each acts on the same learner.
+    // Each acts on the same learner; the learner's page is told who gave them more time.
+    const learnerEvents = new EventReader(`${server.url}${LEARNER_EVENTS_PATH}`, learnerCookie);
     assert.equal((await call(server, 'POST', `/api/instructor/workshops/${workshop.id}/learners/${learnerId}/extend`, { cookie: dana, body: { minutes: 15 } })).status, 200);
+    await learnerEvents.until('the extension named to the learner', (events) => events.some((e) => e.type === 'classroom' && e.data.action === 'extended' && /Your instructor Dana gave you 15 more minutes/.test(e.data.message)), 5000);
+    await learnerEvents.close();
     assert.equal((await call(server, 'POST', `/api/instructor/workshops/${workshop.id}/learners/${learnerId}/name`, { cookie: lee, body: { name: 'Alex B' } })).status, 200);
     // A refused action is not recorded as done.
     assert.equal((await call(server, 'POST', `/api/instructor/workshops/${workshop.id}/learners/nobody/reset`, { cookie: lee })).status, 404);
