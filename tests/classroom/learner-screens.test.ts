@@ -36,6 +36,8 @@ describe('the learner page follows the instructor', () => {
 
   /** Buttons on the page that would ask the server for a sandbox. */
   const sandboxButtons = (page: Page) => page.locator('button:visible', { hasText: /fresh sandbox|Reset sandbox|Try again/ }).count();
+  /** Buttons that need a sandbox: Run, Check now, a new terminal, a file written, a preview. */
+  const needingSandbox = (page: Page) => page.locator(':is(.code-run, .code-open, .code-write, .run-solution, .check-now, .tab-new, .preview-open):visible').count();
   const me = (page: Page) => page.evaluate(async () => (await (await fetch('/api/classroom/me')).json()) as LearnerState);
   const notice = (page: Page, kind: string) => page.waitForSelector(`#sandbox-notice:not([hidden])[data-kind="${kind}"]`, { timeout: SLOW });
   /** Types with the keyboard into the page's first terminal (focused as a learner's Tab would). */
@@ -84,6 +86,7 @@ describe('the learner page follows the instructor', () => {
     await waitForScreen(page, /fresh-42\n/, SLOW);
     await page.waitForSelector('.sandbox-panel .containers td:text-is("old-box")', { state: 'detached', timeout: 30_000 });
     assert.equal(await sandboxButtons(page), 1, 'only the learner\'s own "Reset sandbox"');
+    assert.ok((await needingSandbox(page)) > 3, 'Run, Check now and a new terminal are offered');
     await screenshot(page, 'classroom-learner-reset-by-instructor');
 
     // More time: the bar and the "until" line move without a reload.
@@ -106,6 +109,7 @@ describe('the learner page follows the instructor', () => {
     assert.equal(await page.locator('#terminal .terminal-state-text').innerText(), 'Removed from the workshop: this terminal takes no input.');
     await page.waitForFunction(() => document.querySelector('#workshop-bar .workshop-time')!.textContent === 'Your instructor removed you from this workshop.', null, { timeout: 30_000 });
     assert.equal(await sandboxButtons(page), 0);
+    assert.equal(await needingSandbox(page), 0);
     await type(page, 'echo typed-$((1+2))');
     assert.doesNotMatch(await screenText(page, '#terminal'), /typed-/, 'the terminal took keys after the removal');
     await screenshot(page, 'classroom-learner-removed');
@@ -114,6 +118,7 @@ describe('the learner page follows the instructor', () => {
     await page.waitForSelector('#problem:not([hidden])', { timeout: 30_000 });
     assert.match(await page.locator('#problem-text').innerText(), /removed you from this workshop/);
     assert.equal(await sandboxButtons(page), 0);
+    assert.equal(await needingSandbox(page), 0);
     assert.equal(await page.locator('#terminal .terminal-state-text').innerText(), 'No sandbox: this terminal takes no input.');
 
     // Re-admitted: the page gets a sandbox and connects by itself.
@@ -124,6 +129,7 @@ describe('the learner page follows the instructor', () => {
     await type(page, 'echo back-$((3+4))');
     await waitForScreen(page, /back-7\n/, SLOW);
     assert.equal(await sandboxButtons(page), 1);
+    assert.ok((await needingSandbox(page)) > 3);
 
     // The end: the bar says so, the terminal stops, nothing to click.
     await act('POST', '/end', { confirm: true });
@@ -132,6 +138,7 @@ describe('the learner page follows the instructor', () => {
     await page.waitForFunction(() => document.querySelector('#workshop-bar .workshop-time')!.textContent === 'The workshop has ended; thank you!', null, { timeout: 30_000 });
     assert.equal(await page.locator('#terminal .terminal-state-text').innerText(), 'The workshop has ended: this terminal takes no input.');
     assert.equal(await sandboxButtons(page), 0);
+    assert.equal(await needingSandbox(page), 0);
     await screenshot(page, 'classroom-learner-ended');
   });
 });
