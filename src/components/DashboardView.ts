@@ -130,8 +130,11 @@ export function renderGrid(table: HTMLTableElement, snapshot: Snapshot, view: Gr
       if (idle) parts.push(`idle: ${idle}`);
       if (!stuck && !idle && learner.expiresAt) parts.push(snapshot.workshop.state === 'ended' ? `${learner.done} done` : `${timeLeft(learner.expiresAt - now)} left`);
     }
+    // Last activity on the same line: 30 rows stay short.
+    if (!learner.removed) parts.push(`active ${ago(learner.lastActivityAt, now)}`);
     meta.textContent = parts.join(' · ');
-    name.append(meta, el('span', { class: 'learner-activity', title: `Last input ${clock(learner.lastActivityAt)}` }, `active ${ago(learner.lastActivityAt, now)}`));
+    meta.title = `${parts.join('\n')}\nlast input ${clock(learner.lastActivityAt)}`;
+    name.append(meta);
     if (badge) name.append(badge);
     row.append(name);
     snapshot.columns.forEach((column, i) => {
