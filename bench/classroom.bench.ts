@@ -1,6 +1,7 @@
 // Classroom figures: 30 learners joining at once (join → terminal prompt over the WebSocket),
-// with sandboxes pre-warmed by the workshop and without; then the host memory used by those 30
-// sandboxes each running lesson 4's compose app (Flask + Redis).
+// with sandboxes pre-warmed by the workshop and without; instructor actions (more time, a reset)
+// reaching a learner's event stream while all 30 follow theirs; then the host memory used by
+// those 30 sandboxes each running lesson 4's compose app (Flask + Redis).
 import fs from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
@@ -41,6 +42,41 @@ async function joinWave(server: BenchServer, code: string): Promise<{ times: num
     }),
   );
   return { times: results.map((r) => r.ms), joinTimes: results.map((r) => r.joinMs), clients: results.map((r) => r.client), cookies: results.map((r) => r.cookie) };
+}
+
+/**
+ * Follows the session's event stream and notes each instructor action it delivers (its
+ * `classroom` events, in performance.now() time) until `signal` aborts: the moment the page hears it.
+ */
+async function followClassroom(url: string, cookie: string, signal: AbortSignal): Promise<Array<{ action: string; at: number }>> {
+  const heard: Array<{ action: string; at: number }> = [];
+  const stream = await fetch(`${url}/api/session/events`, { headers: { cookie }, signal });
+  if (!stream.ok || !stream.body) throw new Error(`the event stream answered ${stream.status}`);
+  void (async () => {
+    const decoder = new TextDecoder();
+    let buffered = '';
+    try {
+      for await (const chunk of stream.body as unknown as AsyncIterable<Uint8Array>) {
+        buffered += decoder.decode(chunk, { stream: true });
+        let end: number;
+        while ((end = buffered.indexOf('\n\n')) >= 0) {
+          const block = buffered.slice(0, end);
+          buffered = buffered.slice(end + 2);
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (/^event: classroom$/m.test(block) && data) heard.push({ action: (JSON.parse(data) as { action: string }).action, at: performance.now() });
+        }
+      }
+    } catch {
+      // aborted at the end
+    }
+  })();
+  return heard;
+}
+
+/** Milliseconds from `started` until the learner's stream delivers `action`. */
+async function heardAfter(heard: Array<{ action: string; at: number }>, action: string, started: number): Promise<number> {
+  await waitUntil(`the learner's stream to deliver "${action}"`, () => heard.some((h) => h.action === action && h.at >= started), 120_000, 2);
+  return heard.find((h) => h.action === action && h.at >= started)!.at - started;
 }
 
 async function workshop(server: BenchServer, cookie: string, expectedSize: number): Promise<{ id: string; code: string }> {
@@ -86,6 +122,33 @@ export default {
       const warmWave = await joinWave(server, warm.code);
       clients.push(...warmWave.clients);
 
+      // Instructor actions while all 30 follow their event streams: each timed from the
+      // instructor's request to that learner's stream delivering it. More time for each learner
+      // in turn; a reset for five (delivered as it begins; the fresh sandbox is timed apart).
+      const streams = new AbortController();
+      const actionTimes: number[] = [];
+      const freshTimes: number[] = [];
+      try {
+        const heard = await Promise.all(warmWave.cookies.map((c) => followClassroom(server.url, c, streams.signal)));
+        const learnerIds = new Map<string, string>((await json(server, 'GET', `/api/instructor/workshops/${warm.id}`, cookie)).body.learners.map((l: any) => [l.name, l.id]));
+        const idOf = (i: number) => learnerIds.get(`Learner ${i + 1}`)!;
+        for (let i = 0; i < LEARNERS; i++) {
+          const started = performance.now();
+          const extended = await json(server, 'POST', `/api/instructor/workshops/${warm.id}/learners/${idOf(i)}/extend`, cookie, { minutes: 15 });
+          if (extended.status !== 200) throw new Error(`extend answered ${extended.status}: ${JSON.stringify(extended.body)}`);
+          actionTimes.push(await heardAfter(heard[i]!, 'extended', started));
+        }
+        for (let i = 0; i < 5; i++) {
+          const started = performance.now();
+          const reset = json(server, 'POST', `/api/instructor/workshops/${warm.id}/learners/${idOf(i)}/reset`, cookie);
+          actionTimes.push(await heardAfter(heard[i]!, 'resetting', started));
+          if ((await reset).status !== 200) throw new Error(`reset answered ${(await reset).status}: ${JSON.stringify((await reset).body)}`);
+          freshTimes.push(await heardAfter(heard[i]!, 'reset', started));
+        }
+      } finally {
+        streams.abort();
+      }
+
       // Each learner's lesson page opens the lesson (its starter files); each of the 30 then
       // runs lesson 4's compose app; then the host memory they use.
       const dashboard = (await json(server, 'GET', `/api/instructor/workshops/${warm.id}`, cookie)).body;
@@ -113,6 +176,9 @@ export default {
         'classroom.join_to_prompt_ms.p50': round(percentile(warmWave.times, 50)),
         'classroom.join_to_prompt_ms.p95': round(percentile(warmWave.times, 95)),
         'classroom.join_http_ms.p95': round(percentile(warmWave.joinTimes, 95)),
+        'classroom.instructor_action_to_learner_ms.p50': round(percentile(actionTimes, 50)),
+        'classroom.instructor_action_to_learner_ms.p95': round(percentile(actionTimes, 95)),
+        'classroom.instructor_reset_to_fresh_sandbox_ms.p95': round(percentile(freshTimes, 95)),
         'classroom.join_to_prompt_cold_ms.p50': round(percentile(coldWave.times, 50)),
         'classroom.join_to_prompt_cold_ms.p95': round(percentile(coldWave.times, 95)),
         'classroom.warmup_30_s': round(warmupSeconds),
