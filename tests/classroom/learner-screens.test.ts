@@ -36,8 +36,8 @@ describe('the learner page follows the instructor', () => {
 
   /** Buttons on the page that would ask the server for a sandbox. */
   const sandboxButtons = (page: Page) => page.locator('button:visible', { hasText: /fresh sandbox|Reset sandbox|Try again/ }).count();
-  /** Buttons that need a sandbox: Run, Check now, a new terminal, a file written, a preview. */
-  const needingSandbox = (page: Page) => page.locator(':is(.code-run, .code-open, .code-write, .run-solution, .check-now, .tab-new, .preview-open):visible').count();
+  /** Buttons that need a sandbox: Run, Check now, a new terminal, the editor, a file written, a preview. */
+  const needingSandbox = (page: Page) => page.locator(':is(.code-run, .code-open, .code-write, .run-solution, .check-now, .tab-new, .preview-open, [data-view-editor]):visible').count();
   const me = (page: Page) => page.evaluate(async () => (await (await fetch('/api/classroom/me')).json()) as LearnerState);
   const notice = (page: Page, kind: string) => page.waitForSelector(`#sandbox-notice:not([hidden])[data-kind="${kind}"]`, { timeout: SLOW });
   /** Types with the keyboard into the page's first terminal (focused as a learner's Tab would). */
