@@ -3,7 +3,8 @@
 // tested, not the engine), each with a different number of steps done (written as the check
 // engine writes them). Asserted: the names stay in view when the grid scrolls sideways, every
 // step column names itself ("L1·3" and its title), sorting by progress and searching a name
-// work, and the projector view shows the join code and its QR but no learner's name.
+// work, the class view groups two learners failing a step the same way and selects exactly
+// them, and the projector view shows the join code and its QR but no learner's name.
 // Screenshots go to test-results/.
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -56,6 +57,13 @@ describe('the dashboard grid for a class of 30', () => {
       const n = Number(row.display_name.slice(8, 10)) % 7;
       doneBy.set(row.display_name, n);
       columns.slice(0, n).forEach((c, i) => insert.run(row.session_id, c.lesson, c.step, t0, t0 + (i + 1) * 60_000));
+    }
+
+    // Learners 07 and 14 (nothing done) fail the first step with ports swapped, as the check words it.
+    const swapped = "No running container named 'web' publishing 8080→80 — it publishes 80:8080 — the ports are the wrong way round: the host port comes first, so it is -p 8080:80.";
+    const failing = rows.filter((r) => /^Learner (07|14) /.test(r.display_name));
+    for (const row of failing) {
+      server.db.prepare('INSERT INTO step_progress (session_id, lesson, step, first_seen_at, attempts, last_message) VALUES (?, ?, ?, ?, 2, ?)').run(row.session_id, columns[0]!.lesson, columns[0]!.step, t0, swapped);
     }
 
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
@@ -117,6 +125,19 @@ describe('the dashboard grid for a class of 30', () => {
     const found = await page.locator('#grid tbody tr[data-learner] .learner-name').allInnerTexts();
     assert.ok(found.every((n) => n.endsWith('Margaret')), found.join(', '));
     await page.fill('#grid-search', '');
+
+    // The class view groups the two under the diagnosis; one click selects exactly them.
+    const group = page.locator('#failures li.failure');
+    assert.equal(await group.count(), 1);
+    assert.match(await group.innerText(), new RegExp(`L1·1 ${columns[0]!.title} — 2 of ${LEARNERS}: host and container ports swapped`));
+    await group.locator('button.select-group').click();
+    await page.waitForFunction(() => document.querySelectorAll('#grid tr[data-selected]').length === 2);
+    assert.equal(await page.locator('#selection-count').innerText(), 'Selected: 2');
+    assert.deepEqual((await page.locator('#selection-names').innerText()).split(', ').sort(), failing.map((r) => r.display_name).sort());
+    await page.selectOption('#grid-filter', 'failing');
+    await page.waitForFunction(() => document.querySelectorAll('#grid tbody tr[data-learner]').length === 2);
+    await screenshot(page, 'classroom-class-view');
+    await page.selectOption('#grid-filter', 'all');
 
     // The projector view: the code and the QR, large; the room's progress; no names.
     const projector = await context.newPage();
