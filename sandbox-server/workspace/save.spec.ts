@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { describe, it } from 'node:test';
 import { versionOf, versionOfLarge } from './content.js';
-import { expectedVersion, saveRefusal } from './save.js';
+import { SAVE_SCRIPT, expectedVersion, saveRefusal } from './save.js';
 
 describe('save versions', () => {
   it('turns a content version into the first 32 hex digits sha256sum prints', () => {
@@ -20,6 +20,11 @@ describe('save versions', () => {
 
   it('gives anything else a form that never matches a file', () => {
     for (const bad of ['"abc"', '', 'h:00', 'large-1-x']) assert.match(expectedVersion(bad), /^x:/);
+  });
+
+  it('is a script an exec can carry: no NUL byte in it (printf writes one), bash only', () => {
+    assert.equal(SAVE_SCRIPT.includes('\0'), false);
+    assert.match(SAVE_SCRIPT, /printf '%s\\0'/);
   });
 
   it('names the refusal of each exit code, and none on success', () => {
