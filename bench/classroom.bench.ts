@@ -7,7 +7,7 @@ import path from 'node:path';
 import Docker from 'dockerode';
 import { names } from '../sandbox-server/labels.js';
 import { TermClient } from '../tests/terminal/support/client.js';
-import { percentile, round, startBenchServer, waitUntil, type Bench, type BenchServer } from './support.js';
+import { followLearnerEvents, percentile, round, startBenchServer, waitUntil, type Bench, type BenchServer } from './support.js';
 
 const LEARNERS = 30;
 const LESSON = 'compose-flask-redis';
@@ -50,26 +50,9 @@ async function joinWave(server: BenchServer, code: string): Promise<{ times: num
  */
 async function followClassroom(url: string, cookie: string, signal: AbortSignal): Promise<Array<{ action: string; at: number }>> {
   const heard: Array<{ action: string; at: number }> = [];
-  const stream = await fetch(`${url}/api/session/events`, { headers: { cookie }, signal });
-  if (!stream.ok || !stream.body) throw new Error(`the event stream answered ${stream.status}`);
-  void (async () => {
-    const decoder = new TextDecoder();
-    let buffered = '';
-    try {
-      for await (const chunk of stream.body as unknown as AsyncIterable<Uint8Array>) {
-        buffered += decoder.decode(chunk, { stream: true });
-        let end: number;
-        while ((end = buffered.indexOf('\n\n')) >= 0) {
-          const block = buffered.slice(0, end);
-          buffered = buffered.slice(end + 2);
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (/^event: classroom$/m.test(block) && data) heard.push({ action: (JSON.parse(data) as { action: string }).action, at: performance.now() });
-        }
-      }
-    } catch {
-      // aborted at the end
-    }
-  })();
+  await followLearnerEvents(url, cookie, signal, (type, data, at) => {
+    if (type === 'classroom') heard.push({ action: (data as { action: string }).action, at });
+  });
   return heard;
 }
 

@@ -75,12 +75,12 @@ export async function waitUntil(what: string, condition: () => boolean | Promise
 }
 
 /**
- * Follows the session's event stream and notes when each step first turns done (by step id, in
- * performance.now() time) until `signal` aborts: the moment the page would show it green.
+ * Follows the session's event stream until `signal` aborts, handing each event's type and JSON
+ * data to `heard` the moment it arrives (performance.now() time): when the page would hear it.
  */
-export async function followStepsDone(url: string, cookie: string, signal: AbortSignal): Promise<Map<string, number>> {
-  const arrived = new Map<string, number>();
+export async function followLearnerEvents(url: string, cookie: string, signal: AbortSignal, heard: (type: string, data: unknown, at: number) => void): Promise<void> {
   const stream = await fetch(`${url}/api/session/events`, { headers: { cookie }, signal });
+  if (!stream.ok || !stream.body) throw new Error(`the event stream answered ${stream.status}`);
   void (async () => {
     const decoder = new TextDecoder();
     let buffered = '';
@@ -91,16 +91,23 @@ export async function followStepsDone(url: string, cookie: string, signal: Abort
         while ((end = buffered.indexOf('\n\n')) >= 0) {
           const block = buffered.slice(0, end);
           buffered = buffered.slice(end + 2);
+          const type = /^event: (.*)$/m.exec(block)?.[1];
           const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (/^event: step$/m.test(block) && data) {
-            const { step } = JSON.parse(data) as { step: { id: string; status: string } };
-            if (step.status === 'done' && !arrived.has(step.id)) arrived.set(step.id, performance.now());
-          }
+          if (type && data) heard(type, JSON.parse(data), performance.now());
         }
       }
     } catch {
       // aborted at the end
     }
   })();
+}
+
+/** When each step first turns done on the session's event stream (by step id): the moment the page shows it green. */
+export async function followStepsDone(url: string, cookie: string, signal: AbortSignal): Promise<Map<string, number>> {
+  const arrived = new Map<string, number>();
+  await followLearnerEvents(url, cookie, signal, (type, data, at) => {
+    const { step } = data as { step?: { id: string; status: string } };
+    if (type === 'step' && step?.status === 'done' && !arrived.has(step.id)) arrived.set(step.id, at);
+  });
   return arrived;
 }
