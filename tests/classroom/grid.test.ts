@@ -70,7 +70,8 @@ describe('the dashboard grid for a class of 30', () => {
     const page = await context.newPage();
     page.on('pageerror', (err) => console.log(`  dashboard page error: ${err.message}`));
     await page.goto(server.instructorLink(server.url));
-    await page.waitForURL(/\/instructor\/$/);
+    // Logged in once the instructor's home shows (the address bar loses the token before that).
+    await page.waitForSelector('#create input[name="title"]');
     await page.goto(`${server.url}/instructor/workshop/?id=${workshop.id}`);
     await page.waitForFunction((n) => document.querySelectorAll('#grid tbody tr[data-learner]').length === n, LEARNERS, { timeout: 30_000 });
     await screenshot(page, 'classroom-grid-30', { fullPage: true });
