@@ -25,8 +25,6 @@ describe('classroom in the browser', () => {
   after(async () => {
     await browser?.close();
     if (!server) return;
-    await server.classroom.stop();
-    await server.manager.stop();
     await stopAndClean(server);
   });
 

@@ -24,8 +24,6 @@ describe('the class view', () => {
   });
   after(async () => {
     if (!server) return;
-    await server.classroom.stop();
-    await server.manager.stop();
     await stopAndClean(server);
   });
 

@@ -29,8 +29,6 @@ describe('the dashboard grid for a class of 30', () => {
   after(async () => {
     await browser?.close();
     if (!server) return;
-    await server.classroom.stop();
-    await server.manager.stop();
     await stopAndClean(server);
   });
 

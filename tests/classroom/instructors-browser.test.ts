@@ -24,8 +24,6 @@ describe('several instructors in the browser', () => {
   after(async () => {
     await browser?.close();
     if (!server) return;
-    await server.classroom.stop();
-    await server.manager.stop();
     await stopAndClean(server);
   });
 

@@ -24,8 +24,6 @@ describe('several instructors and the audit log', () => {
   });
   after(async () => {
     if (!server) return;
-    await server.classroom.stop();
-    await server.manager.stop();
     await stopAndClean(server);
   });
 

@@ -29,8 +29,6 @@ describe('the learner page follows the instructor', () => {
   after(async () => {
     await browser?.close();
     if (!server) return;
-    await server.classroom.stop();
-    await server.manager.stop();
     await stopAndClean(server);
   });
 

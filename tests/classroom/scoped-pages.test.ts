@@ -22,8 +22,6 @@ describe('pages inside a workshop', () => {
   after(async () => {
     await browser?.close();
     if (!server) return;
-    await server.classroom.stop();
-    await server.manager.stop();
     await stopAndClean(server);
   });
 

@@ -28,9 +28,6 @@ describe('classroom workshops', () => {
   });
   after(async () => {
     if (!server) return;
-    // Background work (pool fills, queued admissions) settles before the sandboxes are removed.
-    await server.classroom.stop();
-    await server.manager.stop();
     await stopAndClean(server);
   });
 

@@ -139,8 +139,6 @@ describe('web preview in the browser', () => {
   after(async () => {
     await browser?.close();
     if (!server) return;
-    await server.classroom.stop();
-    await server.manager.stop();
     await stopAndClean(server);
   });
 

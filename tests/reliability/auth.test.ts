@@ -74,7 +74,6 @@ describe('HTTP security: headers, CSRF, access and isolation', () => {
   after(async () => {
     await browser?.close();
     if (!server) return;
-    await server.classroom.stop();
     await stopAndClean(server);
   });
 

@@ -48,8 +48,14 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
   return Object.assign(server, { url, dataDir: config.dataPath });
 }
 
-/** Stops the server and removes every sandbox it still has, then what else its installation has on the engine. */
+/**
+ * Stops the server and removes every sandbox it still has, then what else its installation has on
+ * the engine. Background work (pool fills, queued admissions, lessons opened ahead) settles first,
+ * so none of it makes a sandbox while the others are being removed.
+ */
 export async function stopAndClean(server: TestServer): Promise<void> {
+  await server.classroom.stop();
+  await server.manager.stop();
   const backend = await server.driver.list();
   await Promise.all(backend.map((b) => server.driver.destroy(b.id)));
   await server.stop();

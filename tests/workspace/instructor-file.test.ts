@@ -56,8 +56,6 @@ describe('the open file: hint links and the instructor\'s view', () => {
   after(async () => {
     await browser?.close();
     if (!server) return;
-    await server.classroom.stop();
-    await server.manager.stop();
     await stopAndClean(server);
   });
 
