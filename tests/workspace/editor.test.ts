@@ -87,6 +87,19 @@ describe('workspace editor', () => {
     await treeItem('first-dockerfile/greeter/x').waitFor({ state: 'detached', timeout: 5000 });
   });
 
+  it('shows a change made in the terminal to the open file without taking the focus from the terminal', async () => {
+    const editorText = () => page.locator('.cm-content').innerText();
+    const focusInTerminal = () => page.evaluate((tag) => !!document.activeElement?.closest(tag), TERMINAL);
+    await typeInTerminal("echo '# appended in the terminal' >> Dockerfile");
+    await page.waitForFunction(() => document.querySelector('.cm-content')?.textContent?.includes('# appended in the terminal'), undefined, { timeout: 10_000 });
+    assert.equal(await focusInTerminal(), true, 'the reload took the focus from the terminal');
+    await typeInTerminal("sed -i '$d' Dockerfile && echo restored-$((6*7))");
+    await waitForScreen(page, /restored-42/, 15_000);
+    await page.waitForFunction(() => !document.querySelector('.cm-content')?.textContent?.includes('# appended'), undefined, { timeout: 10_000 });
+    assert.equal(await focusInTerminal(), true, 'the reload took the focus from the terminal');
+    assert.equal((await editorText()).trim(), DOCKERFILE.join('\n'));
+  });
+
   it('asks before a save overwrites a file changed in the terminal, and overwrites when told to', async () => {
     await page.locator('.cm-content').click();
     await page.keyboard.press('Control+End');

@@ -126,7 +126,7 @@ export class WorkspaceEditor {
     this.saveButton.addEventListener('click', () => void this.save());
     $(root, '[data-editor-rename]').addEventListener('click', () => void this.rename());
     $(root, '[data-editor-delete]').addEventListener('click', () => void this.remove());
-    $(root, '[data-editor-reload]').addEventListener('click', () => void this.reload());
+    $(root, '[data-editor-reload]').addEventListener('click', () => void this.reload(true));
     $(root, '[data-editor-overwrite]').addEventListener('click', () => void this.save(true));
     $(root, '[data-editor-copy]').addEventListener('click', () => void this.copyText());
     $(root, '[data-editor-new-button]').addEventListener('click', () => this.showNewForm());
@@ -304,13 +304,21 @@ export class WorkspaceEditor {
     }
   }
 
-  /** Drops the text in the editor for what the file holds now. */
-  private async reload(): Promise<void> {
+  /**
+   * Drops the text in the editor for what the file holds now. Only the learner's own Reload
+   * moves the focus: a reload because the file changed on disk happens while they may be typing
+   * in the terminal, and must not take their keystrokes.
+   */
+  private async reload(focus = false): Promise<void> {
     if (!this.file) return;
     try {
-      const loaded = (await send<WorkspaceFile>(`${WORKSPACE_FILE_PATH}?path=${encodeURIComponent(this.file.path)}`)).body;
-      this.show(this.file.path, loaded);
-      this.view.focus();
+      const file = this.file;
+      const loaded = (await send<WorkspaceFile>(`${WORKSPACE_FILE_PATH}?path=${encodeURIComponent(file.path)}`)).body;
+      // A reload of its own waits for nothing the learner did meanwhile: typing, another file,
+      // or a save of this very text (same version) all keep the editor as it is.
+      if (!focus && (this.file !== file || this.modified() || this.saving || loaded.version === file.version)) return;
+      this.show(file.path, loaded);
+      if (focus) this.view.focus();
     } catch (err) {
       this.fail(err);
     }
