@@ -7,7 +7,7 @@ import { classroomNotice } from './classroom-events.js';
 import { sandboxNotice } from './notices.js';
 import { lessonProgressView, stepUpdate } from './progress.js';
 
-export const LEARNER_EVENTS_PATH = '/api/session/events';
+export { LEARNER_EVENTS_PATH } from './learner-paths.js';
 
 export const learnerEvent = z.discriminatedUnion('type', [
   /** The whole lesson's progress: on connect, and when a lesson is opened or checked. */

@@ -12,7 +12,7 @@ export const previewBody = z
   .strict();
 export type PreviewBody = z.infer<typeof previewBody>;
 
-export const LEARNER_PREVIEW_PATH = '/api/session/preview';
+export { LEARNER_PREVIEW_PATH } from './learner-paths.js';
 
 export interface PreviewLink {
   /** Opens the app; carries a capability that is good for a short while only (open it at once). */

@@ -170,7 +170,7 @@ export function createSlipwayServer(config: Config, options: ServerOptions = {})
     metrics,
     cookieSecret,
     siteDir: options.siteDir ?? SITE_DIR,
-    routers: [sessionRoutes(sessions, driver, config, (id) => classroom.sandboxRefusal(id)), lessonRoutes(checks, lessons, sessions, progressStore), eventRoutes(checks, sessions, feed.learners), learnerClassroomRoutes(classroom, sessions, config), instructorRoutes(classroom, feed.workshops, instructorAuth, terminals, config, auditTrail, audited), previewRoutes(previews, sessions, classroom, instructorAuth, audited), workspaceRoutes(new WorkspaceFiles({ driver, prompts: feed.prompts }), sessions, new OpenFiles({ workspaces: feed.workspaces, prompts: feed.prompts, sandboxes: feed.sandboxes }), { classroom, auth: instructorAuth, workspaces: feed.workspaces }), terminalRoutes(sessions, terminals.hub)],
+    routers: [sessionRoutes(sessions, driver, config, (id) => classroom.sandboxRefusal(id)), lessonRoutes(checks, lessons, sessions, progressStore), eventRoutes(checks, sessions, feed.learners, log), learnerClassroomRoutes(classroom, sessions, config), instructorRoutes(classroom, feed.workshops, instructorAuth, terminals, config, auditTrail, audited), previewRoutes(previews, sessions, classroom, instructorAuth, audited), workspaceRoutes(new WorkspaceFiles({ driver, prompts: feed.prompts }), sessions, new OpenFiles({ workspaces: feed.workspaces, prompts: feed.prompts, sandboxes: feed.sandboxes }), { classroom, auth: instructorAuth, workspaces: feed.workspaces }), terminalRoutes(sessions, terminals.hub)],
     health: () => ({
       ...driver.describe(),
       sandboxes: sandboxStore.countByState(),

@@ -4,14 +4,15 @@
 // (contract/learner-events.ts). EventSource reconnects by itself and gets a fresh snapshot, so
 // nothing is lost.
 import { Router } from 'express';
-import { LEARNER_EVENTS_PATH, type LearnerEvent } from '../../contract/learner-events.js';
+import { LEARNER_EVENTS_PATH, learnerEvent, type LearnerEvent } from '../../contract/learner-events.js';
 import type { LessonChecks } from '../checks/service.js';
 import type { LearnerChannel } from '../feed/index.js';
+import type { Logger } from '../log.js';
 import type { Sessions } from '../sessions/sessions.js';
 import { currentSession } from './current-session.js';
 import { streamEvents } from './event-stream.js';
 
-export function eventRoutes(checks: LessonChecks, sessions: Sessions, learners: LearnerChannel): Router {
+export function eventRoutes(checks: LessonChecks, sessions: Sessions, learners: LearnerChannel, log: Logger): Router {
   const router = Router();
 
   router.get(LEARNER_EVENTS_PATH, (req, res) => {
@@ -22,6 +23,8 @@ export function eventRoutes(checks: LessonChecks, sessions: Sessions, learners: 
         const snapshot = checks.resume(session);
         return snapshot ? [{ type: 'progress', data: snapshot }] : [];
       },
+      // The lesson page trusts these events (src/lib/lesson-events.ts): each is checked here.
+      contract: { schema: learnerEvent, log },
     });
   });
 

@@ -2,7 +2,7 @@
 // first, then input, resize and acks), answers every bad frame with an error frame, and is the
 // viewer's sink for output and control.
 import type { WebSocket } from 'ws';
-import { CLOSE, LIMITS, type ServerMessage, type TerminalErrorCode, type ViewerMode } from '../../contract/terminal.js';
+import { CLOSE, LIMITS, serverMessage, type ServerMessage, type TerminalErrorCode, type ViewerMode } from '../../contract/terminal.js';
 import type { Logger } from '../log.js';
 import type { Attachment, TerminalHub } from './hub.js';
 import { ProtocolError, parseControl } from './protocol.js';
@@ -37,8 +37,19 @@ export class TerminalConnection implements ViewerSink {
     if (this.ws.readyState === this.ws.OPEN) this.ws.send(bytes, { binary: true });
   }
 
+  /**
+   * Checks the frame against the contract before sending: the browser does not parse control
+   * frames (zod stays off the lesson page), so this is where one that does not fit is stopped.
+   * Control frames are few (hello, size, exit, error), so the check costs little.
+   */
   sendControl(message: ServerMessage): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(message), { binary: false });
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    const checked = serverMessage.safeParse(message);
+    if (!checked.success) {
+      this.log.error({ type: message.type, issues: checked.error.issues }, 'a terminal control frame does not fit the contract; not sent');
+      return;
+    }
+    this.ws.send(JSON.stringify(message), { binary: false });
   }
 
   close(code: number, reason: string): void {

@@ -4,7 +4,8 @@
 // to /api/session/terminal?tab=N. Closing a tab ends its shell on the server.
 //
 // Page API: element.restore()  element.closeOthers()  element.open(n)  element.select(n)
-import { MAX_TABS, TAB_PARAM, TERMINAL_TABS_PATH, terminalTabs } from '../../contract/terminal.js';
+import { MAX_TABS, TAB_PARAM, TERMINAL_TABS_PATH } from '../../contract/terminal-constants.js';
+import type { TerminalTabs } from '../../contract/terminal.js';
 import type { SlipwayTerminal } from './TerminalElement.js';
 import { RUN_EVENT, terminalIdOf, type RunRequest } from './TerminalRun.js';
 
@@ -32,9 +33,12 @@ class SlipwayTerminalTabs extends HTMLElement {
   async restore(): Promise<void> {
     const response = await fetch(TERMINAL_TABS_PATH, { credentials: 'same-origin' }).catch(() => undefined);
     if (!response?.ok) return;
-    const parsed = terminalTabs.safeParse(await response.json().catch(() => undefined));
-    if (!parsed.success) return;
-    for (const tab of parsed.data.tabs) if (tab > 1 && !this.terminal(tab)) this.open(tab);
+    // Not parsed against the contract's `terminalTabs` (zod stays off the lesson page, its
+    // JavaScript budget): the server answers with the tabs of its own hub, numbers it accepted
+    // through `tabNumber`. Opening a tab needs a tab number, so anything else is skipped.
+    const body = (await response.json().catch(() => undefined)) as Partial<TerminalTabs> | undefined;
+    const tabs: unknown[] = Array.isArray(body?.tabs) ? body.tabs : [];
+    for (const tab of tabs) if (typeof tab === 'number' && Number.isInteger(tab) && tab > 1 && tab <= MAX_TABS && !this.terminal(tab)) this.open(tab);
   }
 
   /** Closes every tab but the first in the page (their shells ended with a reset sandbox). */

@@ -5,7 +5,8 @@
 // The tab is opened before the request, while the click still counts as the person's own
 // gesture: a tab opened after an await is what popup blockers stop. Its opener is cut at once,
 // so the previewed app (learner-written code, treated as hostile) gets no handle on this page.
-import { LEARNER_PREVIEW_PATH, type PreviewLink } from '../../contract/preview-api.js';
+import { LEARNER_PREVIEW_PATH } from '../../contract/learner-paths.js';
+import type { PreviewLink } from '../../contract/preview-api.js';
 import { explain, send } from './api.js';
 
 export interface PreviewRequest {
