@@ -89,6 +89,35 @@ export type ExtendBody = z.infer<typeof extendBody>;
 export const renameBody = z.object({ name: learnerName }).strict();
 export type RenameBody = z.infer<typeof renameBody>;
 
+/** The longest message, hint or raised hand's line: a few sentences, never an essay on a banner. */
+export const MESSAGE_MAX = 500;
+
+const messageText = z.string().trim().min(1, 'write the message').max(MESSAGE_MAX, `at most ${MESSAGE_MAX} characters`);
+
+/**
+ * POST /api/instructor/workshops/:id/messages: to everyone still in the workshop (a banner on
+ * each learner's page), or, with `learners`, a hint to exactly those learners.
+ */
+export const messageBody = z
+  .object({
+    text: messageText,
+    learners: z.array(z.string().min(1).max(80)).min(1, 'name at least one learner, or leave learners out to write to everyone').max(500).optional(),
+  })
+  .strict();
+export type MessageBody = z.infer<typeof messageBody>;
+
+/** What a message reached: how many learners, and (for a hint) their names. */
+export const messageSent = z.object({ learners: z.number().int(), names: z.array(z.string()) });
+export type MessageSent = z.infer<typeof messageSent>;
+
+/** POST /api/classroom/hand: the learner raises their hand, with an optional line. */
+export const handBody = z.object({ line: z.string().trim().max(MESSAGE_MAX, `at most ${MESSAGE_MAX} characters`).optional() }).strict();
+export type HandBody = z.infer<typeof handBody>;
+
+/** POST .../learners/:learner/steps: an instructor marks one step done or not done for a learner (a check that misfired). */
+export const markStepBody = z.object({ lesson: z.string().regex(SLUG_PATTERN, 'a lesson slug'), step: z.string().min(1).max(120), done: z.boolean() }).strict();
+export type MarkStepBody = z.infer<typeof markStepBody>;
+
 /** POST /api/instructor/workshops/:id/end */
 export const endBody = z.object({ confirm: z.literal(true, { errorMap: () => ({ message: 'send confirm: true to end the workshop and destroy its sandboxes' }) }) }).strict();
 export type EndBody = z.infer<typeof endBody>;

@@ -16,14 +16,20 @@ export const learnerState = z.object({
   now: z.number(),
   /** The first lesson's page, where a learner who joined starts. */
   start: z.string(),
+  /** The learner's raised hand ("I need help"), until they lower it or an instructor clears it. */
+  hand: z.object({ line: z.string(), raisedAt: z.number() }).nullable(),
+  /** The latest message or hint the instructor sent this learner, while it is news (a page opened later still shows it). */
+  message: z.object({ action: z.enum(['message', 'hint']), by: z.string(), at: z.number(), title: z.string(), message: z.string() }).nullable(),
 });
 export type LearnerState = z.infer<typeof learnerState>;
 
 /**
  * `resetting` comes when the instructor's reset begins (the old sandbox goes), `reset` once the
- * fresh one is there; the others when each is done.
+ * fresh one is there; the others when each is done. `message` is a message to the whole room,
+ * `hint` one to this learner (alone or in a selection); `hand_cleared` an instructor saw the
+ * raised hand; `marked` / `unmarked` an instructor marked a step done or not done.
  */
-export const classroomAction = z.enum(['resetting', 'reset', 'extended', 'removed', 'readmitted', 'ended']);
+export const classroomAction = z.enum(['resetting', 'reset', 'extended', 'removed', 'readmitted', 'ended', 'message', 'hint', 'hand_cleared', 'marked', 'unmarked']);
 export type ClassroomAction = z.infer<typeof classroomAction>;
 
 export const classroomNotice = z.object({

@@ -15,6 +15,8 @@ export const cell = z.object({
   doneAt: z.number().nullable(),
   /** When the learner skipped the step (null when they did not, or it is done). */
   skippedAt: z.number().nullable(),
+  /** The instructor who marked the step done (a check that misfired); null when its checks did. */
+  markedBy: z.string().nullable(),
 });
 export type Cell = z.infer<typeof cell>;
 
@@ -47,6 +49,8 @@ export const learnerView = z.object({
   notice: sandboxNotice.nullable(),
   /** One per column of the workshop's steps, in the same order. */
   cells: z.array(cell),
+  /** The learner's raised hand ("I need help"), until an instructor clears it or they lower it. */
+  hand: z.object({ line: z.string(), raisedAt: z.number() }).nullable(),
 });
 export type LearnerView = z.infer<typeof learnerView>;
 

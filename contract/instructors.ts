@@ -41,6 +41,10 @@ export const auditAction = z.enum([
   'rename_learner',
   'view_terminal',
   'open_preview',
+  'message_all',
+  'hint',
+  'clear_hand',
+  'mark_step',
 ]);
 export type AuditAction = z.infer<typeof auditAction>;
 
@@ -96,5 +100,13 @@ export function auditLine(entry: Pick<AuditEntry, 'instructor' | 'action' | 'lea
       return `${who} opened ${learner}'s terminal (read-only)`;
     case 'open_preview':
       return `${who} opened ${learner}'s web preview${details ? ` (${details})` : ''}`;
+    case 'message_all':
+      return `${who} wrote to everyone${details ? `: ${details}` : ''}`;
+    case 'hint':
+      return `${who} sent a hint${details ? ` ${details}` : ''}`;
+    case 'clear_hand':
+      return `${who} lowered ${learner}'s raised hand`;
+    case 'mark_step':
+      return `${who} marked ${learner}'s step ${details}`;
   }
 }

@@ -38,6 +38,8 @@ export const stepView = z.object({
   attempts: z.number().int(),
   /** When the learner skipped it, if they did and it is not done. */
   skippedAt: z.number().nullable(),
+  /** The instructor who marked the step done for the learner (a check that misfired); null when its checks did. */
+  markedBy: z.string().nullable(),
   /** True for a step checked wherever it stands (its checks assume nothing about the steps before). */
   independent: z.boolean(),
   /** The last result's message: what was observed, and what was expected if it fails. */

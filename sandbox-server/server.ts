@@ -10,6 +10,7 @@ import { Classroom } from './classroom/classroom.js';
 import { AuditTrail } from './classroom/audit.js';
 import { InstructorAuth } from './classroom/instructor-auth.js';
 import { Instructors } from './classroom/instructors.js';
+import { HelpDesk } from './classroom/help-desk.js';
 import { WorkshopStore } from './classroom/store.js';
 import type { Config } from './config/config.js';
 import { createApp, SITE_DIR } from './http/app.js';
@@ -156,6 +157,7 @@ export function createSlipwayServer(config: Config, options: ServerOptions = {})
     checks,
     progress: progressStore,
     library: lessons,
+    help: new HelpDesk(db),
     learners: feed.learners,
     workshops: feed.workshops,
     sandboxEvents: feed.sandboxes,

@@ -41,6 +41,7 @@ export function stepView(step: Step, row: StepProgressRow | undefined, status: S
     doneAt: row?.done_at ?? null,
     attempts: row?.attempts ?? 0,
     skippedAt: row?.done_at ? null : (row?.skipped_at ?? null),
+    markedBy: row?.done_at ? (row.marked_by ?? null) : null,
     independent: step.independent === true,
     message: row?.last_message ?? null,
     checkedAt: row?.last_checked_at ?? null,

@@ -211,6 +211,25 @@ export class LessonChecks {
   }
 
   /**
+   * An instructor marks a step done (`by`: their name, as the learner reads it) or not done
+   * (`by` null) for a learner whose check misfired. The steps after it are checked from now on;
+   * not done hands the step back to its checks. The learner's page gets the lesson again.
+   */
+  async mark(session: SessionRow, slug: string, stepId: string, by: string | null): Promise<{ title: string; view: LessonProgressView }> {
+    const loaded = this.lesson(slug);
+    const step = loaded.lesson.steps.find((s) => s.id === stepId);
+    if (!step) throw new ChecksError('no_step', `Lesson "${slug}" has no step "${stepId.slice(0, 80)}".`);
+    this.deps.progress.mark(session.id, slug, step.id, by);
+    this.deps.log.info({ session: session.id, lesson: slug, step: step.id, by, done: by !== null }, 'step marked by an instructor');
+    const sandbox = this.deps.sessions.liveSandbox(session);
+    const watch = this.watches.get(session.id);
+    if (sandbox && watch?.slug === slug && watch.sandboxId === sandbox.id) await this.evaluate(watch, new Set(['open']));
+    const view = this.view(session.id, slug);
+    this.send(session.id, { type: 'progress', data: view });
+    return { title: step.title, view };
+  }
+
+  /**
    * For a browser (re)connecting to its event stream: picks up the lesson it last opened, and
    * follows it again if the server restarted meanwhile. Starter files are not copied here; a
    * sandbox that never received them waits for the page to open the lesson.

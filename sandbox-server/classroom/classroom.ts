@@ -8,6 +8,7 @@
 import crypto from 'node:crypto';
 import type { LearnerState } from '../../contract/classroom-api.js';
 import type { ClassroomAction } from '../../contract/classroom-events.js';
+import { DEFAULT_INSTRUCTOR_NAME } from '../../contract/instructors.js';
 import type { Capacity, DashboardView, LearnerView, WarmProgress, WorkshopView } from '../../contract/dashboard.js';
 import type { LessonChecks } from '../checks/service.js';
 import type { Config } from '../config/config.js';
@@ -27,12 +28,15 @@ import { computeCapacity } from './capacity.js';
 import { newJoinCode } from './codes.js';
 import { ClassroomError } from './errors.js';
 import { columnsOf, dashboardView, learnerId, learnerView, workshopView } from './dashboard.js';
+import type { HelpDesk } from './help-desk.js';
 import { LessonOpening } from './lesson-opening.js';
 import { classroomWords, spokenBy, type NoticeWords } from './learner-notices.js';
 import type { LearnerRow, WorkshopRow, WorkshopStore } from './store.js';
 
 /** Learners are warned this long before their time is up. */
 export const WARN_BEFORE_MS = 10 * 60_000;
+/** A message or hint is news this long: a page opened within it still shows the latest. */
+const MESSAGE_NEWS_MS = 15 * 60_000;
 
 export interface JoinResult {
   session: SessionRow;
@@ -50,6 +54,7 @@ export interface ClassroomDeps {
   checks: LessonChecks;
   progress: ProgressStore;
   library: LessonLibrary;
+  help: HelpDesk;
   learners: LearnerChannel;
   workshops: WorkshopChannel;
   sandboxEvents: SandboxChannel;
@@ -261,7 +266,14 @@ export class Classroom {
       warnBeforeMs: WARN_BEFORE_MS,
       now: Date.now(),
       start: lessons[0] ? `/lessons/${lessons[0].slug}/` : '/',
+      hand: status === 'removed' || status === 'ended' ? null : this.deps.help.open(sessionId),
+      message: this.latestMessage(learner),
     };
+  }
+
+  private latestMessage(learner: LearnerRow): LearnerState['message'] {
+    const sent = this.deps.help.latestFor(learner.workshop_id, learner.session_id, Date.now() - MESSAGE_NEWS_MS);
+    return sent ? { action: sent.action, at: sent.at, ...classroomWords[sent.action](sent.by, sent.text) } : null;
   }
 
   /** Admits queued learners while there is room, oldest first. */
@@ -299,6 +311,7 @@ export class Classroom {
   async remove(workshopId: string, id: string, instructor?: string | null): Promise<void> {
     const learner = this.findLearner(workshopId, id);
     this.deps.store.remove(learner.session_id);
+    this.deps.help.lower(learner.session_id, spokenBy(instructor));
     this.unfollow(learner.session_id);
     const sandbox = this.liveSandboxOf(learner);
     if (sandbox) await this.deps.manager.destroy(sandbox.id, 'released', 'The instructor removed you from the workshop.');
@@ -340,6 +353,78 @@ export class Classroom {
     return this.publishLearner(learner.session_id)!;
   }
 
+  // --- helping the room ------------------------------------------------------------------
+
+  /**
+   * A message to everyone still in the workshop (`learnerIds` undefined), or a hint to exactly
+   * those learners; each sees it on their page at once. Returns the names of those it reached.
+   */
+  message(workshopId: string, learnerIds: string[] | undefined, text: string, instructor?: string | null): string[] {
+    this.running(this.workshop(workshopId));
+    const targets = learnerIds ? [...new Set(learnerIds)].map((id) => this.findLearner(workshopId, id)) : this.deps.store.learners(workshopId);
+    const removed = targets.find((l) => l.removed_at !== null);
+    if (removed) throw new ClassroomError('removed', `${removed.display_name} was removed from this workshop: re-admit them first, or leave them out.`);
+    const by = spokenBy(instructor);
+    const action = learnerIds ? 'hint' : 'message';
+    this.deps.help.send(workshopId, learnerIds ? targets.map((l) => l.session_id) : null, text, by);
+    for (const learner of targets) this.tell(learner.session_id, action, classroomWords[action](by, text));
+    return targets.map((l) => l.display_name);
+  }
+
+  /** The learner raises their hand ("I need help"), with an optional line; the dashboard lists it. */
+  raiseHand(sessionId: string, line: string): LearnerState {
+    this.helpable(sessionId);
+    this.deps.help.raise(sessionId, line);
+    this.publishLearner(sessionId);
+    return this.learnerState(sessionId)!;
+  }
+
+  /** The learner lowers their own hand. */
+  lowerHand(sessionId: string): LearnerState {
+    this.helpable(sessionId);
+    this.deps.help.lower(sessionId, null);
+    this.publishLearner(sessionId);
+    return this.learnerState(sessionId)!;
+  }
+
+  /** An instructor saw the learner's raised hand: it comes down, and the learner is told. */
+  clearHand(workshopId: string, id: string, instructor?: string | null): LearnerView {
+    const learner = this.findLearner(workshopId, id);
+    const by = spokenBy(instructor);
+    if (this.deps.help.lower(learner.session_id, by)) this.tell(learner.session_id, 'hand_cleared', classroomWords.hand_cleared(by));
+    return this.publishLearner(learner.session_id)!;
+  }
+
+  /**
+   * An instructor marks a step done or not done for a learner (a check that misfired): kept
+   * with their name, shown on the learner's page and in the exports; the audit log has when.
+   */
+  async markStep(workshopId: string, id: string, lesson: string, step: string, done: boolean, instructor?: string | null): Promise<LearnerView> {
+    const learner = this.findLearner(workshopId, id);
+    if (!(JSON.parse(this.workshop(workshopId).lessons) as string[]).includes(lesson)) throw new ClassroomError('invalid_input', `lesson: "${lesson}" is not one of this workshop's lessons`);
+    const session = this.deps.sessions.get(learner.session_id);
+    if (!session) throw new ClassroomError('no_learner', `${learner.display_name} has no session any more.`);
+    const { title } = await this.deps.checks.mark(session, lesson, step, done ? (instructor ?? DEFAULT_INSTRUCTOR_NAME) : null);
+    const by = spokenBy(instructor);
+    this.tell(learner.session_id, done ? 'marked' : 'unmarked', classroomWords[done ? 'marked' : 'unmarked'](by, title));
+    return this.publishLearner(learner.session_id)!;
+  }
+
+  /** A learner who may raise or lower a hand: in a running workshop, not removed. */
+  private helpable(sessionId: string): LearnerRow {
+    const learner = this.deps.store.learner(sessionId);
+    if (!learner) throw new ClassroomError('not_in_workshop', 'This browser has not joined a workshop.');
+    this.running(this.workshop(learner.workshop_id));
+    if (learner.removed_at !== null) throw new ClassroomError('removed', 'The instructor removed you from this workshop. Ask them if this is a mistake.');
+    return learner;
+  }
+
+  /** Messages and hands need a running workshop: refused, with why, before it starts and after it ends. */
+  private running(workshop: WorkshopRow): void {
+    if (workshop.state === 'created') throw new ClassroomError('not_started', 'The workshop has not started yet: nobody has joined.');
+    if (workshop.state === 'ended') throw new ClassroomError('already_ended', 'This workshop has ended.');
+  }
+
   /** The learner's live sandbox, for a read-only view. */
   sandboxOf(workshopId: string, id: string): string {
     const learner = this.findLearner(workshopId, id);
@@ -378,7 +463,8 @@ export class Classroom {
   }
 
   private viewOf(learner: LearnerRow, columns = columnsOf(this.deps.library, JSON.parse(this.workshop(learner.workshop_id).lessons) as string[])): LearnerView {
-    return learnerView(learner, columns, this.deps.progress.allSteps(learner.session_id), this.liveSandboxOf(learner), this.admission.position(learner), this.deps.sessions.latestNotice(learner.session_id));
+    const hand = learner.removed_at === null ? this.deps.help.open(learner.session_id) : null;
+    return learnerView(learner, columns, this.deps.progress.allSteps(learner.session_id), this.liveSandboxOf(learner), this.admission.position(learner), this.deps.sessions.latestNotice(learner.session_id), Date.now(), hand);
   }
 
   private publishLearner(sessionId: string): LearnerView | undefined {

@@ -42,10 +42,10 @@ export function columnsOf(library: LessonLibrary, lessons: string[]): StepColumn
 }
 
 export function cellOf(row: StepProgressRow | undefined): Cell {
-  if (!row) return { status: 'not_started', attempts: 0, message: null, doneAt: null, skippedAt: null };
+  if (!row) return { status: 'not_started', attempts: 0, message: null, doneAt: null, skippedAt: null, markedBy: null };
   const skippedAt = row.done_at ? null : row.skipped_at;
   const status: CellStatus = row.done_at ? 'done' : skippedAt ? 'skipped' : row.attempts > 0 ? 'failing' : 'working';
-  return { status, attempts: row.attempts, message: row.last_message, doneAt: row.done_at, skippedAt };
+  return { status, attempts: row.attempts, message: row.last_message, doneAt: row.done_at, skippedAt, markedBy: row.done_at ? (row.marked_by ?? null) : null };
 }
 
 export function learnerView(
@@ -56,6 +56,7 @@ export function learnerView(
   queuePosition: number | null,
   notice: SandboxNotice | null = null,
   now = Date.now(),
+  hand: LearnerView['hand'] = null,
 ): LearnerView {
   const byKey = new Map(rows.map((r) => [`${r.lesson}\n${r.step}`, r]));
   const cells = columns.map((c) => cellOf(byKey.get(`${c.lesson}\n${c.step}`)));
@@ -81,6 +82,7 @@ export function learnerView(
     idle: null,
     notice,
     cells,
+    hand,
   };
   return { ...view, stuck: stuckReason(view, STUCK_RULE), idle: idleReason(view, STUCK_RULE, now) };
 }

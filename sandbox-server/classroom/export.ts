@@ -5,7 +5,7 @@
 import type { DashboardView, LearnerView } from '../../contract/dashboard.js';
 import { auditLine, type AuditEntry } from '../../contract/instructors.js';
 
-export const CSV_HEADER = ['learner_id', 'learner', 'joined_at', 'removed', 'removed_at', 'readmitted_at', 'lesson', 'step', 'status', 'done_at', 'skipped_at', 'attempts'] as const;
+export const CSV_HEADER = ['learner_id', 'learner', 'joined_at', 'removed', 'removed_at', 'readmitted_at', 'lesson', 'step', 'status', 'marked_by', 'done_at', 'skipped_at', 'attempts'] as const;
 
 /** ISO 8601 UTC ("2026-05-04T09:12:31.000Z"), or null for no time. */
 export function isoTime(at: number | null): string | null {
@@ -38,6 +38,7 @@ export function resultsCsv(view: DashboardView): string {
         lesson: column.lesson,
         step: column.step,
         status: cell.status,
+        marked_by: cell.markedBy,
         done_at: isoTime(cell.doneAt),
         skipped_at: isoTime(cell.skippedAt),
         attempts: cell.attempts,
@@ -60,7 +61,7 @@ function learnerJson(view: DashboardView, learner: LearnerView) {
     done: learner.done,
     steps: view.columns.map((column, i) => {
       const cell = learner.cells[i]!;
-      return { lesson: column.lesson, step: column.step, status: cell.status, doneAt: isoTime(cell.doneAt), skippedAt: isoTime(cell.skippedAt), attempts: cell.attempts, lastMessage: cell.message };
+      return { lesson: column.lesson, step: column.step, status: cell.status, markedBy: cell.markedBy, doneAt: isoTime(cell.doneAt), skippedAt: isoTime(cell.skippedAt), attempts: cell.attempts, lastMessage: cell.message };
     }),
   };
 }

@@ -1,5 +1,5 @@
 // The words a learner's lesson page shows when an instructor acts on them (reset, more time,
-// removed, taken back, the workshop ended): who did what and what it means for them. Kept
+// removed, taken back, the workshop ended, a message or hint, a hand seen, a step marked): who did what and what it means for them. Kept
 // together so they read as one voice; the event's shape is the shared contract's
 // (contract/classroom-events.ts).
 import type { ClassroomAction, ClassroomNotice } from '../../contract/classroom-events.js';
@@ -48,5 +48,22 @@ export const classroomWords = {
     by,
     title: 'Workshop ended',
     message: `${by} ended the workshop: its sandboxes are gone and your results are kept. Thank you for taking part!`,
+  }),
+  message: (by: string, text: string): NoticeWords => ({ by, title: `${by}, to everyone`, message: text }),
+  hint: (by: string, text: string): NoticeWords => ({ by, title: `${by}, to you`, message: text }),
+  hand_cleared: (by: string): NoticeWords => ({
+    by,
+    title: 'Hand seen',
+    message: `${by} has seen your raised hand and lowered it. Raise it again if you still need help.`,
+  }),
+  marked: (by: string, step: string): NoticeWords => ({
+    by,
+    title: 'Step marked done',
+    message: `${by} marked "${step}" done for you: go on with the next step.`,
+  }),
+  unmarked: (by: string, step: string): NoticeWords => ({
+    by,
+    title: 'Step marked not done',
+    message: `${by} marked "${step}" not done: its checks look at your sandbox again.`,
   }),
 } satisfies Record<ClassroomAction, (by: string, ...rest: never[]) => NoticeWords>;

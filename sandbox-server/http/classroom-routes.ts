@@ -7,7 +7,7 @@
 // are checked against the shared contract (contract/classroom-api.ts); the classroom's refusals
 // (ClassroomError) reach errors.ts, which gives their status.
 import { Router, type Request, type Response } from 'express';
-import { createWorkshopBody, endBody, extendBody, joinBody, loginBody, normalizeCode, renameBody, type InstructorStatus, type TerminalViewGrant, type WorkshopList } from '../../contract/classroom-api.js';
+import { createWorkshopBody, endBody, extendBody, handBody, joinBody, loginBody, markStepBody, messageBody, normalizeCode, renameBody, type InstructorStatus, type MessageSent, type TerminalViewGrant, type WorkshopList } from '../../contract/classroom-api.js';
 import type { DashboardEvent } from '../../contract/dashboard.js';
 import { DEFAULT_INSTRUCTOR_NAME, inviteBody, renameSelfBody, type AuditLog, type InstructorIdentity, type InviteGrant } from '../../contract/instructors.js';
 import { VIEWER_PATH } from '../../contract/terminal.js';
@@ -65,6 +65,20 @@ export function learnerClassroomRoutes(classroom: Classroom, sessions: Sessions,
     const state = id ? classroom.learnerState(id) : undefined;
     if (!state) throw new HttpError('not_in_workshop', 'This browser has not joined a workshop.');
     res.json(state);
+  });
+
+  // "I need help": the learner raises their hand (with an optional line) or lowers it.
+  const learnerSession = (req: Request): string => {
+    const id = sessionIdOf(req);
+    if (!id || !classroom.learnerState(id)) throw new HttpError('not_in_workshop', 'This browser has not joined a workshop.');
+    return id;
+  };
+  router.post('/api/classroom/hand', (req, res) => {
+    const body = handBody.parse(req.body ?? {});
+    res.json(classroom.raiseHand(learnerSession(req), body.line ?? ''));
+  });
+  router.delete('/api/classroom/hand', (req, res) => {
+    res.json(classroom.lowerHand(learnerSession(req)));
   });
 
   return router;
@@ -231,6 +245,42 @@ export function instructorRoutes(classroom: Classroom, workshops: WorkshopChanne
     const body = renameBody.parse(req.body ?? {});
     res.json(classroom.rename(param(req, 'id'), param(req, 'learner'), body.name));
   });
+
+  // Helping the room: a message to everyone, or a hint to chosen learners (a banner on their
+  // pages); a raised hand seen and lowered; a step marked done or not done when a check misfired.
+  const quoted = (text: string | undefined) => (text === undefined ? null : `"${text.length > 120 ? `${text.slice(0, 119)}…` : text}"`);
+  router.post(
+    '/api/instructor/workshops/:id/messages',
+    (req, res, next) => {
+      const hint = Array.isArray((req.body as { learners?: unknown } | undefined)?.learners);
+      const text = messageBody.safeParse(req.body).data?.text;
+      return audited(hint ? 'hint' : 'message_all', (_req, answer) => ({
+        details: hint ? `to ${((answer as MessageSent | undefined)?.names ?? []).join(', ')}: ${quoted(text) ?? ''}` : quoted(text),
+      }))(req, res, next);
+    },
+    (req, res) => {
+      const body = messageBody.parse(req.body ?? {});
+      const names = classroom.message(param(req, 'id'), body.learners, body.text, spokenName(res));
+      const sent: MessageSent = { learners: names.length, names: body.learners ? names : [] };
+      res.json(sent);
+    },
+  );
+
+  router.post('/api/instructor/workshops/:id/learners/:learner/hand/clear', audited('clear_hand'), (req, res) => {
+    res.json(classroom.clearHand(param(req, 'id'), param(req, 'learner'), spokenName(res)));
+  });
+
+  router.post(
+    '/api/instructor/workshops/:id/learners/:learner/steps',
+    audited('mark_step', (req) => {
+      const body = markStepBody.safeParse(req.body).data;
+      return { details: body ? `${body.lesson}/${body.step} ${body.done ? 'done' : 'not done'}` : null };
+    }),
+    async (req, res) => {
+      const body = markStepBody.parse(req.body ?? {});
+      res.json(await classroom.markStep(param(req, 'id'), param(req, 'learner'), body.lesson, body.step, body.done, spokenName(res)));
+    },
+  );
 
   // A read-only view of the learner's terminal: a viewer token for the terminal WebSocket.
   router.post('/api/instructor/workshops/:id/learners/:learner/view', audited('view_terminal'), async (req, res) => {

@@ -127,4 +127,28 @@ export const migrations: string[] = [
   );
   CREATE INDEX instructor_audit_workshop ON instructor_audit(workshop_id, at);
   `,
+  // 7: helping the room. Messages an instructor sent (session_id NULL: to everyone; else a hint
+  // to that learner, one row per learner of a selection); hands learners raised, until they
+  // lower them or an instructor clears them; and who marked a step done when a check misfired.
+  `
+  CREATE TABLE classroom_messages (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    workshop_id     TEXT NOT NULL,
+    session_id      TEXT,
+    text            TEXT NOT NULL,
+    instructor_name TEXT NOT NULL,
+    at              INTEGER NOT NULL
+  );
+  CREATE INDEX classroom_messages_workshop ON classroom_messages(workshop_id, at);
+  CREATE TABLE classroom_hands (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id TEXT NOT NULL,
+    line       TEXT NOT NULL,
+    raised_at  INTEGER NOT NULL,
+    lowered_at INTEGER,
+    lowered_by TEXT
+  );
+  CREATE INDEX classroom_hands_open ON classroom_hands(session_id, lowered_at);
+  ALTER TABLE step_progress ADD COLUMN marked_by TEXT;
+  `,
 ];

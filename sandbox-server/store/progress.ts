@@ -1,5 +1,5 @@
-// Lesson progress per session, lesson and step. Only the check engine writes here: the browser
-// has no way to mark a step done.
+// Lesson progress per session, lesson and step. Only the check engine writes here (an
+// instructor's mark goes through it too): the browser has no way to mark a step done.
 import type { Db } from './database.js';
 
 export interface LessonProgressRow {
@@ -24,6 +24,8 @@ export interface StepProgressRow {
   last_results: string | null;
   /** When the learner skipped the step (it is still checked, and turns done if it ever passes). */
   skipped_at: number | null;
+  /** The instructor who marked the step done (a check that misfired); null when its checks did. */
+  marked_by: string | null;
 }
 
 export interface StepOutcome {
@@ -82,6 +84,26 @@ export class ProgressStore {
       this.db
         .prepare(`UPDATE step_progress SET skipped_at = COALESCE(skipped_at, ?) WHERE session_id = ? AND lesson = ? AND step = ? AND done_at IS NULL`)
         .run(now, sessionId, lesson, step);
+      return this.db.prepare(`SELECT * FROM step_progress WHERE session_id = ? AND lesson = ? AND step = ?`).get(sessionId, lesson, step) as StepProgressRow;
+    })();
+  }
+
+  /**
+   * An instructor marks a step done (`by`: their name) or not done (`by` null). Done this way is
+   * done like any other, with who did it; not done clears it, and its checks decide again.
+   */
+  mark(sessionId: string, lesson: string, step: string, by: string | null, now = Date.now()): StepProgressRow {
+    return this.db.transaction(() => {
+      this.db
+        .prepare(`INSERT INTO step_progress (session_id, lesson, step, first_seen_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+        .run(sessionId, lesson, step, now);
+      if (by === null) {
+        this.db.prepare(`UPDATE step_progress SET done_at = NULL, marked_by = NULL WHERE session_id = ? AND lesson = ? AND step = ?`).run(sessionId, lesson, step);
+      } else {
+        this.db
+          .prepare(`UPDATE step_progress SET done_at = ?, marked_by = ?, skipped_at = NULL WHERE session_id = ? AND lesson = ? AND step = ? AND done_at IS NULL`)
+          .run(now, by, sessionId, lesson, step);
+      }
       return this.db.prepare(`SELECT * FROM step_progress WHERE session_id = ? AND lesson = ? AND step = ?`).get(sessionId, lesson, step) as StepProgressRow;
     })();
   }

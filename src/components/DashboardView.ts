@@ -25,7 +25,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
 function cellTitle(learner: LearnerView, column: StepColumn, label: string, status: CellStatus, cell: Cell): string {
   let text = `${learner.name} · ${label} ${column.title}: ${WORDS[status]}`;
   if (cell.attempts) text += ` (${cell.attempts} attempt${cell.attempts === 1 ? '' : 's'})`;
-  if (cell.doneAt) text += ` at ${new Date(cell.doneAt).toLocaleTimeString()}`;
+  if (cell.doneAt) text += `${cell.markedBy ? `, marked by ${cell.markedBy}` : ''} at ${new Date(cell.doneAt).toLocaleTimeString()}`;
   if (cell.skippedAt) text += ` at ${new Date(cell.skippedAt).toLocaleTimeString()}`;
   if (status !== 'done' && cell.message) text += `\n${cell.message}`;
   return text;
@@ -136,10 +136,11 @@ export function renderGrid(table: HTMLTableElement, snapshot: Snapshot, view: Gr
     meta.title = `${parts.join('\n')}\nlast input ${clock(learner.lastActivityAt)}`;
     name.append(meta);
     if (badge) name.append(badge);
+    if (learner.hand) name.append(el('span', { class: 'hand-badge', title: `Hand up since ${clock(learner.hand.raisedAt)}${learner.hand.line ? `: ${learner.hand.line}` : ''}`, 'aria-label': `${learner.name} raised a hand` }, 'hand up'));
     row.append(name);
     snapshot.columns.forEach((column, i) => {
       const cell = learner.cells[i]!;
-      const td = el('td', { class: 'cell', 'data-status': cell.status, 'data-step': column.step, title: cellTitle(learner, column, labels[i]!, cell.status, cell) }, SYMBOL[cell.status]);
+      const td = el('td', { class: 'cell', 'data-status': cell.status, 'data-step': column.step, ...(cell.markedBy ? { 'data-marked': 'true' } : {}), title: cellTitle(learner, column, labels[i]!, cell.status, cell) }, SYMBOL[cell.status]);
       row.append(td);
     });
     body.append(row);

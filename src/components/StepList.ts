@@ -27,7 +27,8 @@ if (root) {
   };
 
   const messageFor = (step: StepView, status: keyof typeof STATUS_WORDS): string => {
-    if (status === 'done' || status === 'pending') return '';
+    if (status === 'done') return step.markedBy ? `Marked done by your instructor (${step.markedBy}).` : '';
+    if (status === 'pending') return '';
     if (status === 'skipped') return 'Skipped: the steps after it are checked now. It still turns done by itself if your work for it holds.';
     const said = step.message ?? '';
     if (ahead.length === 0) return status === 'failing' ? said : said && step.checkedAt !== null && step.checks.some((c) => c.passed === false) ? '' : said;

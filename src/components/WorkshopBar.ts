@@ -24,6 +24,7 @@ export function workshopBar(bar: HTMLElement): void {
   function render(): void {
     if (!me) return;
     bar.hidden = false;
+    renderHand(me);
     title.textContent = `${me.workshop.title} · ${me.name}`;
     if (me.status === 'ended') {
       bar.dataset.level = 'over';
@@ -41,14 +42,49 @@ export function workshopBar(bar: HTMLElement): void {
     time.textContent = left <= 0 ? 'Your time is up: the sandbox has ended.' : left <= me.warnBeforeMs ? `Only ${timeLeft(left)} left: save what you want to keep.` : `${timeLeft(left)} left`;
   }
 
-  async function refresh(): Promise<void> {
+  // "I need help": a hand up until the learner lowers it or the instructor does.
+  const hand = bar.querySelector<HTMLElement>('.workshop-hand')!;
+  const raise = hand.querySelector<HTMLButtonElement>('.hand-raise')!;
+  const form = hand.querySelector<HTMLFormElement>('.hand-form')!;
+  const up = hand.querySelector<HTMLElement>('.hand-up')!;
+  function renderHand(state: LearnerState): void {
+    hand.hidden = state.status === 'removed' || state.status === 'ended';
+    up.hidden = !state.hand;
+    raise.hidden = !!state.hand || !form.hidden;
+    if (state.hand) form.hidden = true;
+    up.title = state.hand?.line ?? '';
+  }
+  async function setHand(method: 'POST' | 'DELETE', body?: { line: string }): Promise<void> {
+    try {
+      update((await send<LearnerState>('/api/classroom/hand', method, body)).body);
+    } catch (err) {
+      time.textContent = (err as Error).message;
+    }
+  }
+  raise.addEventListener('click', () => {
+    form.hidden = false;
+    raise.hidden = true;
+    raise.setAttribute('aria-expanded', 'true');
+    form.querySelector('input')!.focus();
+  });
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    raise.setAttribute('aria-expanded', 'false');
+    form.hidden = true;
+    void setHand('POST', { line: new FormData(form).get('line')?.toString() ?? '' });
+  });
+  up.querySelector('button')!.addEventListener('click', () => void setHand('DELETE'));
+
+  async function refresh(first = false): Promise<void> {
     try {
       update((await send<LearnerState>('/api/classroom/me')).body);
+      // A message or hint sent shortly before the page opened is still shown (once: dismissing it is remembered).
+      if (first && me?.message) window.dispatchEvent(new CustomEvent(CLASSROOM_EVENT, { detail: { ...me.message, me } }));
     } catch {
       // Not in a workshop (or the server is away): the bar stays hidden or as it was.
     }
   }
-  void refresh();
+  void refresh(true);
   window.addEventListener(CLASSROOM_EVENT, (event) => update((event as CustomEvent<ClassroomNotice>).detail.me));
   // The event stream carries every change; this only catches up after it was away.
   setInterval(() => void refresh(), 120_000);
