@@ -16,6 +16,8 @@ export const learnerState = z.object({
   now: z.number(),
   /** The first lesson's page, where a learner who joined starts. */
   start: z.string(),
+  /** The workshop has ended and the operator lets its learners keep practising in a sandbox (SLIPWAY_PRACTICE_AFTER_END). */
+  practice: z.boolean(),
   /** The learner's raised hand ("I need help"), until they lower it or an instructor clears it. */
   hand: z.object({ line: z.string(), raisedAt: z.number() }).nullable(),
   /** The latest message or hint the instructor sent this learner, while it is news (a page opened later still shows it). */

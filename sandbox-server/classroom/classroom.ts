@@ -33,6 +33,9 @@ import { LessonOpening } from './lesson-opening.js';
 import { classroomWords, spokenBy, type NoticeWords } from './learner-notices.js';
 import type { LearnerRow, WorkshopRow, WorkshopStore } from './store.js';
 
+/** Why an ended workshop's learner gets no sandbox when the operator offers no practice after the end. */
+export const PRACTICE_REFUSED = 'This workshop has ended, and this server offers no practice sandboxes afterwards. You can still read every lesson; to keep practising, run Slipway on your own computer. Thank you for taking part!';
+
 /** Learners are warned this long before their time is up. */
 export const WARN_BEFORE_MS = 10 * 60_000;
 /** A message or hint is news this long: a page opened within it still shows the latest. */
@@ -78,8 +81,9 @@ export class Classroom {
     const learner = this.deps.store.learner(sessionId);
     if (!learner) return undefined;
     const workshop = this.deps.store.get(learner.workshop_id);
-    if (!workshop || workshop.ended_at) return 'This workshop has ended, so no new sandbox can start. Thank you for taking part!';
     if (learner.removed_at) return 'The instructor removed you from this workshop. Ask them if this is a mistake.';
+    // After the end the workshop's limits no longer apply: practice is the operator's call.
+    if (!workshop || workshop.ended_at) return this.deps.config.practiceAfterEnd ? undefined : PRACTICE_REFUSED;
     if (!learner.admitted_at) return 'You are still waiting for a place in this workshop; the join page shows your place in the queue.';
     if (learner.expires_at !== null && learner.expires_at <= now) return 'Your time in this workshop is over. Ask the instructor for more time.';
     return undefined;
@@ -268,6 +272,7 @@ export class Classroom {
       start: lessons[0] ? `/lessons/${lessons[0].slug}/` : '/',
       hand: status === 'removed' || status === 'ended' ? null : this.deps.help.open(sessionId),
       message: this.latestMessage(learner),
+      practice: status === 'ended' && this.deps.config.practiceAfterEnd,
     };
   }
 
