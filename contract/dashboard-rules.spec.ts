@@ -7,7 +7,7 @@ import type { Cell, CellStatus } from './dashboard.js';
 import { countsOf, failureGroups, idleReason, STUCK_RULE, stuckReason } from './dashboard-rules.js';
 
 const NOW = 1_000_000_000;
-const cell = (status: CellStatus, attempts = 0): Cell => ({ status, attempts, message: null, doneAt: status === 'done' ? NOW : null, skippedAt: status === 'skipped' ? NOW : null, markedBy: null });
+const cell = (status: CellStatus, attempts = 0): Cell => ({ status, attempts, message: null, doneAt: status === 'done' ? NOW : null, skippedAt: status === 'skipped' ? NOW : null, markedBy: null, hintsShown: 0, solutionOpenedAt: null, runs: 0 });
 const learner = (cells: Cell[], over: { removed?: boolean; queuePosition?: number | null; lastActivityAt?: number } = {}) => ({
   removed: over.removed ?? false,
   queuePosition: over.queuePosition ?? null,

@@ -17,6 +17,10 @@ export const cell = z.object({
   skippedAt: z.number().nullable(),
   /** The instructor who marked the step done (a check that misfired); null when its checks did. */
   markedBy: z.string().nullable(),
+  /** Help the learner used: hints shown, when they first opened the solution, Run buttons pressed. */
+  hintsShown: z.number().int(),
+  solutionOpenedAt: z.number().nullable(),
+  runs: z.number().int(),
 });
 export type Cell = z.infer<typeof cell>;
 

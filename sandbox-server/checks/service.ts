@@ -5,6 +5,7 @@
 // Over 300 lines on purpose: the order of a step evaluation (current step, skipped and
 // independent steps, attempts, the look ahead) is one rule, easier to check read in one place.
 import type { LearnerEvent } from '../../contract/learner-events.js';
+import type { UsageBody } from '../../contract/lessons-api.js';
 import type { LessonProgressView } from '../../contract/progress.js';
 import type { Check, Step } from '../../lessons/schema.js';
 import { DomainError } from '../errors.js';
@@ -30,7 +31,7 @@ import { Trigger, type TriggerReason } from './trigger.js';
 const SANDBOX_EVENT_THROTTLE_MS = 250;
 
 /** The check engine's refusals, with a code the API's clients understand (contract/errors.ts). */
-export class ChecksError extends DomainError<'no_lesson' | 'not_open' | 'no_sandbox' | 'no_step' | 'step_done'> {}
+export class ChecksError extends DomainError<'no_lesson' | 'not_open' | 'no_sandbox' | 'no_step' | 'step_done' | 'invalid_input'> {}
 
 /** One session's open lesson, followed in its sandbox. */
 interface Watch {
@@ -208,6 +209,20 @@ export class LessonChecks {
     const view = this.view(session.id, slug);
     this.send(session.id, { type: 'progress', data: view });
     return view;
+  }
+
+  /**
+   * The learner used some help on a step (a hint, the solution, a Run button); without a step,
+   * the one they are on now (nothing is counted when every step is done). For the exports only.
+   */
+  noteUse(session: SessionRow, slug: string, use: UsageBody): void {
+    const loaded = this.lesson(slug);
+    const stepId = use.step ?? this.view(session.id, slug).steps.find((s) => s.status === 'current')?.id;
+    if (stepId === undefined) return;
+    const step = loaded.lesson.steps.find((s) => s.id === stepId);
+    if (!step) throw new ChecksError('no_step', `Lesson "${slug}" has no step "${stepId.slice(0, 80)}".`);
+    if (use.kind === 'hint' && (use.hint ?? 0) >= step.hints.length) throw new ChecksError('invalid_input', `Step "${step.title}" has ${step.hints.length} hint${step.hints.length === 1 ? '' : 's'}; there is no hint ${(use.hint ?? 0) + 1}.`);
+    this.deps.progress.noteUse(session.id, slug, step.id, use.kind === 'hint' ? { kind: 'hint', hint: use.hint ?? 0 } : { kind: use.kind });
   }
 
   /**

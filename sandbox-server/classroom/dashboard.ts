@@ -42,10 +42,20 @@ export function columnsOf(library: LessonLibrary, lessons: string[]): StepColumn
 }
 
 export function cellOf(row: StepProgressRow | undefined): Cell {
-  if (!row) return { status: 'not_started', attempts: 0, message: null, doneAt: null, skippedAt: null, markedBy: null };
+  if (!row) return { status: 'not_started', attempts: 0, message: null, doneAt: null, skippedAt: null, markedBy: null, hintsShown: 0, solutionOpenedAt: null, runs: 0 };
   const skippedAt = row.done_at ? null : row.skipped_at;
   const status: CellStatus = row.done_at ? 'done' : skippedAt ? 'skipped' : row.attempts > 0 ? 'failing' : 'working';
-  return { status, attempts: row.attempts, message: row.last_message, doneAt: row.done_at, skippedAt, markedBy: row.done_at ? (row.marked_by ?? null) : null };
+  return {
+    status,
+    attempts: row.attempts,
+    message: row.last_message,
+    doneAt: row.done_at,
+    skippedAt,
+    markedBy: row.done_at ? (row.marked_by ?? null) : null,
+    hintsShown: row.hints_shown ?? 0,
+    solutionOpenedAt: row.solution_opened_at ?? null,
+    runs: row.runs ?? 0,
+  };
 }
 
 export function learnerView(

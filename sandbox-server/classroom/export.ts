@@ -5,7 +5,7 @@
 import type { DashboardView, LearnerView } from '../../contract/dashboard.js';
 import { auditLine, type AuditEntry } from '../../contract/instructors.js';
 
-export const CSV_HEADER = ['learner_id', 'learner', 'joined_at', 'removed', 'removed_at', 'readmitted_at', 'lesson', 'step', 'status', 'marked_by', 'done_at', 'skipped_at', 'attempts'] as const;
+export const CSV_HEADER = ['learner_id', 'learner', 'joined_at', 'removed', 'removed_at', 'readmitted_at', 'lesson', 'step', 'status', 'marked_by', 'done_at', 'skipped_at', 'attempts', 'hints_shown', 'solution_opened_at', 'runs'] as const;
 
 /** ISO 8601 UTC ("2026-05-04T09:12:31.000Z"), or null for no time. */
 export function isoTime(at: number | null): string | null {
@@ -42,6 +42,9 @@ export function resultsCsv(view: DashboardView): string {
         done_at: isoTime(cell.doneAt),
         skipped_at: isoTime(cell.skippedAt),
         attempts: cell.attempts,
+        hints_shown: cell.hintsShown,
+        solution_opened_at: isoTime(cell.solutionOpenedAt),
+        runs: cell.runs,
       };
       lines.push(CSV_HEADER.map((key) => csvField(row[key])).join(','));
     });
@@ -61,7 +64,7 @@ function learnerJson(view: DashboardView, learner: LearnerView) {
     done: learner.done,
     steps: view.columns.map((column, i) => {
       const cell = learner.cells[i]!;
-      return { lesson: column.lesson, step: column.step, status: cell.status, markedBy: cell.markedBy, doneAt: isoTime(cell.doneAt), skippedAt: isoTime(cell.skippedAt), attempts: cell.attempts, lastMessage: cell.message };
+      return { lesson: column.lesson, step: column.step, status: cell.status, markedBy: cell.markedBy, doneAt: isoTime(cell.doneAt), skippedAt: isoTime(cell.skippedAt), attempts: cell.attempts, hintsShown: cell.hintsShown, solutionOpenedAt: isoTime(cell.solutionOpenedAt), runs: cell.runs, lastMessage: cell.message };
     }),
   };
 }

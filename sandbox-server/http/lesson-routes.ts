@@ -2,7 +2,7 @@
 // changes through the check engine: there is no endpoint to mark a step done. The check
 // engine's refusals (ChecksError) reach errors.ts, which gives their status.
 import { Router, type Request } from 'express';
-import type { LessonList } from '../../contract/lessons-api.js';
+import { usageBody, type LessonList } from '../../contract/lessons-api.js';
 import { isSlug } from '../../contract/slug.js';
 import type { LessonChecks } from '../checks/service.js';
 import type { LessonLibrary } from '../lessons/library.js';
@@ -66,6 +66,14 @@ export function lessonRoutes(checks: LessonChecks, library: LessonLibrary, sessi
     if (!isSlug(step)) throw new HttpError('no_step', `Lesson "${slug}" has no step "${step.slice(0, 80)}".`);
     const session = currentSession(sessions, req);
     res.json(await checks.skip(session, slug, step));
+  });
+
+  // Help the learner used (a hint, the solution, a Run button), for the instructor's exports.
+  router.post('/api/lessons/:slug/usage', (req, res) => {
+    const slug = slugOf(req);
+    const body = usageBody.parse(req.body ?? {});
+    checks.noteUse(currentSession(sessions, req), slug, body);
+    res.status(204).end();
   });
 
   return router;

@@ -151,4 +151,11 @@ export const migrations: string[] = [
   CREATE INDEX classroom_hands_open ON classroom_hands(session_id, lowered_at);
   ALTER TABLE step_progress ADD COLUMN marked_by TEXT;
   `,
+  // 8: what help a learner used on a step, for the exports: how many of its hints they showed,
+  // when they first opened its solution, and how many Run buttons they pressed while on it.
+  `
+  ALTER TABLE step_progress ADD COLUMN hints_shown INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE step_progress ADD COLUMN solution_opened_at INTEGER;
+  ALTER TABLE step_progress ADD COLUMN runs INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

@@ -26,6 +26,12 @@ export interface StepProgressRow {
   skipped_at: number | null;
   /** The instructor who marked the step done (a check that misfired); null when its checks did. */
   marked_by: string | null;
+  /** How many of the step's hints the learner showed. */
+  hints_shown: number;
+  /** When the learner first opened the step's solution. */
+  solution_opened_at: number | null;
+  /** Run buttons pressed while on the step (its solution's, or a code block's). */
+  runs: number;
 }
 
 export interface StepOutcome {
@@ -105,6 +111,19 @@ export class ProgressStore {
           .run(now, by, sessionId, lesson, step);
       }
       return this.db.prepare(`SELECT * FROM step_progress WHERE session_id = ? AND lesson = ? AND step = ?`).get(sessionId, lesson, step) as StepProgressRow;
+    })();
+  }
+
+  /** Counts help the learner used on a step: a hint shown (`hint`: its number, from 0), the solution opened, a Run button. */
+  noteUse(sessionId: string, lesson: string, step: string, use: { kind: 'hint'; hint: number } | { kind: 'solution' | 'run' }, now = Date.now()): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(`INSERT INTO step_progress (session_id, lesson, step, first_seen_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+        .run(sessionId, lesson, step, now);
+      const where = `WHERE session_id = ? AND lesson = ? AND step = ?`;
+      if (use.kind === 'hint') this.db.prepare(`UPDATE step_progress SET hints_shown = MAX(hints_shown, ?) ${where}`).run(use.hint + 1, sessionId, lesson, step);
+      else if (use.kind === 'solution') this.db.prepare(`UPDATE step_progress SET solution_opened_at = COALESCE(solution_opened_at, ?) ${where}`).run(now, sessionId, lesson, step);
+      else this.db.prepare(`UPDATE step_progress SET runs = runs + 1 ${where}`).run(sessionId, lesson, step);
     })();
   }
 

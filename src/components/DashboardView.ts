@@ -27,6 +27,8 @@ function cellTitle(learner: LearnerView, column: StepColumn, label: string, stat
   if (cell.attempts) text += ` (${cell.attempts} attempt${cell.attempts === 1 ? '' : 's'})`;
   if (cell.doneAt) text += `${cell.markedBy ? `, marked by ${cell.markedBy}` : ''} at ${new Date(cell.doneAt).toLocaleTimeString()}`;
   if (cell.skippedAt) text += ` at ${new Date(cell.skippedAt).toLocaleTimeString()}`;
+  const help = [cell.hintsShown ? `${cell.hintsShown} hint${cell.hintsShown === 1 ? '' : 's'} shown` : '', cell.solutionOpenedAt ? 'solution opened' : '', cell.runs ? `${cell.runs} Run` : ''].filter(Boolean);
+  if (help.length) text += `\nHelp used: ${help.join(', ')}`;
   if (status !== 'done' && cell.message) text += `\n${cell.message}`;
   return text;
 }

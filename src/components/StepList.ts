@@ -2,6 +2,7 @@
 // stream), reveals hints one at a time (a hint's file link opens the file in the editor at its
 // line), sends solutions to the terminal, and lets the learner skip a step. A step shows as failing only after an attempt at it (a related command or
 // "Check now"), never because of a command aimed elsewhere.
+import { reportUse } from '../lib/usage.js';
 import type { LessonProgressView, StepUpdate, StepView } from '../../contract/progress.js';
 import { api, explain } from '../lib/api.js';
 import { PROGRESS_EVENT, STEP_EVENT } from '../lib/lesson-events.js';
@@ -97,7 +98,10 @@ if (root) {
     });
     more.addEventListener('click', () => {
       const next = hints.find((h) => h.hidden);
-      if (next) next.hidden = false;
+      if (next) {
+        next.hidden = false;
+        reportUse({ kind: 'hint', step: li.dataset.step, hint: hints.indexOf(next) });
+      }
       if (!hints.some((h) => h.hidden)) more.hidden = true;
       else more.textContent = 'Show another hint';
     });
@@ -117,6 +121,10 @@ if (root) {
     li.querySelector<HTMLButtonElement>('.run-solution')!.addEventListener('click', (event) => {
       const commands = JSON.parse((event.currentTarget as HTMLElement).dataset.commands ?? '[]') as string[];
       for (const command of commands) runInTerminal(command);
+      reportUse({ kind: 'run', step: li.dataset.step });
+    });
+    li.querySelector<HTMLDetailsElement>('details.solution')!.addEventListener('toggle', (event) => {
+      if ((event.currentTarget as HTMLDetailsElement).open) reportUse({ kind: 'solution', step: li.dataset.step });
     });
   }
 }

@@ -1,5 +1,6 @@
 // "Run" and "Copy" buttons on the shell code blocks of a lesson: Run types the command into
 // the learner's terminal, Copy puts it on the clipboard.
+import { reportUse } from '../lib/usage.js';
 import { runInTerminal, terminalIdOf } from './TerminalRun.js';
 
 const SHELL = ['sh', 'bash', 'shell', 'console'];
@@ -37,7 +38,10 @@ export function addCodeActions(root: ParentNode): void {
     run.setAttribute('aria-label', `Run in ${tab ? `terminal ${tab}` : 'the terminal'}: ${command}`);
     if (tab) run.textContent = `Run in ${tab}`;
     // The whole block at once: bash runs it line by line, and here-documents stay intact.
-    run.addEventListener('click', () => runInTerminal(command, target ? { terminal: target } : {}));
+    run.addEventListener('click', () => {
+      runInTerminal(command, target ? { terminal: target } : {});
+      reportUse({ kind: 'run' });
+    });
     const copyButton = document.createElement('button');
     copyButton.type = 'button';
     copyButton.className = 'code-copy';

@@ -113,9 +113,9 @@ describe('classroom in the browser', () => {
     // The exported CSV says the same as the grid.
     const id = new URL(instructor.url()).searchParams.get('id')!;
     const csv = await call(server, 'GET', `/api/instructor/workshops/${id}/results.csv`, { cookie: await instructorCookie(server) });
-    // learner_id,learner,joined_at,removed,removed_at,readmitted_at,lesson,step,status,marked_by,done_at,skipped_at,attempts
-    assert.match(csv.text, /\r\n[0-9a-f]{16},Ada,\d{4}-\d\d-\d\dT[^,]+Z,false,,,hello-containers,hello-world,done,,\d{4}-\d\d-\d\dT[^,]+Z,,\d+\r\n/);
-    assert.match(csv.text, /\r\n[0-9a-f]{16},Grace,[^,]+Z,false,,,hello-containers,hello-world,(working|failing|not_started),,,,\d+\r\n/);
+    // learner_id,learner,joined_at,removed,removed_at,readmitted_at,lesson,step,status,marked_by,done_at,skipped_at,attempts,hints_shown,solution_opened_at,runs
+    assert.match(csv.text, /\r\n[0-9a-f]{16},Ada,\d{4}-\d\d-\d\dT[^,]+Z,false,,,hello-containers,hello-world,done,,\d{4}-\d\d-\d\dT[^,]+Z,,\d+,\d+,[^,]*,\d+\r\n/);
+    assert.match(csv.text, /\r\n[0-9a-f]{16},Grace,[^,]+Z,false,,,hello-containers,hello-world,(working|failing|not_started),,,,\d+,\d+,[^,]*,\d+\r\n/);
 
     // Grace skips the first step: her page shows it skipped (not done), the next step is checked
     // from then on and turns green by itself, and the grid and both exports say "skipped".
@@ -134,7 +134,7 @@ describe('classroom in the browser', () => {
     await instructor.waitForSelector('tr:has(.learner-name:text-is("Grace")) td.cell[data-step="run-a-command"][data-status="done"]', { timeout: 15_000 });
     await screenshot(instructor, 'classroom-dashboard-skipped', { fullPage: true });
     const after = await call(server, 'GET', `/api/instructor/workshops/${id}/results.csv`, { cookie: await instructorCookie(server) });
-    assert.match(after.text, /\r\n[0-9a-f]{16},Grace,[^,]+Z,false,,,hello-containers,hello-world,skipped,,,\d{4}-\d\d-\d\dT[^,]+Z,\d+\r\n/);
+    assert.match(after.text, /\r\n[0-9a-f]{16},Grace,[^,]+Z,false,,,hello-containers,hello-world,skipped,,,\d{4}-\d\d-\d\dT[^,]+Z,\d+,\d+,[^,]*,\d+\r\n/);
     const json = await call(server, 'GET', `/api/instructor/workshops/${id}/results.json`, { cookie: await instructorCookie(server) });
     const graceJson = (JSON.parse(json.text) as { learners: Array<{ name: string; steps: Array<{ step: string; status: string; skippedAt: string | null }> }> }).learners.find((l) => l.name === 'Grace')!;
     const skippedStep = graceJson.steps.find((st) => st.step === 'hello-world')!;

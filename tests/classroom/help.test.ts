@@ -3,7 +3,8 @@
 // a hint reaches only the learners it names (and is still there after a reload); Ada raises her
 // hand with a line, the dashboard lists it, the instructor lowers it and Ada's page says so; the
 // instructor marks a step done for Ada (her page and both exports name them) and not done
-// again; every action is in the audit log. Bad input is refused with what is wrong.
+// again; every action is in the audit log; the hints, solution and Run buttons Ada used are in
+// the export. Bad input is refused with what is wrong.
 // Screenshots go to test-results/.
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -136,6 +137,26 @@ describe('helping the room: messages, hints, raised hands and marked steps', () 
     await ada.waitForFunction(() => /Ada only, second hint/.test(document.getElementById('sandbox-notice')!.textContent ?? ''), undefined, { timeout: 15_000 });
     await grace.waitForTimeout(500);
     assert.doesNotMatch(await bannerText(grace), /second hint/);
+
+    // The help Ada uses is counted for the exports: a hint shown, the solution opened, its Run.
+    const step = ada.locator('li.step[data-step="hello-world"]');
+    await step.locator('.show-hint').click();
+    await step.locator('details.solution summary').click();
+    await step.locator('.run-solution').click();
+    await ada.waitForSelector('li.step[data-step="hello-world"][data-status="done"]', { timeout: SLOW });
+    assert.equal(await step.locator('.step-message').isHidden(), true, 'done by its checks this time: no "marked by"');
+    const used = async () => (await call(server, 'GET', `/api/instructor/workshops/${workshop.id}/results.csv`, { cookie: instructor })).text;
+    let row = '';
+    for (let i = 0; i < 50 && !/,1,\d{4}-[^,]+Z,1$/.test(row); i++) {
+      row = (await used()).split('\r\n').find((line) => line.startsWith(`${idOf('Ada')},`) && line.includes(',hello-world,')) ?? '';
+      if (!/,1,\d{4}-[^,]+Z,1$/.test(row)) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.match(row, new RegExp(`,hello-world,done,,\\d{4}-[^,]+Z,,\\d+,1,\\d{4}-[^,]+Z,1$`), 'one hint shown, the solution opened, one Run; done by its checks (no marked_by)');
+    assert.match((await used()).split('\r\n').find((line) => line.startsWith(`${idOf('Grace')},`) && line.includes(',hello-world,'))!, /,0,,0$/);
+    const badHint = await ada.evaluate(async (lesson) => (await fetch(`/api/lessons/${lesson}/usage`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'hint', step: 'hello-world', hint: 40 }) })).json(), LESSON);
+    assert.match(badHint.error.message, /has \d+ hints?; there is no hint 41/);
+    const badKind = await ada.evaluate(async (lesson) => (await fetch(`/api/lessons/${lesson}/usage`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'peek' }) })).status, LESSON);
+    assert.equal(badKind, 400);
 
     await Promise.all([ada, grace, dashboard].map((p) => p.context().close()));
   });

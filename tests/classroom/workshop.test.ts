@@ -173,7 +173,7 @@ describe('classroom workshops', () => {
         assert.equal(csv.status, 200);
         assert.match(csv.headers.get('content-type') ?? '', /text\/csv/);
         const [header, ...lines] = csv.text.trim().split('\r\n').map((line) => line.split(','));
-        assert.deepEqual(header, ['learner_id', 'learner', 'joined_at', 'removed', 'removed_at', 'readmitted_at', 'lesson', 'step', 'status', 'marked_by', 'done_at', 'skipped_at', 'attempts']);
+        assert.deepEqual(header, ['learner_id', 'learner', 'joined_at', 'removed', 'removed_at', 'readmitted_at', 'lesson', 'step', 'status', 'marked_by', 'done_at', 'skipped_at', 'attempts', 'hints_shown', 'solution_opened_at', 'runs']);
         const rows = lines.map((line) => Object.fromEntries(header!.map((key, i) => [key, line[i]!])));
         assert.equal(rows.length, LEARNERS * 2);
         for (const learner of dashboard.learners) {
@@ -358,7 +358,7 @@ describe('classroom workshops', () => {
     assert.match(late.body.error.message, /ended/);
     assert.equal((await roster()).length, 1);
     const csv = (await call(server, 'GET', `/api/instructor/workshops/${workshop.id}/results.csv`, { cookie: instructor })).text.trim().split('\r\n');
-    assert.match(csv[1]!, new RegExp(`^${before.id},Remy Bernard,\\d{4}-[^,]+Z,true,\\d{4}-[^,]+Z,\\d{4}-[^,]+Z,${SLUG},say-hello,skipped,,,\\d{4}-[^,]+Z,\\d+$`));
+    assert.match(csv[1]!, new RegExp(`^${before.id},Remy Bernard,\\d{4}-[^,]+Z,true,\\d{4}-[^,]+Z,\\d{4}-[^,]+Z,${SLUG},say-hello,skipped,,,\\d{4}-[^,]+Z,\\d+,0,,0$`));
   });
 
   it('queues a learner when the machine is full, with their place, and admits them when room frees', async () => {
