@@ -128,3 +128,15 @@ export type EndBody = z.infer<typeof endBody>;
  */
 export const terminalViewGrant = z.object({ endpoint: z.string(), sandbox: z.string(), expiresAt: z.number(), tabs: z.array(z.number().int()) });
 export type TerminalViewGrant = z.infer<typeof terminalViewGrant>;
+
+/**
+ * POST .../learners/:learner/relink: a one-time link that moves the learner to another browser
+ * (their laptop died). `url` opens the join page, which exchanges the token; `qrSvg` is the same
+ * link as a QR code; both work once, until expiresAt.
+ */
+export const relinkGrant = z.object({ url: z.string(), qrSvg: z.string(), learner: z.object({ id: z.string(), name: z.string() }), expiresAt: z.number() });
+export type RelinkGrant = z.infer<typeof relinkGrant>;
+
+/** POST /api/classroom/relink: the new browser hands in the link's token and becomes that learner (answer: LearnerState). */
+export const relinkBody = z.object({ token: z.string().min(1, 'the link has no token: copy it whole').max(200, 'this is not a link the server made: copy it whole') }).strict();
+export type RelinkBody = z.infer<typeof relinkBody>;

@@ -36,6 +36,8 @@ export const apiErrorCode = z.enum([
   'bad_credentials',
   'invite_used',
   'invite_expired',
+  'relink_used',
+  'relink_expired',
   // Web preview
   'preview_off',
   'reserved_port',

@@ -38,6 +38,7 @@ export const auditAction = z.enum([
   'reset_learner',
   'remove_learner',
   'readmit_learner',
+  'relink_learner',
   'rename_learner',
   'view_terminal',
   'open_preview',
@@ -94,6 +95,8 @@ export function auditLine(entry: Pick<AuditEntry, 'instructor' | 'action' | 'lea
       return `${who} removed ${learner}`;
     case 'readmit_learner':
       return `${who} re-admitted ${learner}`;
+    case 'relink_learner':
+      return `${who} made a one-time link moving ${learner} to another browser`;
     case 'rename_learner':
       return `${who} renamed ${learner}${details ? ` to "${details}"` : ''}`;
     case 'view_terminal':

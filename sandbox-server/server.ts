@@ -10,6 +10,7 @@ import { Classroom } from './classroom/classroom.js';
 import { AuditTrail } from './classroom/audit.js';
 import { InstructorAuth } from './classroom/instructor-auth.js';
 import { Instructors } from './classroom/instructors.js';
+import { Relinks } from './classroom/relink.js';
 import { HelpDesk } from './classroom/help-desk.js';
 import { WorkshopStore } from './classroom/store.js';
 import type { Config } from './config/config.js';
@@ -18,6 +19,7 @@ import { createFeed, type Feed } from './feed/index.js';
 import { statusOf } from './http/errors.js';
 import { auditor } from './http/audited.js';
 import { instructorRoutes, learnerClassroomRoutes } from './http/classroom-routes.js';
+import { relinkRoutes } from './http/relink-routes.js';
 import { eventRoutes } from './http/events-route.js';
 import { lessonRoutes } from './http/lesson-routes.js';
 import { previewRoutes } from './http/preview-routes.js';
@@ -89,6 +91,8 @@ export interface ServerOptions {
   siteDir?: string;
   /** A driver made elsewhere instead of the one the configuration names (the fast tests' in-memory fake). */
   driver?: SandboxDriver;
+  /** The clock one-time links to another browser are made and checked by (tests move it past their expiry instead of waiting). */
+  relinkClock?: () => number;
 }
 
 export function createSlipwayServer(config: Config, options: ServerOptions = {}): SlipwayServer {
@@ -148,6 +152,7 @@ export function createSlipwayServer(config: Config, options: ServerOptions = {})
   const workshopStore = new WorkshopStore(db);
   const auditTrail = new AuditTrail(db, workshopStore);
   const audited = auditor(auditTrail);
+  const relinks = new Relinks(db, workshopStore, options.relinkClock);
   const classroom = new Classroom({
     config,
     store: workshopStore,
@@ -172,7 +177,7 @@ export function createSlipwayServer(config: Config, options: ServerOptions = {})
     metrics,
     cookieSecret,
     siteDir: options.siteDir ?? SITE_DIR,
-    routers: [sessionRoutes(sessions, driver, config, (id) => classroom.sandboxRefusal(id)), lessonRoutes(checks, lessons, sessions, progressStore), eventRoutes(checks, sessions, feed.learners, log), learnerClassroomRoutes(classroom, sessions, config), instructorRoutes(classroom, feed.workshops, instructorAuth, terminals, config, auditTrail, audited), previewRoutes(previews, sessions, classroom, instructorAuth, audited), workspaceRoutes(new WorkspaceFiles({ driver, prompts: feed.prompts }), sessions, new OpenFiles({ workspaces: feed.workspaces, prompts: feed.prompts, sandboxes: feed.sandboxes }), { classroom, auth: instructorAuth, workspaces: feed.workspaces }), terminalRoutes(sessions, terminals.hub)],
+    routers: [sessionRoutes(sessions, driver, config, (id) => classroom.sandboxRefusal(id)), lessonRoutes(checks, lessons, sessions, progressStore), eventRoutes(checks, sessions, feed.learners, log), learnerClassroomRoutes(classroom, sessions, config), relinkRoutes(relinks, classroom, instructorAuth, audited, config), instructorRoutes(classroom, feed.workshops, instructorAuth, terminals, config, auditTrail, audited), previewRoutes(previews, sessions, classroom, instructorAuth, audited), workspaceRoutes(new WorkspaceFiles({ driver, prompts: feed.prompts }), sessions, new OpenFiles({ workspaces: feed.workspaces, prompts: feed.prompts, sandboxes: feed.sandboxes }), { classroom, auth: instructorAuth, workspaces: feed.workspaces }), terminalRoutes(sessions, terminals.hub)],
     health: () => ({
       ...driver.describe(),
       sandboxes: sandboxStore.countByState(),

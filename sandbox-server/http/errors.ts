@@ -39,6 +39,8 @@ const STATUS: Record<ApiErrorCode, number> = {
   bad_credentials: 401,
   invite_used: 410,
   invite_expired: 410,
+  relink_used: 410,
+  relink_expired: 410,
   preview_off: 404,
   reserved_port: 400,
   preview_busy: 503,

@@ -158,4 +158,17 @@ export const migrations: string[] = [
   ALTER TABLE step_progress ADD COLUMN solution_opened_at INTEGER;
   ALTER TABLE step_progress ADD COLUMN runs INTEGER NOT NULL DEFAULT 0;
   `,
+  // 9: one-time links that move a learner to another browser (their laptop died). As with the
+  // instructor invites, only a hash of the token is kept: the store never holds a working link.
+  `
+  CREATE TABLE learner_relinks (
+    token_hash  TEXT PRIMARY KEY,
+    session_id  TEXT NOT NULL,
+    workshop_id TEXT NOT NULL,
+    created_by  TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    used_at     INTEGER
+  );
+  `,
 ];

@@ -10,7 +10,7 @@ import { removeInstallation } from '../../sandbox-server/clean/installation.js';
 import { loadConfig, type Config } from '../../sandbox-server/config/config.js';
 import { instanceFilter } from '../../sandbox-server/labels.js';
 import { createLogger } from '../../sandbox-server/log.js';
-import { createSlipwayServer, type SlipwayServer } from '../../sandbox-server/server.js';
+import { createSlipwayServer, type ServerOptions, type SlipwayServer } from '../../sandbox-server/server.js';
 import { requireEngine } from './engine.js';
 import { recordTestInstance } from './test-run.js';
 
@@ -40,10 +40,10 @@ export function testConfig(env: Record<string, string> = {}, dataDir = fs.mkdtem
   return config;
 }
 
-export async function startTestServer(env: Record<string, string> = {}, dataDir?: string): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, dataDir?: string, options: Omit<ServerOptions, 'log'> = {}): Promise<TestServer> {
   await requireEngine();
   const config = testConfig(env, dataDir);
-  const server = createSlipwayServer(config, { log: createLogger(config.logLevel) });
+  const server = createSlipwayServer(config, { ...options, log: createLogger(config.logLevel) });
   const url = await server.start(() => undefined);
   return Object.assign(server, { url, dataDir: config.dataPath });
 }
