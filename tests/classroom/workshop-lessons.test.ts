@@ -41,7 +41,8 @@ async function joinedLearner(server: TestServer, browser: Browser, title: string
 /** Opens a lesson and waits until the page knows whether the learner is in a workshop. */
 async function openLesson(page: Page, server: TestServer, slug: string): Promise<void> {
   await page.goto(`${server.url}/lessons/${slug}/`);
-  await page.waitForSelector('.lesson:not([data-scoping])', { timeout: 30_000 });
+  // Generous: on a machine busy with other sandboxes, the page and its first request can be slow.
+  await page.waitForSelector('.lesson:not([data-scoping])', { timeout: SLOW });
 }
 
 /** What the page offers to move between lessons: its position line, its list, its pager. */
@@ -111,7 +112,7 @@ describe('lesson pages inside a workshop, and after its end without practice', (
     await page.locator('.pager a[rel="next"]').focus();
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/lessons\/networks\/$/, { timeout: 30_000 });
-    await page.waitForSelector('.lesson:not([data-scoping])', { timeout: 30_000 });
+    await page.waitForSelector('.lesson:not([data-scoping])', { timeout: SLOW });
     const last = await navigation(page);
     assert.equal(last.position, 'Lesson 3 of 3');
     assert.deepEqual(last.list, WORKSHOP);
@@ -165,7 +166,7 @@ describe('lesson pages inside a workshop, and after its end without practice', (
     assert.equal(refused.body.error.code, 'not_allowed');
     assert.match(refused.body.error.message, /offers no practice sandboxes/);
     await openLesson(page, server, 'networks');
-    await page.waitForSelector('#workshop-summary:not([hidden]) .summary-lessons li', { timeout: 30_000 });
+    await page.waitForSelector('#workshop-summary:not([hidden]) .summary-lessons li', { timeout: SLOW });
     assert.equal((await navigation(page)).position, 'Lesson 3 of 3');
     assert.equal(await sandboxButtons(page), 0);
     assert.equal(await page.locator('#terminal .terminal-state-text').innerText(), 'The workshop has ended: this terminal takes no input.');
@@ -196,7 +197,7 @@ describe('after the end, with practice allowed', () => {
     const { page, end } = await joinedLearner(server, browser, 'Practice allowed');
     await end();
     await openLesson(page, server, 'hello-containers');
-    await page.waitForSelector('#workshop-summary:not([hidden]) .summary-lessons li', { timeout: 30_000 });
+    await page.waitForSelector('#workshop-summary:not([hidden]) .summary-lessons li', { timeout: SLOW });
     const me = await page.evaluate(async () => (await (await fetch('/api/classroom/me')).json()) as LearnerState);
     assert.equal(me.status, 'ended');
     assert.equal(me.practice, true);
