@@ -29,6 +29,8 @@ const PUBLIC: Record<string, number> = {
   // The ways in: a learner session, a workshop join, an instructor login.
   'POST /api/session': 201,
   'POST /api/classroom/join': 400,
+  // A learner's new browser, with the instructor's one-time link (the token is the credential).
+  'POST /api/classroom/relink': 400,
   'POST /api/instructor/login': 400,
   'GET /api/classroom/me': 404,
 };
