@@ -71,8 +71,8 @@ export function lessonRoutes(checks: LessonChecks, library: LessonLibrary, sessi
   // Help the learner used (a hint, the solution, a Run button), for the instructor's exports.
   router.post('/api/lessons/:slug/usage', (req, res) => {
     const slug = slugOf(req);
-    const body = usageBody.parse(req.body ?? {});
-    checks.noteUse(currentSession(sessions, req), slug, body);
+    const session = currentSession(sessions, req);
+    checks.noteUse(session, slug, usageBody.parse(req.body ?? {}));
     res.status(204).end();
   });
 
