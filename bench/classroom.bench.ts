@@ -1,6 +1,7 @@
 // Classroom figures: 30 learners joining at once (join → terminal prompt over the WebSocket),
-// with sandboxes pre-warmed by the workshop and without; instructor actions (more time, a reset)
-// reaching a learner's event stream while all 30 follow theirs; then the host memory used by
+// with sandboxes pre-warmed by the workshop and without; instructor actions (more time, a
+// message to everyone, a hint, a reset) reaching a learner's event stream while all 30 follow
+// theirs; then the host memory used by
 // those 30 sandboxes each running lesson 4's compose app (Flask + Redis).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -111,6 +112,7 @@ export default {
       const streams = new AbortController();
       const actionTimes: number[] = [];
       const freshTimes: number[] = [];
+      const messageToAll: number[] = [];
       try {
         const heard = await Promise.all(warmWave.cookies.map((c) => followClassroom(server.url, c, streams.signal)));
         const learnerIds = new Map<string, string>((await json(server, 'GET', `/api/instructor/workshops/${warm.id}`, cookie)).body.learners.map((l: any) => [l.name, l.id]));
@@ -120,6 +122,22 @@ export default {
           const extended = await json(server, 'POST', `/api/instructor/workshops/${warm.id}/learners/${idOf(i)}/extend`, cookie, { minutes: 15 });
           if (extended.status !== 200) throw new Error(`extend answered ${extended.status}: ${JSON.stringify(extended.body)}`);
           actionTimes.push(await heardAfter(heard[i]!, 'extended', started));
+        }
+        // A message to everyone: each learner's stream timed from the one request; a hint to
+        // each learner in turn.
+        for (let round = 0; round < 3; round++) {
+          const started = performance.now();
+          const sent = await json(server, 'POST', `/api/instructor/workshops/${warm.id}/messages`, cookie, { text: `Round ${round + 1}: look at the projector.` });
+          if (sent.status !== 200) throw new Error(`the message answered ${sent.status}: ${JSON.stringify(sent.body)}`);
+          const each = await Promise.all(heard.map((h) => heardAfter(h, 'message', started)));
+          actionTimes.push(...each);
+          messageToAll.push(Math.max(...each));
+        }
+        for (let i = 0; i < LEARNERS; i++) {
+          const started = performance.now();
+          const sent = await json(server, 'POST', `/api/instructor/workshops/${warm.id}/messages`, cookie, { text: 'Host port first.', learners: [idOf(i)] });
+          if (sent.status !== 200) throw new Error(`the hint answered ${sent.status}: ${JSON.stringify(sent.body)}`);
+          actionTimes.push(await heardAfter(heard[i]!, 'hint', started));
         }
         for (let i = 0; i < 5; i++) {
           const started = performance.now();
@@ -162,6 +180,7 @@ export default {
         'classroom.instructor_action_to_learner_ms.p50': round(percentile(actionTimes, 50)),
         'classroom.instructor_action_to_learner_ms.p95': round(percentile(actionTimes, 95)),
         'classroom.instructor_reset_to_fresh_sandbox_ms.p95': round(percentile(freshTimes, 95)),
+        'classroom.message_to_all_30_learners_ms.max': round(Math.max(...messageToAll)),
         'classroom.join_to_prompt_cold_ms.p50': round(percentile(coldWave.times, 50)),
         'classroom.join_to_prompt_cold_ms.p95': round(percentile(coldWave.times, 95)),
         'classroom.warmup_30_s': round(warmupSeconds),
