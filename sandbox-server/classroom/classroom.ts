@@ -4,11 +4,11 @@
 // channel; a learner's row changes when their channel of the feed says so. The queue is
 // admission.ts's, opening lessons ahead lesson-opening.ts's.
 // Over 300 lines on purpose: each public method is one instructor or learner action on a
-// workshop, and they share the rows, the reserve and the dashboard publishing kept here.
+// workshop, and they share the rows, the reserve and the dashboard publishing kept here. Helping
+// the room (messages, hints, hands, marked steps) is help-room.ts's, on the same rows.
 import crypto from 'node:crypto';
 import type { LearnerState } from '../../contract/classroom-api.js';
 import type { ClassroomAction } from '../../contract/classroom-events.js';
-import { DEFAULT_INSTRUCTOR_NAME } from '../../contract/instructors.js';
 import type { Capacity, DashboardView, LearnerView, WarmProgress, WorkshopView } from '../../contract/dashboard.js';
 import type { LessonChecks } from '../checks/service.js';
 import type { Config } from '../config/config.js';
@@ -29,6 +29,7 @@ import { newJoinCode } from './codes.js';
 import { ClassroomError } from './errors.js';
 import { columnsOf, dashboardView, learnerId, learnerView, workshopView } from './dashboard.js';
 import type { HelpDesk } from './help-desk.js';
+import { HelpRoom } from './help-room.js';
 import { LessonOpening } from './lesson-opening.js';
 import { classroomWords, spokenBy, type NoticeWords } from './learner-notices.js';
 import type { LearnerRow, WorkshopRow, WorkshopStore } from './store.js';
@@ -38,8 +39,6 @@ export const PRACTICE_REFUSED = 'This workshop has ended, and this server offers
 
 /** Learners are warned this long before their time is up. */
 export const WARN_BEFORE_MS = 10 * 60_000;
-/** A message or hint is news this long: a page opened within it still shows the latest. */
-const MESSAGE_NEWS_MS = 15 * 60_000;
 
 export interface JoinResult {
   session: SessionRow;
@@ -72,6 +71,8 @@ export class Classroom {
   private lastWarm = '';
   private readonly admission: Admission;
   private readonly opening: LessonOpening;
+  /** Messages, hints, raised hands and steps marked by an instructor (help-room.ts). */
+  readonly helpRoom: HelpRoom;
 
   /**
    * Why a workshop learner may not get a sandbox on their own (the lesson page's "fresh
@@ -91,6 +92,14 @@ export class Classroom {
 
   constructor(private readonly deps: ClassroomDeps) {
     this.opening = new LessonOpening(deps);
+    this.helpRoom = new HelpRoom({
+      ...deps,
+      workshop: (id) => this.workshop(id),
+      findLearner: (workshopId, id) => this.findLearner(workshopId, id),
+      learnerState: (sessionId) => this.learnerState(sessionId),
+      publishLearner: (sessionId) => this.publishLearner(sessionId),
+      tell: (sessionId, action, words) => this.tell(sessionId, action, words),
+    });
     this.admission = new Admission({
       ...deps,
       capacity: () => this.capacity(),
@@ -271,14 +280,9 @@ export class Classroom {
       now: Date.now(),
       start: lessons[0] ? `/lessons/${lessons[0].slug}/` : '/',
       hand: status === 'removed' || status === 'ended' ? null : this.deps.help.open(sessionId),
-      message: this.latestMessage(learner),
+      message: this.helpRoom.latestMessage(learner),
       practice: status === 'ended' && this.deps.config.practiceAfterEnd,
     };
-  }
-
-  private latestMessage(learner: LearnerRow): LearnerState['message'] {
-    const sent = this.deps.help.latestFor(learner.workshop_id, learner.session_id, Date.now() - MESSAGE_NEWS_MS);
-    return sent ? { action: sent.action, at: sent.at, ...classroomWords[sent.action](sent.by, sent.text) } : null;
   }
 
   /** Admits queued learners while there is room, oldest first. */
@@ -356,78 +360,6 @@ export class Classroom {
     const learner = this.findLearner(workshopId, id);
     this.deps.store.rename(learner.session_id, name);
     return this.publishLearner(learner.session_id)!;
-  }
-
-  // --- helping the room ------------------------------------------------------------------
-
-  /**
-   * A message to everyone still in the workshop (`learnerIds` undefined), or a hint to exactly
-   * those learners; each sees it on their page at once. Returns the names of those it reached.
-   */
-  message(workshopId: string, learnerIds: string[] | undefined, text: string, instructor?: string | null): string[] {
-    this.running(this.workshop(workshopId));
-    const targets = learnerIds ? [...new Set(learnerIds)].map((id) => this.findLearner(workshopId, id)) : this.deps.store.learners(workshopId);
-    const removed = targets.find((l) => l.removed_at !== null);
-    if (removed) throw new ClassroomError('removed', `${removed.display_name} was removed from this workshop: re-admit them first, or leave them out.`);
-    const by = spokenBy(instructor);
-    const action = learnerIds ? 'hint' : 'message';
-    this.deps.help.send(workshopId, learnerIds ? targets.map((l) => l.session_id) : null, text, by);
-    for (const learner of targets) this.tell(learner.session_id, action, classroomWords[action](by, text));
-    return targets.map((l) => l.display_name);
-  }
-
-  /** The learner raises their hand ("I need help"), with an optional line; the dashboard lists it. */
-  raiseHand(sessionId: string, line: string): LearnerState {
-    this.helpable(sessionId);
-    this.deps.help.raise(sessionId, line);
-    this.publishLearner(sessionId);
-    return this.learnerState(sessionId)!;
-  }
-
-  /** The learner lowers their own hand. */
-  lowerHand(sessionId: string): LearnerState {
-    this.helpable(sessionId);
-    this.deps.help.lower(sessionId, null);
-    this.publishLearner(sessionId);
-    return this.learnerState(sessionId)!;
-  }
-
-  /** An instructor saw the learner's raised hand: it comes down, and the learner is told. */
-  clearHand(workshopId: string, id: string, instructor?: string | null): LearnerView {
-    const learner = this.findLearner(workshopId, id);
-    const by = spokenBy(instructor);
-    if (this.deps.help.lower(learner.session_id, by)) this.tell(learner.session_id, 'hand_cleared', classroomWords.hand_cleared(by));
-    return this.publishLearner(learner.session_id)!;
-  }
-
-  /**
-   * An instructor marks a step done or not done for a learner (a check that misfired): kept
-   * with their name, shown on the learner's page and in the exports; the audit log has when.
-   */
-  async markStep(workshopId: string, id: string, lesson: string, step: string, done: boolean, instructor?: string | null): Promise<LearnerView> {
-    const learner = this.findLearner(workshopId, id);
-    if (!(JSON.parse(this.workshop(workshopId).lessons) as string[]).includes(lesson)) throw new ClassroomError('invalid_input', `lesson: "${lesson}" is not one of this workshop's lessons`);
-    const session = this.deps.sessions.get(learner.session_id);
-    if (!session) throw new ClassroomError('no_learner', `${learner.display_name} has no session any more.`);
-    const { title } = await this.deps.checks.mark(session, lesson, step, done ? (instructor ?? DEFAULT_INSTRUCTOR_NAME) : null);
-    const by = spokenBy(instructor);
-    this.tell(learner.session_id, done ? 'marked' : 'unmarked', classroomWords[done ? 'marked' : 'unmarked'](by, title));
-    return this.publishLearner(learner.session_id)!;
-  }
-
-  /** A learner who may raise or lower a hand: in a running workshop, not removed. */
-  private helpable(sessionId: string): LearnerRow {
-    const learner = this.deps.store.learner(sessionId);
-    if (!learner) throw new ClassroomError('not_in_workshop', 'This browser has not joined a workshop.');
-    this.running(this.workshop(learner.workshop_id));
-    if (learner.removed_at !== null) throw new ClassroomError('removed', 'The instructor removed you from this workshop. Ask them if this is a mistake.');
-    return learner;
-  }
-
-  /** Messages and hands need a running workshop: refused, with why, before it starts and after it ends. */
-  private running(workshop: WorkshopRow): void {
-    if (workshop.state === 'created') throw new ClassroomError('not_started', 'The workshop has not started yet: nobody has joined.');
-    if (workshop.state === 'ended') throw new ClassroomError('already_ended', 'This workshop has ended.');
   }
 
   /** The learner's live sandbox, for a read-only view. */

@@ -75,10 +75,10 @@ export function learnerClassroomRoutes(classroom: Classroom, sessions: Sessions,
   };
   router.post('/api/classroom/hand', (req, res) => {
     const body = handBody.parse(req.body ?? {});
-    res.json(classroom.raiseHand(learnerSession(req), body.line ?? ''));
+    res.json(classroom.helpRoom.raiseHand(learnerSession(req), body.line ?? ''));
   });
   router.delete('/api/classroom/hand', (req, res) => {
-    res.json(classroom.lowerHand(learnerSession(req)));
+    res.json(classroom.helpRoom.lowerHand(learnerSession(req)));
   });
 
   return router;
@@ -260,14 +260,14 @@ export function instructorRoutes(classroom: Classroom, workshops: WorkshopChanne
     },
     (req, res) => {
       const body = messageBody.parse(req.body ?? {});
-      const names = classroom.message(param(req, 'id'), body.learners, body.text, spokenName(res));
+      const names = classroom.helpRoom.message(param(req, 'id'), body.learners, body.text, spokenName(res));
       const sent: MessageSent = { learners: names.length, names: body.learners ? names : [] };
       res.json(sent);
     },
   );
 
   router.post('/api/instructor/workshops/:id/learners/:learner/hand/clear', audited('clear_hand'), (req, res) => {
-    res.json(classroom.clearHand(param(req, 'id'), param(req, 'learner'), spokenName(res)));
+    res.json(classroom.helpRoom.clearHand(param(req, 'id'), param(req, 'learner'), spokenName(res)));
   });
 
   router.post(
@@ -278,7 +278,7 @@ export function instructorRoutes(classroom: Classroom, workshops: WorkshopChanne
     }),
     async (req, res) => {
       const body = markStepBody.parse(req.body ?? {});
-      res.json(await classroom.markStep(param(req, 'id'), param(req, 'learner'), body.lesson, body.step, body.done, spokenName(res)));
+      res.json(await classroom.helpRoom.markStep(param(req, 'id'), param(req, 'learner'), body.lesson, body.step, body.done, spokenName(res)));
     },
   );
 
