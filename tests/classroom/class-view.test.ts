@@ -1,7 +1,8 @@
 // The class view over HTTP on the real engine: two learners of a workshop, each in their own
 // sandbox, publish ports the wrong way round for a step whose check knows that near miss; a
 // third does the step right. The dashboard groups the two under the one diagnosis ("host and
-// container ports swapped", "2 of 3"), with exactly their ids, and the third in no group.
+// container ports swapped", "2 of 3"), with exactly their ids, and the third in no group; a
+// hint to that group reaches exactly those two learners' event streams.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -9,7 +10,8 @@ import type { DashboardView } from '../../contract/dashboard.js';
 import { startTestServer, stopAndClean, type TestServer } from '../support/server.js';
 import { TermClient } from '../terminal/support/client.js';
 import { eventually } from '../terminal/support/wait.js';
-import { call, cookieOf, instructorCookie } from './support.js';
+import { LEARNER_EVENTS_PATH } from '../../contract/learner-paths.js';
+import { call, cookieOf, EventReader, instructorCookie, type SseEvent } from './support.js';
 
 const LESSONS = path.join(import.meta.dirname, 'fixtures', 'lessons');
 const SLUG = 'classroom-ports';
@@ -65,6 +67,22 @@ describe('the class view', () => {
       assert.equal(group!.of, 3);
       assert.deepEqual([...group!.learners].sort(), [id('Ada'), id('Grace')].sort());
       assert.match(group!.example, /the ports are the wrong way round/);
+      // A hint to that group (what "Select these 2" then the hint sends) reaches exactly them.
+      const streams = joined.map((l) => new EventReader(`${server.url}${LEARNER_EVENTS_PATH}`, l.cookie));
+      try {
+        await Promise.all(streams.map((s) => s.until('the stream to open', (events) => events.length > 0)));
+        const sent = await call(server, 'POST', `/api/instructor/workshops/${workshop.id}/messages`, { cookie: instructor, body: { text: 'The host port comes first.', learners: group!.learners } });
+        assert.deepEqual([sent.status, [...sent.body.names].sort()], [200, ['Ada', 'Grace']]);
+        const hinted = (events: SseEvent[]) => events.some((e) => e.type === 'classroom' && e.data.action === 'hint' && e.data.message === 'The host port comes first.');
+        await Promise.all(streams.slice(0, 2).map((s) => s.until('the hint to reach Ada and Grace', hinted)));
+        const checkpoint = await call(server, 'POST', `/api/instructor/workshops/${workshop.id}/messages`, { cookie: instructor, body: { text: 'Checkpoint for Linus', learners: [id('Linus')] } });
+        assert.equal(checkpoint.status, 200);
+        // Linus's stream carries the later hint meant for him, and never the group's.
+        await streams[2]!.until('the later hint to reach Linus', (events) => events.some((e) => e.type === 'classroom' && e.data.message === 'Checkpoint for Linus'));
+        assert.equal(hinted(streams[2]!.events), false, "the group's hint reached Linus");
+      } finally {
+        await Promise.all(streams.map((s) => s.close()));
+      }
       // Both are active, so neither is idle; one failed attempt each is not yet stuck.
       for (const name of ['Ada', 'Grace']) {
         const learner = view!.learners.find((l) => l.name === name)!;

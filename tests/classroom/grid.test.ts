@@ -133,6 +133,13 @@ describe('the dashboard grid for a class of 30', () => {
     await page.waitForFunction(() => document.querySelectorAll('#grid tr[data-selected]').length === 2);
     assert.equal(await page.locator('#selection-count').innerText(), 'Selected: 2');
     assert.deepEqual((await page.locator('#selection-names').innerText()).split(', ').sort(), failing.map((r) => r.display_name).sort());
+    // A hint to exactly the selection: the answer and the audit log name those two, nobody else.
+    await page.fill('#selection-hint input[name="text"]', 'Host port first: -p 8080:80.');
+    await page.press('#selection-hint input[name="text"]', 'Enter');
+    await page.waitForSelector('#selection-hint .sent:text("Sent to 2 learners.")');
+    const audit = (await call(server, 'GET', `/api/instructor/workshops/${workshop.id}/audit`, { cookie: instructor })).body.entries as Array<{ action: string; details: string }>;
+    const hint = audit.find((e) => e.action === 'hint')!;
+    assert.deepEqual(/^to (.*): "Host port first/.exec(hint.details)![1]!.split(', ').sort(), failing.map((r) => r.display_name).sort());
     await page.selectOption('#grid-filter', 'failing');
     await page.waitForFunction(() => document.querySelectorAll('#grid tbody tr[data-learner]').length === 2);
     await screenshot(page, 'classroom-class-view');
