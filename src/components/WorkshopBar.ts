@@ -7,8 +7,11 @@ import type { ClassroomNotice } from '../../contract/classroom-events.js';
 import { send, timeLeft, type LearnerState } from '../lib/classroom-api.js';
 import { CLASSROOM_EVENT } from '../lib/lesson-events.js';
 
-/** Fills `bar`; it stays hidden for a learner in no workshop. */
-export function workshopBar(bar: HTMLElement): void {
+/**
+ * Fills `bar`; it stays hidden for a learner in no workshop. `first`: the learner's state as the
+ * page already asked for it (undefined: in no workshop), so the page asks once.
+ */
+export function workshopBar(bar: HTMLElement, first: Promise<LearnerState | undefined>): void {
   const title = bar.querySelector<HTMLElement>('.workshop-title')!;
   const time = bar.querySelector<HTMLElement>('.workshop-time')!;
   let me: LearnerState | undefined;
@@ -75,16 +78,19 @@ export function workshopBar(bar: HTMLElement): void {
   });
   up.querySelector('button')!.addEventListener('click', () => void setHand('DELETE'));
 
-  async function refresh(first = false): Promise<void> {
+  async function refresh(): Promise<void> {
     try {
       update((await send<LearnerState>('/api/classroom/me')).body);
-      // A message or hint sent shortly before the page opened is still shown (once: dismissing it is remembered).
-      if (first && me?.message) window.dispatchEvent(new CustomEvent(CLASSROOM_EVENT, { detail: { ...me.message, me } }));
     } catch {
-      // Not in a workshop (or the server is away): the bar stays hidden or as it was.
+      // Not in a workshop (or the server is away): the bar stays as it was.
     }
   }
-  void refresh(true);
+  void first.then((state) => {
+    if (!state) return;
+    update(state);
+    // A message or hint sent shortly before the page opened is still shown (once: dismissing it is remembered).
+    if (state.message) window.dispatchEvent(new CustomEvent(CLASSROOM_EVENT, { detail: { ...state.message, me: state } }));
+  });
   window.addEventListener(CLASSROOM_EVENT, (event) => update((event as CustomEvent<ClassroomNotice>).detail.me));
   // The event stream carries every change; this only catches up after it was away.
   setInterval(() => void refresh(), 120_000);
