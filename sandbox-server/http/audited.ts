@@ -20,7 +20,8 @@ export type Describe = (req: Request, answer: unknown) => AuditDescription;
 const param = (req: Request, name: string) => (req.params[name] === undefined ? undefined : String(req.params[name]).slice(0, 80));
 
 export function auditor(trail: AuditTrail) {
-  return function audited(action: AuditAction, describe?: Describe): RequestHandler {
+  /** `action`: the action, or how to tell it from the request (one route, two actions). */
+  return function audited(action: AuditAction | ((req: Request) => AuditAction), describe?: Describe): RequestHandler {
     return (req: Request, res: Response, next) => {
       const instructor = currentInstructor(res);
       const workshopId = param(req, 'id') ?? null;
@@ -40,7 +41,7 @@ export function auditor(trail: AuditTrail) {
         if (!recorded && res.statusCode < 400) {
           recorded = true;
           const described = describe?.(req, answer) ?? {};
-          trail.record({ instructor, action, workshopId: described.workshopId !== undefined ? described.workshopId : workshopId, learner, details: described.details ?? null });
+          trail.record({ instructor, action: typeof action === 'function' ? action(req) : action, workshopId: described.workshopId !== undefined ? described.workshopId : workshopId, learner, details: described.details ?? null });
         }
         return Reflect.apply(end, this, args) as Response;
       } as Response['end'];

@@ -248,16 +248,17 @@ export function instructorRoutes(classroom: Classroom, workshops: WorkshopChanne
 
   // Helping the room: a message to everyone, or a hint to chosen learners (a banner on their
   // pages); a raised hand seen and lowered; a step marked done or not done when a check misfired.
+  const isHint = (req: Request) => Array.isArray((req.body as { learners?: unknown } | undefined)?.learners);
   const quoted = (text: string | undefined) => (text === undefined ? null : `"${text.length > 120 ? `${text.slice(0, 119)}…` : text}"`);
   router.post(
     '/api/instructor/workshops/:id/messages',
-    (req, res, next) => {
-      const hint = Array.isArray((req.body as { learners?: unknown } | undefined)?.learners);
-      const text = messageBody.safeParse(req.body).data?.text;
-      return audited(hint ? 'hint' : 'message_all', (_req, answer) => ({
-        details: hint ? `to ${((answer as MessageSent | undefined)?.names ?? []).join(', ')}: ${quoted(text) ?? ''}` : quoted(text),
-      }))(req, res, next);
-    },
+    audited(
+      (req) => (isHint(req) ? 'hint' : 'message_all'),
+      (req, answer) => {
+        const text = quoted(messageBody.safeParse(req.body).data?.text);
+        return { details: isHint(req) ? `to ${((answer as MessageSent | undefined)?.names ?? []).join(', ')}: ${text ?? ''}` : text };
+      },
+    ),
     (req, res) => {
       const body = messageBody.parse(req.body ?? {});
       const names = classroom.helpRoom.message(param(req, 'id'), body.learners, body.text, spokenName(res));
