@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, screenshot } from '../support/browser.js';
 import { startTestServer, stopAndClean, type TestServer } from '../support/server.js';
-import { call, cookieOf, instructorCookie } from './support.js';
+import { joinedContext, startedWorkshop } from './support.js';
 
 /** The workshop's lessons, in its order (not the curriculum's). */
 const WORKSHOP_LESSONS = ['first-dockerfile', 'hello-containers'];
@@ -31,14 +31,8 @@ describe('pages inside a workshop', () => {
     assert.equal(await stranger.locator('#join-line a').getAttribute('href'), '/join/');
     assert.equal(await stranger.locator('#workshop-line').isVisible(), false);
 
-    const instructor = await instructorCookie(server);
-    const workshop = (await call(server, 'POST', '/api/instructor/workshops', { cookie: instructor, body: { title: 'Dockerfiles first', lessons: WORKSHOP_LESSONS, expectedSize: 1, sessionMinutes: 30 } })).body;
-    assert.equal((await call(server, 'POST', `/api/instructor/workshops/${workshop.id}/start`, { cookie: instructor })).status, 200);
-    const joined = await call(server, 'POST', '/api/classroom/join', { body: { code: workshop.code, name: 'Ada' } });
-    assert.equal(joined.status, 200, joined.text);
-    const [name, value] = cookieOf(joined, 'slipway_session').split('=') as [string, string];
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.addCookies([{ name, value, url: server.url }]);
+    const { workshop } = await startedWorkshop(server, { title: 'Dockerfiles first', lessons: WORKSHOP_LESSONS, expectedSize: 1, sessionMinutes: 30 });
+    const context = await joinedContext(server, browser, workshop.code, 'Ada');
     const learner = await context.newPage();
     await learner.goto(`${server.url}/`);
     await learner.locator('#workshop-line').waitFor({ state: 'visible', timeout: 10_000 });

@@ -1,5 +1,6 @@
 // Helpers for the classroom tests: an instructor logged in over HTTP, learners joining, and a
 // reader of the dashboard's server-sent events.
+import type { Browser, BrowserContext } from 'playwright-core';
 import type { TestServer } from '../support/server.js';
 import { readServerSentEvents } from '../support/sse.js';
 
@@ -73,4 +74,23 @@ export class EventReader {
     this.controller.abort();
     return this.done;
   }
+}
+
+/** A workshop of `lessons`, created and started by the instructor (whose cookie comes with it). */
+export async function startedWorkshop(server: TestServer, body: { title: string; lessons: string[]; expectedSize: number; sessionMinutes: number }): Promise<{ instructor: string; workshop: { id: string; code: string } }> {
+  const instructor = await instructorCookie(server);
+  const workshop = (await call(server, 'POST', '/api/instructor/workshops', { cookie: instructor, body })).body;
+  const started = await call(server, 'POST', `/api/instructor/workshops/${workshop.id}/start`, { cookie: instructor });
+  if (started.status !== 200) throw new Error(`start answered ${started.status}: ${started.text}`);
+  return { instructor, workshop };
+}
+
+/** A browser context of a learner who joined with `code` as `name` over HTTP (it carries their session cookie). */
+export async function joinedContext(server: TestServer, browser: Browser, code: string, name: string): Promise<BrowserContext> {
+  const joined = await call(server, 'POST', '/api/classroom/join', { body: { code, name } });
+  if (joined.status !== 200) throw new Error(`join answered ${joined.status}: ${joined.text}`);
+  const [cookieName, value] = cookieOf(joined, 'slipway_session').split('=') as [string, string];
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addCookies([{ name: cookieName, value, url: server.url }]);
+  return context;
 }

@@ -12,7 +12,7 @@ import type { LearnerState } from '../../contract/classroom-events.js';
 import type { LessonList } from '../../contract/lessons-api.js';
 import { launchBrowser, screenshot, waitForScreen } from '../support/browser.js';
 import { startTestServer, stopAndClean, type TestServer } from '../support/server.js';
-import { call, cookieOf, instructorCookie } from './support.js';
+import { call, joinedContext, startedWorkshop } from './support.js';
 
 /** The workshop's lessons, in its order (not the curriculum's: hello-containers is the curriculum's first). */
 const WORKSHOP = ['first-dockerfile', 'hello-containers', 'networks'];
@@ -21,15 +21,8 @@ const SLOW = 120_000;
 
 /** A started workshop of WORKSHOP and a Chromium page of a learner who joined it (cookie from the join). */
 async function joinedLearner(server: TestServer, browser: Browser, title: string): Promise<{ page: Page; end: () => Promise<void> }> {
-  const instructor = await instructorCookie(server);
-  const workshop = (await call(server, 'POST', '/api/instructor/workshops', { cookie: instructor, body: { title, lessons: WORKSHOP, expectedSize: 1, sessionMinutes: 60 } })).body;
-  assert.equal((await call(server, 'POST', `/api/instructor/workshops/${workshop.id}/start`, { cookie: instructor })).status, 200);
-  const joined = await call(server, 'POST', '/api/classroom/join', { body: { code: workshop.code, name: 'Ada' } });
-  assert.equal(joined.status, 200, joined.text);
-  const [name, value] = cookieOf(joined, 'slipway_session').split('=') as [string, string];
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.addCookies([{ name, value, url: server.url }]);
-  const page = await context.newPage();
+  const { instructor, workshop } = await startedWorkshop(server, { title, lessons: WORKSHOP, expectedSize: 1, sessionMinutes: 60 });
+  const page = await (await joinedContext(server, browser, workshop.code, 'Ada')).newPage();
   page.on('pageerror', (err) => console.log(`  learner page error: ${err.message}`));
   const end = async () => {
     const res = await call(server, 'POST', `/api/instructor/workshops/${workshop.id}/end`, { cookie: instructor, body: { confirm: true } });
