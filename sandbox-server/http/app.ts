@@ -30,6 +30,9 @@ export function createApp(parts: AppParts): Express {
   app.use(cookieParser(parts.cookieSecret));
   // Only the API and the terminal know the learner; the site's pages are the same for everyone.
   app.use('/api', refuseShadowedSession);
+  // The API is same-origin only, so it has no use for OPTIONS; express would otherwise answer one
+  // itself with the route's methods, before any guard of that route ran.
+  app.use('/api', (req, res, next) => (req.method === 'OPTIONS' ? notFound(req, res, next) : next()));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', ...parts.health() });

@@ -261,6 +261,17 @@ describe('HTTP security: headers, CSRF, access and isolation', () => {
       }
     });
 
+    it('answers OPTIONS on no endpoint: nothing about a route leaks before its guard runs', async () => {
+      const instructor = await instructorLogin(server);
+      const workshop = await startWorkshop(server, instructor, 1);
+      for (const endpoint of all) {
+        const answer = await request(server.url, 'OPTIONS', fill(endpoint, { slug: LESSON, id: workshop.id }));
+        assert.equal(answer.status, 404, `OPTIONS ${label(endpoint)}: ${describeAnswer(answer)}`);
+        assert.equal(answer.code, 'not_found');
+        assert.equal(answer.headers.get('allow'), null, `OPTIONS ${label(endpoint)} named its methods`);
+      }
+    });
+
     it('answers no instructor endpoint to a learner cookie or a forged instructor cookie', async () => {
       const real = await instructorLogin(server);
       const value = real.split('=')[1]!;
