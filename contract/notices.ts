@@ -1,10 +1,11 @@
 // Sandbox notices on the wire: what happened to a learner's sandbox that they did not ask for
-// (a limit hit, its engine restarted, its disk filling up, the sandbox removed), as the lesson
-// page, the session API and the instructor's dashboard receive it. The words themselves are
-// written on the server (sandbox-server/sandboxes/notices.ts).
+// (a limit hit, its engine restarted, its disk filling up, the sandbox removed, a lesson's or
+// step's setup that failed there), as the lesson page, the session API and the instructor's
+// dashboard receive it. The words themselves are written on the server
+// (sandbox-server/sandboxes/notices.ts).
 import { z } from 'zod';
 
-export const noticeKind = z.enum(['pids_limit', 'runaway_stopped', 'out_of_memory', 'disk_warning', 'engine_down', 'engine_restarted', 'sandbox_restarted', 'ended']);
+export const noticeKind = z.enum(['pids_limit', 'runaway_stopped', 'out_of_memory', 'disk_warning', 'engine_down', 'engine_restarted', 'sandbox_restarted', 'ended', 'setup_failed']);
 export type NoticeKind = z.infer<typeof noticeKind>;
 
 export const sandboxNotice = z.object({

@@ -366,6 +366,17 @@ export const checkKinds = {
 // ---------------------------------------------------------------------------------------------
 // Steps and lessons
 
+/** Setup: commands Slipway runs in the sandbox itself, never as the learner's commands. */
+const setupCommands = (when: string) =>
+  z
+    .array(z.string().min(1))
+    .min(1)
+    .max(20)
+    .optional()
+    .describe(
+      `Shell commands Slipway runs in the learner's sandbox ${when}, in order, each in the workspace with bash and without a terminal (so no \`-it\`); the first that fails stops the rest. For state to start from, such as a container that crashes for a fix-it step (\`docker run -d --name broken busybox false\`). They run at most once per sandbox (a page reload or a reconnect does not run them again; a sandbox reset does), and never show as the learner's commands: not in the terminal, its history or the \`command\` checks. Write them so that running them twice does no harm (\`docker rm -f broken 2>/dev/null; docker run ...\`). A failing setup is logged and the learner is told the step could not be prepared. \`npm run lessons:verify\` runs them too.`,
+    );
+
 export const stepSchema = z
   .object({
     id: z
@@ -400,6 +411,7 @@ export const stepSchema = z
       .boolean()
       .optional()
       .describe('`true`: the step\'s checks stand on their own (they assume nothing about the steps before it), so the step is checked and ticked whenever they hold, even before the steps above it are done. Default: checked in order.'),
+    setup: setupCommands('before this step becomes the current one (after the lesson\'s own `setup`)'),
   })
   .strict();
 
@@ -424,6 +436,7 @@ export const lessonSchema = z
       .regex(/^[^/]/, 'a folder relative to the lesson file')
       .optional()
       .describe('Folder of starter files, relative to the MDX file, copied into the learner\'s workspace when they first open the lesson in a sandbox. Default: `_files` beside an `index.mdx` (a lesson in a file of another name has starter files only when this says where).'),
+    setup: setupCommands('when the lesson is first opened in it, after the starter files are copied and before the first step (for a workshop\'s lesson, in sandboxes warmed ahead of the class)'),
     steps: z
       .array(stepSchema)
       .min(1)

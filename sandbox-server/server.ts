@@ -6,6 +6,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Express } from 'express';
 import { LessonChecks } from './checks/service.js';
+import { LessonSetup } from './checks/setup.js';
+import { SetupAhead } from './classroom/setup-ahead.js';
+import { SetupRunStore } from './store/setup-runs.js';
 import { Classroom } from './classroom/classroom.js';
 import { AuditTrail } from './classroom/audit.js';
 import { InstructorAuth } from './classroom/instructor-auth.js';
@@ -145,11 +148,16 @@ export function createSlipwayServer(config: Config, options: ServerOptions = {})
 
   const lessons = new LessonLibrary(path.resolve(config.lessonsDir));
   const progressStore = new ProgressStore(db);
-  const checks = new LessonChecks({ library: lessons, progress: progressStore, commands: new CommandStore(db), driver, sessions, prompts: feed.prompts, learners: feed.learners, log: log.child({ component: 'checks' }) });
+  // Lessons' and steps' setups, told to the sandbox's learner when they fail.
+  const setup = new LessonSetup({ driver, runs: new SetupRunStore(db), log: log.child({ component: 'setup' }), notify: (notice) => notices.publish(notice, sandboxStore.get(notice.sandbox)?.session_id ?? null) });
+  const checks = new LessonChecks({ library: lessons, progress: progressStore, commands: new CommandStore(db), driver, sessions, prompts: feed.prompts, learners: feed.learners, setup, log: log.child({ component: 'checks' }) });
   const monitor = new SandboxMonitor({ config, driver, store: sandboxStore, sandboxes: feed.sandboxes, scheduler, board: notices, metrics, log: log.child({ component: 'monitor' }) });
 
   const instructorAuth = new InstructorAuth(secret(db, 'instructor'), config.instructorPassword, new Instructors(db));
   const workshopStore = new WorkshopStore(db);
+  // Sandboxes warmed for a running workshop get its first lesson's setup ahead.
+  const setupAhead = new SetupAhead({ workshops: workshopStore, sandboxes: sandboxStore, library: lessons, driver, setup, log: log.child({ component: 'setup' }) });
+  feed.sandboxes.on('pooled', (id) => setupAhead.pooled(id));
   const auditTrail = new AuditTrail(db, workshopStore);
   const audited = auditor(auditTrail);
   const relinks = new Relinks(db, workshopStore, options.relinkClock);
@@ -167,6 +175,7 @@ export function createSlipwayServer(config: Config, options: ServerOptions = {})
     workshops: feed.workshops,
     sandboxEvents: feed.sandboxes,
     scheduler,
+    setupAhead,
     log: log.child({ component: 'classroom' }),
   });
 
@@ -233,6 +242,8 @@ export function createSlipwayServer(config: Config, options: ServerOptions = {})
       await classroom.stop();
       // Ends the event streams: server.close() waits for every open connection.
       await checks.stop();
+      await setupAhead.stop();
+      await setup.settle();
       feed.close();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       server?.closeAllConnections();

@@ -25,6 +25,7 @@ import { createContext, type CheckContext } from './context.js';
 import { evaluateStep } from './evaluate.js';
 import type { CheckResult, StepResult } from './result.js';
 import { lessonView, stepView } from './progress-view.js';
+import type { LessonSetup } from './setup.js';
 import { Trigger, type TriggerReason } from './trigger.js';
 
 /** Engine events come in bursts (compose up); the panel needs one refresh per burst. */
@@ -86,6 +87,8 @@ export interface ChecksDeps {
   prompts: PromptChannel;
   learners: LearnerChannel;
   log: Logger;
+  /** Runs lessons' and steps' `setup` (none: setups are not run). */
+  setup?: LessonSetup;
 }
 
 const aheadKey = (sessionId: string, slug: string) => `${sessionId}\n${slug}`;
@@ -155,7 +158,8 @@ export class LessonChecks {
   /**
    * Opens a lesson for a session: gives it a sandbox, copies the starter files in (once per
    * sandbox, so reopening never overwrites the learner's edits), starts following the sandbox
-   * and evaluates the current step.
+   * and evaluates the current step (running the lesson's and that step's setup first, once per
+   * sandbox).
    */
   async open(session: SessionRow, slug: string): Promise<LessonProgressView> {
     const loaded = this.lesson(slug);
@@ -377,6 +381,10 @@ export class LessonChecks {
       spent = watch.doneBeforePrompt;
       watch.doneBeforePrompt = false;
     }
+    // Setups run only where the lesson's starter files are (the lesson was opened in this
+    // sandbox): the lesson's after them, a step's before it is first evaluated as current.
+    const setup = opened.files_sandbox_id === sandboxId ? this.deps.setup : undefined;
+    if (setup) await this.prepare(watch, () => setup.ensure(sandboxId, loaded));
     const acting = [...reasons].some((r) => LEARNER_REASONS.has(r));
     let current: Step | undefined;
     let blocked = false;
@@ -394,6 +402,7 @@ export class LessonChecks {
       }
       const isCurrent = !current && !row?.skipped_at;
       if (isCurrent) current = step;
+      if (isCurrent && setup && step.setup) await this.prepare(watch, () => setup.ensure(sandboxId, loaded, step));
       const result = await this.run(watch, step, ctx);
       const previous = previousObservation(row);
       const related = !spent && (matchesFamily(step, commands) || (commands.length > 0 && previous !== undefined && previous !== observation(result.checks)));
@@ -424,6 +433,16 @@ export class LessonChecks {
       if (this.watches.get(watch.sessionId) === watch) watch.trigger.schedule('engine');
     }, delay);
     watch.lookAgain.timer.unref();
+  }
+
+  /** Runs a setup; the engine events it causes are no learner's doing and trigger no evaluation. */
+  private async prepare(watch: Watch, setup: () => Promise<void>): Promise<void> {
+    watch.ignoreEngineUntil = Infinity;
+    try {
+      await setup();
+    } finally {
+      watch.ignoreEngineUntil = Date.now() + 150;
+    }
   }
 
   /** Evaluates one step; engine events its script checks cause do not trigger another evaluation. */

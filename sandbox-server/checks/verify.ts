@@ -5,7 +5,9 @@
 // every step again, with alternative k of each step that has one and the solution elsewhere:
 // each alternative must fail before and pass after as well, from the state a learner who took
 // it (and took the other alternatives k before it) would be in. One line per step and per
-// alternative; the caller prints the summary.
+// alternative; the caller prints the summary. Setups run as they do for a learner: the lesson's
+// after its starter files, each step's before the step's checks are first looked at; none of
+// their commands is recorded as the learner's.
 import crypto from 'node:crypto';
 import type { Step } from '../../lessons/schema.js';
 import type { LessonLibrary, LoadedLesson } from '../lessons/library.js';
@@ -15,6 +17,7 @@ import type { ShellCommand } from '../store/commands.js';
 import { createContext } from './context.js';
 import { evaluateStep } from './evaluate.js';
 import type { StepResult } from './result.js';
+import { runSetupCommands } from './setup.js';
 
 export interface VerifyOptions {
   driver: SandboxDriver;
@@ -124,6 +127,10 @@ async function verifyRun(loaded: LoadedLesson, alternative: number, options: Ver
   }
   try {
     if (loaded.filesDir) await driver.copyIn(id, starterFilesTar(loaded.filesDir));
+    if (loaded.lesson.setup) {
+      const setup = await runSetupCommands(driver, id, loaded.lesson.setup);
+      if (setup.problem) throw new Error(`the lesson's setup failed: ${setup.problem}`);
+    }
     const commands: ShellCommand[] = [];
     const history = { since: (_id: string, since: number) => commands.filter((c) => c.at >= since) };
     const openedAt = Date.now();
@@ -132,6 +139,11 @@ async function verifyRun(loaded: LoadedLesson, alternative: number, options: Ver
       const evaluate = () => evaluateStep(step, createContext({ driver, history }, id, openedAt));
       const started = Date.now();
       const problems: string[] = [];
+
+      if (step.setup) {
+        const setup = await runSetupCommands(driver, id, step.setup);
+        if (setup.problem) problems.push(`its setup failed: ${setup.problem}`);
+      }
 
       if (proving) {
         const before = await evaluate();

@@ -31,6 +31,7 @@ import { columnsOf, dashboardView, learnerId, learnerView, workshopView } from '
 import type { HelpDesk } from './help-desk.js';
 import { HelpRoom } from './help-room.js';
 import { LessonOpening } from './lesson-opening.js';
+import type { SetupAhead } from './setup-ahead.js';
 import { classroomWords, spokenBy, type NoticeWords } from './learner-notices.js';
 import type { LearnerRow, WorkshopRow, WorkshopStore } from './store.js';
 
@@ -61,6 +62,8 @@ export interface ClassroomDeps {
   workshops: WorkshopChannel;
   sandboxEvents: SandboxChannel;
   scheduler: Scheduler;
+  /** Runs the workshop's first lesson's setup in pooled sandboxes (setup-ahead.ts). */
+  setupAhead?: Pick<SetupAhead, 'workshopStarted'>;
   log: Logger;
 }
 
@@ -185,6 +188,7 @@ export class Classroom {
     if (row.state === 'ended') throw new ClassroomError('already_ended', 'This workshop has ended; create a new one.');
     this.deps.store.setState(id, 'running');
     this.updateReserve();
+    this.deps.setupAhead?.workshopStarted();
     const view = workshopView(this.workshop(id));
     this.emit(id, { type: 'workshop', data: view });
     return view;

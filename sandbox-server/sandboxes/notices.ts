@@ -63,6 +63,14 @@ export const noticeText = {
       'but containers that were running have stopped: start them again with docker start NAME, or docker compose up -d. Press a key in the terminal for a new shell.',
   }),
   ended: (title: string, message: string): NoticeText => ({ severity: 'error', title, message }),
+  /** `what`: 'This step' or 'This lesson', with its title; `why`: the command and what it said. */
+  setupFailed: (what: string, why: string): NoticeText => ({
+    severity: 'warning',
+    title: 'Not prepared',
+    message:
+      `${what} could not be prepared: ${why}. The rest of your sandbox works, but what the step starts from may be missing. ` +
+      'Use Reset sandbox to try again (your finished steps stay finished), or ask the instructor.',
+  }),
 };
 
 /** Sandboxes remembered at most; the oldest are forgotten first (memory stays bounded). */

@@ -171,4 +171,18 @@ export const migrations: string[] = [
     used_at     INTEGER
   );
   `,
+  // 10: the setups run in each sandbox (a lesson's own under step '', a step's under its id),
+  // claimed before they run, so each runs at most once per sandbox, across reloads, reconnects
+  // and restarts of the server.
+  `
+  CREATE TABLE setup_runs (
+    sandbox_id  TEXT NOT NULL,
+    lesson      TEXT NOT NULL,
+    step        TEXT NOT NULL,
+    started_at  INTEGER NOT NULL,
+    exit_code   INTEGER,
+    duration_ms INTEGER,
+    PRIMARY KEY (sandbox_id, lesson, step)
+  );
+  `,
 ];
