@@ -430,6 +430,16 @@ export const lessonSchema = z
       .array(imageReference)
       .optional()
       .describe('Images the lesson uses, such as `nginx:1.26`, so an instructor can warm the image mirror before class.'),
+    packages: z
+      .object({
+        apt: z
+          .array(z.string().regex(/^[a-z0-9][a-z0-9+.-]*$/, 'a Debian package name such as curl or python3-venv'))
+          .min(1)
+          .describe('Debian packages a step installs with apt (`apt-get install -y curl` in a Dockerfile), such as `[curl]`.'),
+      })
+      .strict()
+      .optional()
+      .describe('Packages the lesson installs inside containers or builds, fetched into the package cache when the server starts so that they install offline in class.'),
     files: z
       .string()
       .min(1)

@@ -30,6 +30,7 @@ import { workspaceRoutes } from './http/workspace-routes.js';
 import { sessionRoutes } from './http/session-routes.js';
 import { terminalRoutes } from './http/terminal-routes.js';
 import { LessonLibrary } from './lessons/library.js';
+import { wantedPackages } from './packages/wanted.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics } from './metrics/metrics.js';
 import { PreviewGrants } from './preview/grants.js';
@@ -217,6 +218,7 @@ export function createSlipwayServer(config: Config, options: ServerOptions = {})
     },
     async start(progress = (line) => log.info(line)) {
       await driver.prepare(progress);
+      await driver.warmPackages?.(wantedPackages(lessons.list().map((l) => l.lesson), config.warmApt), progress);
       await manager.start();
       monitor.start();
       for (const problem of lessons.problems()) log.error({ file: problem.file }, problem.message);

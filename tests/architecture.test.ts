@@ -32,9 +32,10 @@ const LAYERS: Record<string, number> = {
   // The event feed's typed channels and the scheduler of background tasks: what parts share to talk and to run.
   feed: 1,
   scheduler: 1,
-  // Lesson files on disk, and the images sandboxes are made from.
+  // Lesson files on disk, the images sandboxes are made from, and the package cache beside them.
   lessons: 1,
   images: 1,
+  packages: 1,
   sandboxes: 2,
   // What uses sandboxes: learner sessions, the workshop registry's namespaces.
   sessions: 3,
@@ -52,7 +53,7 @@ const LAYERS: Record<string, number> = {
   clean: 6,
 };
 
-const DOMAINS = ['checks', 'classroom', 'preview', 'workspace', 'terminal', 'sandboxes', 'sessions', 'registry', 'store', 'lessons', 'images'];
+const DOMAINS = ['checks', 'classroom', 'preview', 'workspace', 'terminal', 'sandboxes', 'sessions', 'registry', 'store', 'lessons', 'images', 'packages'];
 
 /**
  * Server modules tests may import, and from where. Tests through the wire (HTTP, WebSocket,

@@ -9,7 +9,8 @@ import type { Config } from '../config/config.js';
 import { formatSize } from '../config/units.js';
 import { BASE_TAG, findBootstrapImage } from '../images/base.js';
 import { expectedTag } from '../images/build.js';
-import { MIRROR_CONTAINER, mirrorCatalog, registryAnswers } from '../images/mirror.js';
+import { MIRROR_CONTAINER, mirrorCatalog, packageCachePort, registryAnswers } from '../images/mirror.js';
+import { missingFrom, packagesHeld } from '../packages/held.js';
 import { labels } from '../labels.js';
 import { hostConfigFor, NO_VOLUME_FOR_ENGINE_DATA, type IsolationMode } from '../sandboxes/docker/isolation.js';
 import { anyHelperImage, probeFirewall } from '../sandboxes/docker/network.js';
@@ -153,6 +154,28 @@ export async function checkMirror(config: Config, docker: Docker): Promise<Findi
   const images = await mirrorCatalog(config.mirrorPort).catch(() => []);
   const online = (container.Config.Env ?? []).some((e) => e.startsWith('REGISTRY_PROXY_REMOTEURL='));
   return { status: 'ok', what, detail: `127.0.0.1:${config.mirrorPort}, ${online ? 'pull-through cache of Docker Hub' : 'offline stand-ins'}; holds ${images.length ? images.join(', ') : 'nothing yet'}` };
+}
+
+/** What the package cache holds, and which of the packages the lessons install it lacks. */
+export async function checkPackageCache(config: Config, docker: Docker, wanted: string[]): Promise<Finding> {
+  const what = 'Package cache';
+  const container = await docker.getContainer(MIRROR_CONTAINER).inspect().catch(() => undefined);
+  if (!container?.State.Running) return { status: 'warn', what, detail: 'not started yet', fix: 'Run npm start once; it starts the package cache with the image mirror.' };
+  const offline = (container.Config.Env ?? []).includes('PACKAGES_OFFLINE=1');
+  const held = await packagesHeld(docker).catch(() => undefined);
+  if (!held) return { status: 'fail', what, detail: `could not list what ${MIRROR_CONTAINER} holds`, fix: `docker logs ${MIRROR_CONTAINER}` };
+  const bytes = held.reduce((sum, p) => sum + p.bytes, 0);
+  const names = held.map((p) => p.name);
+  const listed = names.length > 30 ? `${names.slice(0, 30).join(', ')} and ${names.length - 30} more` : names.join(', ');
+  const detail = `${offline ? 'offline (serves only what it holds)' : 'online (fetches from the Debian mirror and keeps)'}, 127.0.0.1:${packageCachePort(config.mirrorPort)}; holds ${held.length} package(s), ${formatSize(bytes)}${held.length ? `: ${listed}` : ''}`;
+  const missing = missingFrom(held, wanted);
+  if (missing.length === 0) return { status: 'ok', what, detail };
+  return {
+    status: 'warn',
+    what,
+    detail: `${detail}; lacks ${missing.join(', ')}, which the lessons or SLIPWAY_WARM_APT install`,
+    fix: offline ? 'Start once where the Debian mirror answers (SLIPWAY_PACKAGES=auto or online); npm start fetches them.' : 'npm start fetches them.',
+  };
 }
 
 export async function checkDisk(config: Config, info: Record<string, unknown> | undefined): Promise<Finding[]> {

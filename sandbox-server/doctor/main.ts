@@ -2,7 +2,10 @@
 // Exits non-zero when anything failed.
 import Docker from 'dockerode';
 import { ConfigError, describeConfig, loadConfig, type Config } from '../config/config.js';
-import { checkBaseImage, checkDisk, checkEngine, checkFirewall, checkMirror, checkNestedDocker, checkNode, checkPort, checkSysbox, type Finding } from './checks.js';
+import path from 'node:path';
+import { LessonLibrary } from '../lessons/library.js';
+import { wantedPackages } from '../packages/wanted.js';
+import { checkBaseImage, checkDisk, checkEngine, checkFirewall, checkMirror, checkNestedDocker, checkNode, checkPackageCache, checkPort, checkSysbox, type Finding } from './checks.js';
 
 async function diagnose(config: Config): Promise<Finding[]> {
   const docker = new Docker();
@@ -14,6 +17,8 @@ async function diagnose(config: Config): Promise<Finding[]> {
     if (engine.status === 'ok') {
       findings.push(await checkNestedDocker(docker, config.isolation, config.instance));
       findings.push(await checkMirror(config, docker));
+      const lessons = new LessonLibrary(path.resolve(config.lessonsDir)).list().map((l) => l.lesson);
+      findings.push(await checkPackageCache(config, docker, wantedPackages(lessons, config.warmApt)));
       findings.push(await checkFirewall(docker, config));
     }
     if (engine.status === 'ok' && config.images !== 'online') findings.push(await checkBaseImage(docker));

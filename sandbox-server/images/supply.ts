@@ -5,7 +5,7 @@ import type { Config } from '../config/config.js';
 import { ensureBase } from './base.js';
 import { buildImage, type Progress } from './build.js';
 import { dockerHubAnswers } from './hub.js';
-import { ensureMirror } from './mirror.js';
+import { ensureMirror, type PackageCacheSpec } from './mirror.js';
 import { ensureStandins } from './standins.js';
 
 export interface ImageSupply {
@@ -28,8 +28,8 @@ export async function prepareImages(docker: Docker, config: Config, online: bool
   return { base, sandboxImage, mirrorImage };
 }
 
-export async function startMirror(docker: Docker, config: Config, online: boolean, images: { base: string; mirrorImage: string }, progress: Progress): Promise<string[]> {
-  await ensureMirror(docker, { image: images.mirrorImage, port: config.mirrorPort, online }, progress);
+export async function startMirror(docker: Docker, config: Config, online: boolean, packages: PackageCacheSpec, images: { base: string; mirrorImage: string }, progress: Progress): Promise<string[]> {
+  await ensureMirror(docker, { image: images.mirrorImage, port: config.mirrorPort, online, packages }, progress);
   if (online) return [];
   return ensureStandins(docker, images.base, config.mirrorPort, progress);
 }

@@ -154,6 +154,12 @@ export interface SandboxDriver {
   describe(): DriverDescription;
   /** Gets images, networks and the mirror ready. Idempotent; reports progress lines. */
   prepare(progress: (line: string) => void): Promise<void>;
+  /**
+   * Gets these Debian packages into the package cache sandboxes' apt reaches, ahead of class;
+   * only drivers whose sandboxes have such a cache implement it. Reports through `progress`,
+   * never fails the start.
+   */
+  warmPackages?(packages: string[], progress: (line: string) => void): Promise<void>;
   /** Creates a sandbox and resolves once its Docker Engine answers. */
   create(id: string): Promise<void>;
   /** Removes the sandbox and everything made for it. Safe to call for a sandbox already gone. */

@@ -5,14 +5,20 @@
 #   127.0.0.1:P+1  the same mirror storage, read-only (offline), so no learner can replace an
 #                  image every other sandbox pulls
 #   127.0.0.1:P+2  the workshop registry, its own storage, where learners push their images
+#   127.0.0.1:P+3  the package cache (apt-cacher-ng) for Debian's archive: it fetches from
+#                  PACKAGES_UPSTREAM and keeps (online), or serves only what it holds
+#                  (PACKAGES_OFFLINE=1: anything else is refused at once, "503 Unable to
+#                  download in offline mode"); the host warms it before class
 # On each sandbox gateway (MIRROR_GATEWAYS): P+1 leads to the mirror sandboxes pull through, and
-# a DNS server answers every lookup at once with "no such name". Port P there is the workshop
+# a DNS server answers every lookup at once with "no such name", except Debian's archive names,
+# which name the gateway itself, where port 80 leads to the package cache. Port P there is the workshop
 # registry's gate, in the Slipway server itself (sandbox-server/registry/): it passes requests on
 # to P+2 and lets each learner push only under their own namespace, so it is not forwarded here.
 set -eu
 port="${MIRROR_PORT:-5000}"
 readonly_port=$((port + 1))
 workshop_port=$((port + 2))
+packages_port=$((port + 3))
 pids=()
 start() { "$@" & pids+=($!); }
 
@@ -26,14 +32,28 @@ else
 fi
 REGISTRY_HTTP_ADDR="127.0.0.1:${workshop_port}" start env -u REGISTRY_PROXY_REMOTEURL docker-registry serve /etc/slipway/workshop.yml
 
+acng_conf=/run/slipway-acng
+mkdir -p "${acng_conf}"
+cp /etc/slipway/acng.conf "${acng_conf}/acng.conf"
+{
+  echo "BindAddress: 127.0.0.1"
+  echo "Port: ${packages_port}"
+  echo "Remap-debrep: file:deb_mirror*.gz /debian ; ${PACKAGES_UPSTREAM:-http://deb.debian.org/debian/}"
+  echo "Remap-secdeb: security.debian.org security.debian.org/debian-security deb.debian.org/debian-security /debian-security ; ${PACKAGES_SECURITY_UPSTREAM:-http://deb.debian.org/debian-security/}"
+  [ "${PACKAGES_OFFLINE:-0}" = 1 ] && echo "Offlinemode: 1"
+} >> "${acng_conf}/acng.conf"
+echo "SocketPath: ${acng_conf}/socket" >> "${acng_conf}/acng.conf"
+chown -R apt-cacher-ng:apt-cacher-ng /var/cache/apt-cacher-ng /var/log/apt-cacher-ng "${acng_conf}"
+start setpriv --reuid=apt-cacher-ng --regid=apt-cacher-ng --init-groups /usr/sbin/apt-cacher-ng -c "${acng_conf}"
+
 for gateway in ${MIRROR_GATEWAYS:-}; do
   start socat "TCP-LISTEN:${readonly_port},bind=${gateway},fork,reuseaddr" "TCP:127.0.0.1:${pull_port}"
+  start socat "TCP-LISTEN:80,bind=${gateway},fork,reuseaddr" "TCP:127.0.0.1:${packages_port}"
+  # One DNS server per gateway, so that each network's sandboxes are told their own gateway.
+  start dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces --pid-file= \
+    --listen-address="${gateway}" --address=/#/ \
+    --address="/deb.debian.org/security.debian.org/${gateway}" --log-facility=-
 done
-if [ -n "${MIRROR_GATEWAYS:-}" ]; then
-  listen=$(echo ${MIRROR_GATEWAYS} | tr ' ' ',')
-  start dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces \
-    --listen-address="${listen}" --address=/#/ --log-facility=-
-fi
 trap 'kill "${pids[@]}" 2>/dev/null' TERM INT
 # If any part dies the container stops, so the engine's restart policy brings the whole back.
 wait -n

@@ -9,6 +9,14 @@ import type { SandboxNetwork } from './network.js';
 /** Host name of the workshop registry inside sandboxes: `docker push registry.workshop:5000/me/app`. */
 export const WORKSHOP_REGISTRY = 'registry.workshop';
 
+/** The resolv.conf of sandboxes with egress off: only the mirror's DNS, on the gateway. */
+export function sandboxResolvConf(gateway: string): string {
+  return `# Written by Slipway: the image mirror's DNS on the sandbox network's gateway.\nnameserver ${gateway}\noptions ndots:0\n`;
+}
+
+/** The names Debian images' apt sources use; images/mirror/run.sh answers them with the gateway too. */
+export const DEBIAN_ARCHIVE_HOSTS = ['deb.debian.org', 'security.debian.org'];
+
 /** What every sandbox of an installation shares, as the driver prepared it. */
 export interface SandboxSetting {
   image: string;
@@ -16,9 +24,9 @@ export interface SandboxSetting {
   network: SandboxNetwork;
 }
 
-export function sandboxContainerSpec(config: Config, state: SandboxSetting, where: { id: string; volume: string; socketDir: string }): Docker.ContainerCreateOptions {
+export function sandboxContainerSpec(config: Config, state: SandboxSetting, where: { id: string; volume: string; socketDir: string; resolvConf: string }): Docker.ContainerCreateOptions {
   const { image, isolation, network } = state;
-  const { id, volume, socketDir } = where;
+  const { id, volume, socketDir, resolvConf } = where;
   const { instance } = config;
   return {
     name: names.sandboxContainer(instance, id),
@@ -45,16 +53,21 @@ export function sandboxContainerSpec(config: Config, state: SandboxSetting, wher
       NanoCpus: Math.round(config.sandboxCpus * 1e9),
       PidsLimit: config.sandboxPids,
       LogConfig: { Type: 'json-file', Config: { 'max-size': String(config.sandboxLogSize), 'max-file': '1' } },
-      Binds: [`${socketDir}:/run/slipway`],
+      // With egress off, the sandbox's resolv.conf names the mirror's DNS on the gateway itself
+      // (not the engine's 127.0.0.11, which the inner engine cannot hand on): the containers and
+      // builds inside inherit it, and so find the package cache under Debian's archive names.
+      Binds: [`${socketDir}:/run/slipway`, ...(config.egress ? [] : [`${resolvConf}:/etc/resolv.conf:ro`])],
       Mounts: [{ Type: 'volume', Source: volume, Target: '/var/lib/docker' }],
       RestartPolicy: { Name: 'no' },
       // With egress off, name lookups go to the mirror's DNS on the gateway, which answers
       // "no such name" at once: `docker run no-such-image` fails in a moment instead of
-      // hanging on DNS timeouts.
+      // hanging on DNS timeouts (and resolv.conf above names it too).
       ...(config.egress ? {} : { Dns: [network.gateway] }),
       // The workshop's own registry (through its gate) under a name learners can type, for
-      // lessons that tag, push and pull their images.
-      ExtraHosts: [`${WORKSHOP_REGISTRY}:${network.gateway}`],
+      // lessons that tag, push and pull their images. With egress off, Debian's archive names
+      // lead to the package cache on the gateway (the containers and builds inside learn the
+      // same from the mirror's DNS).
+      ExtraHosts: [`${WORKSHOP_REGISTRY}:${network.gateway}`, ...(config.egress ? [] : DEBIAN_ARCHIVE_HOSTS.map((host) => `${host}:${network.gateway}`))],
     },
   };
 }

@@ -9,7 +9,10 @@ import Docker from 'dockerode';
 import type { Config } from '../../config/config.js';
 import { LABEL, labels, names, roleFilter } from '../../labels.js';
 import type { Logger } from '../../log.js';
-import { MIRROR_CONTAINER } from '../../images/mirror.js';
+import { MIRROR_CONTAINER, packageCachePort, type PackageCacheSpec } from '../../images/mirror.js';
+import { missingFrom, packagesHeld } from '../../packages/held.js';
+import { resolvePackageCache } from '../../packages/upstream.js';
+import { warmPackages } from '../../packages/warm.js';
 import { prepareImages, resolveOnline, startMirror } from '../../images/supply.js';
 import { SandboxError, type BackendSandbox, type DriverCapabilities, type DriverDescription, type ExecOptions, type ExecResult, type SandboxDriver, type Shell, type ShellSize } from '../driver.js';
 import { DockerHostSignals } from './host-signals.js';
@@ -17,7 +20,7 @@ import { DockerPreviewHost } from './preview-host.js';
 import { dockerRegistryHost } from './registry-host.js';
 import { execInContainer } from './exec.js';
 import { endLeftoverShells, openDockerShell } from './shell.js';
-import { sandboxContainerSpec } from './container-spec.js';
+import { sandboxContainerSpec, sandboxResolvConf } from './container-spec.js';
 import { detectIsolation, type IsolationMode } from './isolation.js';
 import { applyFirewall, ensureNetwork, requireFirewall, type SandboxNetwork } from './network.js';
 
@@ -56,6 +59,7 @@ export class DockerSandboxDriver implements SandboxDriver {
    */
   private mirrorSeen: MirrorStart | undefined;
   private mirrorImages: { base: string; mirrorImage: string; sandboxImage: string } | undefined;
+  private packageCache: PackageCacheSpec | undefined;
   /** Told each time what sandboxes share is set up (the workshop registry's gate listens on the network). */
   private readonly sharedListeners: Array<(network: SandboxNetwork) => Promise<void>> = [];
   /** A setup of what sandboxes share that is under way after the network went missing. */
@@ -92,6 +96,7 @@ export class DockerSandboxDriver implements SandboxDriver {
       isolated: this.isolated,
       isolation: prepared.isolation,
       images: prepared.online ? 'online' : 'offline',
+      packages: this.packageCache?.online ? 'online' : 'offline',
       // 'off' (SLIPWAY_NO_FIREWALL) and 'failed' (sandboxes refused) are for the operator to see.
       firewall: firewall.status,
       ...(firewall.reason ? { firewallReason: firewall.reason } : {}),
@@ -111,10 +116,12 @@ export class DockerSandboxDriver implements SandboxDriver {
     progress(`images: ${online ? 'online (Docker Hub through a pull-through cache)' : 'offline (stand-in images built from Debian packages)'}`);
     const images = await prepareImages(this.docker, this.config, online, progress);
     this.mirrorImages = images;
+    this.packageCache = await resolvePackageCache(this.config);
     const { network, standins } = await this.setUpShared(online, progress);
     const isolation = await detectIsolation(this.docker, images.sandboxImage, this.config.isolation, this.log, this.config.instance);
     const { DockerRootDir: engineRoot } = (await this.docker.info()) as { DockerRootDir?: string };
     this.prepared = { image: images.sandboxImage, isolation, network, online, standins, engineRoot };
+    progress(`package cache: ${this.packageCache.online ? `online, through ${this.packageCache.upstream}` : 'offline (serves only what it holds)'}${this.config.egress ? '; egress is on, so sandboxes fetch packages directly instead' : ''}`);
     progress(`sandboxes: ${isolation} isolation, network ${network.name} (${network.subnet}), egress ${this.config.egress ? 'on' : 'off'}${network.firewall.status === 'applied' ? '' : network.firewall.status === 'off' ? ', FIREWALL OFF (SLIPWAY_NO_FIREWALL)' : `, FIREWALL NOT APPLIED: sandboxes are refused. ${network.firewall.reason}`}`);
   }
 
@@ -123,11 +130,36 @@ export class DockerSandboxDriver implements SandboxDriver {
     const net = await ensureNetwork(this.docker, this.config.instance, this.config.egress, this.log);
     const { instance, mirrorPort, egress, noFirewall, firewallImage } = this.config;
     const firewall = await applyFirewall(this.docker, { instance, bridge: net.bridge, mirrorPort, egress, disabled: noFirewall, image: firewallImage || this.mirrorImages!.sandboxImage }, this.log);
-    const standins = await startMirror(this.docker, this.config, online, this.mirrorImages!, progress);
+    const standins = await startMirror(this.docker, this.config, online, this.packageCache!, this.mirrorImages!, progress);
     this.mirrorSeen = await this.mirrorStart();
     const network = { ...net, firewall, firewalled: firewall.status === 'applied' };
     for (const listener of this.sharedListeners) await listener(network);
     return { network, standins };
+  }
+
+  /**
+   * Gets `packages` into the package cache ahead of class (online), or says which of them it
+   * does not hold (offline: they would fail to install). Never fails the start: a cache that
+   * could not be warmed is reported, and apt in class fetches through it when it can.
+   */
+  async warmPackages(packages: string[], progress: (line: string) => void): Promise<void> {
+    if (packages.length === 0) return;
+    try {
+      if (this.packageCache?.online) {
+        const { fetched } = await warmPackages(this.docker, { image: this.mirrorImages!.base, cachePort: packageCachePort(this.config.mirrorPort), packages, instance: this.config.instance }, progress);
+        progress(`package cache: ready for ${packages.join(', ')} (${fetched} files fetched through it)`);
+        return;
+      }
+      const missing = missingFrom(await packagesHeld(this.docker), packages);
+      if (missing.length === 0) progress(`package cache (offline): holds ${packages.join(', ')}`);
+      else {
+        progress(`package cache (offline): does NOT hold ${missing.join(', ')}; installing them in class will fail. Start once where the Debian mirror answers to fetch them.`);
+        this.log.warn({ missing }, 'the package cache does not hold packages the lessons install');
+      }
+    } catch (err) {
+      progress(`package cache: could not be warmed: ${(err as Error).message}`);
+      this.log.warn({ err: (err as Error).message }, 'could not warm the package cache');
+    }
   }
 
   /**
@@ -136,6 +168,15 @@ export class DockerSandboxDriver implements SandboxDriver {
    */
   whenSharedReady(listener: (network: SandboxNetwork) => Promise<void>): void {
     this.sharedListeners.push(listener);
+  }
+
+  /** The resolv.conf sandboxes mount (container-spec.ts), for the network as it is now. */
+  private writeResolvConf(): string {
+    const file = path.join(this.config.dataPath, 'sandboxes', 'resolv.conf');
+    const content = sandboxResolvConf(this.state.network.gateway);
+    const written = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+    if (written !== content) fs.writeFileSync(file, content, { mode: 0o644 });
+    return file;
   }
 
   private socketDir(id: string): string {
@@ -152,7 +193,7 @@ export class DockerSandboxDriver implements SandboxDriver {
     const volume = names.sandboxVolume(instance, id);
     try {
       await this.docker.createVolume({ Name: volume, Labels: labels(instance, 'sandbox', id) });
-      const spec = () => sandboxContainerSpec(this.config, this.state, { id, volume, socketDir });
+      const spec = () => sandboxContainerSpec(this.config, this.state, { id, volume, socketDir, resolvConf: this.writeResolvConf() });
       const container = await createAndStart(this.docker, spec()).catch(async (err: { statusCode?: number; message?: string }) => {
         if (err.statusCode !== 404 || !/network/i.test(err.message ?? '')) throw err;
         // The sandbox network was removed under the running server (docker network prune, a
