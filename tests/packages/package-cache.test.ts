@@ -3,7 +3,7 @@
 // `docker build` with the classic `apt-get update && apt-get install -y curl` works from a
 // sandbox whose egress is off. Then a server started offline serves the same build from what the
 // cache holds, and a package it does not hold fails at once with the cache saying why. From a
-// sandbox, nothing reaches past the cache: another host, its report page, an upload.
+// sandbox, nothing reaches past the cache: another host, its report page, an upload, a tunnel.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type Docker from 'dockerode';
@@ -76,6 +76,8 @@ describe('the package cache for apt in sandboxes', () => {
     assert.match(await status(`-H 'Host: example.com' http://deb.debian.org/index.html`), /^4\d\d$/, 'a request for another host is refused');
     assert.match(await status(`http://deb.debian.org/example.com/index.html`), /^4\d\d$/, 'a path naming another host is refused');
     assert.match(await status(`http://deb.debian.org/acng-report.html`), /^4\d\d$/, 'no report or maintenance page');
+    const tunnel = await sh(server!, id, `curl -s -o /dev/null -w '%{http_connect}' --max-time 10 -p -x http://deb.debian.org:80 https://deb.debian.org/ || true`);
+    assert.match(tunnel, /^4\d\d$/, `no tunnel (CONNECT) through it: ${tunnel}`);
     assert.match(await status(`-X PUT --data poison http://deb.debian.org/debian/pool/main/c/curl/curl_0.0-0_amd64.deb`), /^[045]\d\d$/, 'no upload');
     assert.match(await status(`-X DELETE http://deb.debian.org/debian/dists/trixie/InRelease`), /^[045]\d\d$/, 'no removal');
     assert.equal(await findInCache(await requireEngine(), '-name', '*0.0-0*'), '', 'nothing uploaded is held');
