@@ -21,14 +21,14 @@ export function previewRoutes(previews: Previews, sessions: Sessions, classroom:
     const { port } = previewBody.parse(req.body ?? {});
     const sandbox = sessions.liveSandbox(session);
     if (!sandbox) throw new HttpError('no_sandbox', 'You have no sandbox right now: start one from the lesson page, run your app, then open its preview.');
-    res.json(await previews.link(sandbox.id, port, { host: req.headers.host, protocol: req.protocol }));
+    res.json(await previews.link(sandbox.id, port, { host: req.host, protocol: req.protocol }));
   });
 
   const previewOpened = audited('open_preview', (req) => ({ details: `port ${previewBody.safeParse(req.body).data?.port ?? '?'}` }));
   router.post('/api/instructor/workshops/:id/learners/:learner/preview', auth.require, previewOpened, async (req, res) => {
     const { port } = previewBody.parse(req.body ?? {});
     const sandboxId = classroom.sandboxOf(param(req.params.id), param(req.params.learner));
-    res.json(await previews.link(sandboxId, port, { host: req.headers.host, protocol: req.protocol }));
+    res.json(await previews.link(sandboxId, port, { host: req.host, protocol: req.protocol }));
   });
 
   return router;

@@ -15,6 +15,7 @@ import type { SandboxDriver } from '../sandboxes/driver.js';
 import type { SandboxStore } from '../store/sandboxes.js';
 import { cookieValues } from '../sessions/cookie.js';
 import { cookiesForApp, grantCookieName, rewriteSetCookie } from './cookies.js';
+import { arrivedOverHttps } from './transport.js';
 import type { PreviewGrants, PreviewTarget } from './grants.js';
 import { pages, renderPage, type PreviewPage } from './pages.js';
 
@@ -114,7 +115,7 @@ export class PreviewProxy {
     binding.lastUsed = Date.now();
     const url = new URL(req.url ?? '/', 'http://preview.invalid');
     const token = url.searchParams.get(PREVIEW_TOKEN_PARAM);
-    if (token !== null) return this.trade(binding, token, url, res);
+    if (token !== null) return this.trade(binding, token, url, req, res);
     const refused = this.refusal(binding, req.headers.cookie);
     if (refused) return this.page(res, refused);
     const declared = Number(req.headers['content-length'] ?? 0);
@@ -131,14 +132,15 @@ export class PreviewProxy {
    * A link's capability, traded for this origin's grant cookie; the address bar loses the token.
    * The cookie is host-only (no Domain): it goes back to this preview's host and to no other.
    */
-  private trade(binding: Binding, token: string, url: URL, res: http.ServerResponse): void {
+  private trade(binding: Binding, token: string, url: URL, req: http.IncomingMessage, res: http.ServerResponse): void {
     const refusal = this.deps.grants.refusal(token, 'link', binding);
     if (refusal) return this.page(res, refusal === 'expired' ? pages.linkExpired() : pages.noGrant());
     const grant = this.deps.grants.issue('grant', binding, this.deps.config.sandboxLifetime);
     url.searchParams.delete(PREVIEW_TOKEN_PARAM);
     res.writeHead(303, {
       location: `${url.pathname}${url.search}`,
-      'set-cookie': `${grantCookieName(binding.key)}=${grant.token}; Path=/; HttpOnly; SameSite=Lax`,
+      // Secure behind HTTPS, so the grant never travels over a plain connection to this host.
+      'set-cookie': `${grantCookieName(binding.key)}=${grant.token}; Path=/; HttpOnly; SameSite=Lax${arrivedOverHttps(req) ? '; Secure' : ''}`,
       'cache-control': 'no-store',
     });
     res.end();

@@ -127,6 +127,22 @@ describe('web preview, subdomain mode', () => {
     assert.ok((await fetch('http://127.0.0.1:4496/').catch(() => 'closed')) === 'closed', 'the preview port range is unused');
   });
 
+  it('behind an HTTPS reverse proxy on this host: the link names the proxy\'s scheme, host and port, and the grant is Secure', async () => {
+    const proxied = { 'x-forwarded-proto': 'https', 'x-forwarded-host': `${SITE_HOST}:8443` };
+    const response = await fetch(`${server.url}/api/session/preview`, { method: 'POST', headers: { cookie: ada.cookie, 'content-type': 'application/json', ...proxied }, body: JSON.stringify({ port: 8000 }) });
+    const url = new URL(((await response.json()) as PreviewLink).url);
+    assert.equal(url.protocol, 'https:', url.href);
+    assert.equal(url.port, '8443', 'the port the browser reached the proxy on');
+    assert.match(url.hostname, new RegExp(`^p[a-z2-7]{16}\\.${DOMAIN.replace(/\./g, '\\.')}$`));
+    // The proxy passes the request on with the preview host as Host, and says it came over HTTPS.
+    const traded = await request(url.hostname, `${url.pathname}${url.search}`, { 'x-forwarded-proto': 'https' });
+    assert.equal(traded.status, 303, traded.text);
+    assert.match(traded.headers['set-cookie']?.[0] ?? '', /; HttpOnly; SameSite=Lax; Secure$/, 'Secure: the grant never goes over plain HTTP');
+    // Over plain HTTP (no proxy saying otherwise), a new link's grant is not Secure, or no browser would send it back.
+    const plain = await open(await link(ada, 8000));
+    assert.doesNotMatch(plain.setCookie, /Secure/);
+  });
+
   it("never shows another learner's app: a foreign host, an unknown label, the domain itself, no grant", async () => {
     const mine = await open(await link(ada, 8000));
     const theirs = await open(await link(bob, 8000));
