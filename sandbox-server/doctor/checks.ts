@@ -9,8 +9,9 @@ import type { Config } from '../config/config.js';
 import { formatSize } from '../config/units.js';
 import { BASE_TAG, findBootstrapImage } from '../images/base.js';
 import { expectedTag } from '../images/build.js';
-import { MIRROR_CONTAINER, mirrorCatalog, packageCachePort, registryAnswers } from '../images/mirror.js';
+import { MIRROR_CONTAINER, mirrorCatalog, packageCachePort, pythonIndexPort, registryAnswers } from '../images/mirror.js';
 import { missingFrom, packagesHeld } from '../packages/held.js';
+import { pythonIndexHeld } from '../packages/wheels.js';
 import { labels } from '../labels.js';
 import { hostConfigFor, NO_VOLUME_FOR_ENGINE_DATA, type IsolationMode } from '../sandboxes/docker/isolation.js';
 import { anyHelperImage, probeFirewall } from '../sandboxes/docker/network.js';
@@ -176,6 +177,24 @@ export async function checkPackageCache(config: Config, docker: Docker, wanted: 
     detail: `${detail}; lacks ${missing.join(', ')}, which the lessons or SLIPWAY_WARM_APT install`,
     fix: offline ? 'Start once where the Debian mirror answers (SLIPWAY_PACKAGES=auto or online); npm start fetches them.' : 'npm start fetches them.',
   };
+}
+
+/** What the Python package index holds: the files the operator added and those kept from PyPI. */
+export async function checkPythonIndex(config: Config, docker: Docker): Promise<Finding> {
+  const what = 'Python index';
+  const container = await docker.getContainer(MIRROR_CONTAINER).inspect().catch(() => undefined);
+  if (!container?.State.Running) return { status: 'warn', what, detail: 'not started yet', fix: 'Run npm start once; it starts the Python index with the image mirror.' };
+  const online = (container.Config.Env ?? []).includes('PYPI_OFFLINE=0');
+  const held = await pythonIndexHeld(docker).catch(() => undefined);
+  if (!held) return { status: 'fail', what, detail: `could not list what ${MIRROR_CONTAINER} holds`, fix: `docker logs ${MIRROR_CONTAINER}` };
+  const list = (names: string[]) => (names.length > 20 ? `${names.slice(0, 20).join(', ')} and ${names.length - 20} more` : names.join(', '));
+  const detail = [
+    `${online ? 'online (fetches from PyPI and keeps)' : 'offline (serves only what it holds)'}, pypi.workshop:${pythonIndexPort(config.mirrorPort)} in sandboxes`,
+    `added ${held.added.length ? list(held.added) : 'nothing'}`,
+    `kept from PyPI ${held.fetched.length ? list(held.fetched) : 'nothing'}`,
+  ].join('; ');
+  // Holding nothing is no fault: the lessons' Python packages come with the python stand-in.
+  return { status: 'ok', what, detail };
 }
 
 export async function checkDisk(config: Config, info: Record<string, unknown> | undefined): Promise<Finding[]> {

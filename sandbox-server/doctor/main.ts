@@ -5,7 +5,7 @@ import { ConfigError, describeConfig, loadConfig, type Config } from '../config/
 import path from 'node:path';
 import { LessonLibrary } from '../lessons/library.js';
 import { wantedPackages } from '../packages/wanted.js';
-import { checkBaseImage, checkDisk, checkEngine, checkFirewall, checkMirror, checkNestedDocker, checkNode, checkPackageCache, checkPort, checkSysbox, type Finding } from './checks.js';
+import { checkBaseImage, checkDisk, checkEngine, checkFirewall, checkMirror, checkNestedDocker, checkNode, checkPackageCache, checkPort, checkPythonIndex, checkSysbox, type Finding } from './checks.js';
 
 async function diagnose(config: Config): Promise<Finding[]> {
   const docker = new Docker();
@@ -19,6 +19,7 @@ async function diagnose(config: Config): Promise<Finding[]> {
       findings.push(await checkMirror(config, docker));
       const lessons = new LessonLibrary(path.resolve(config.lessonsDir)).list().map((l) => l.lesson);
       findings.push(await checkPackageCache(config, docker, wantedPackages(lessons, config.warmApt)));
+      findings.push(await checkPythonIndex(config, docker));
       findings.push(await checkFirewall(docker, config));
     }
     if (engine.status === 'ok' && config.images !== 'online') findings.push(await checkBaseImage(docker));

@@ -1,7 +1,8 @@
 // The image mirror: one registry container per engine, shared by every installation on it.
 // It listens on 127.0.0.1 (the host engine pushes stand-ins there) and on the gateway of each
 // sandbox network (sandboxes pull through it). The same container holds the package cache that
-// answers apt for Debian's archive (packages/), with its own volume.
+// answers apt for Debian's archive (packages/), with its own volume, and the Python package
+// index pip reaches as pypi.workshop, with its own volume too.
 import type Docker from 'dockerode';
 import { LABEL } from '../labels.js';
 import type { Progress } from './build.js';
@@ -9,6 +10,9 @@ import type { Progress } from './build.js';
 export const MIRROR_CONTAINER = 'slipway-mirror';
 const MIRROR_VOLUME = 'slipway-mirror-data';
 export const PACKAGES_VOLUME = 'slipway-packages-data';
+/** The Python index's files, pages and cache (images/mirror/pypi-nginx.conf lays it out). */
+export const PYPI_VOLUME = 'slipway-pypi-data';
+export const PYPI_ROOT = '/srv/pypi';
 const DOCKER_HUB = 'https://registry-1.docker.io';
 
 export interface MirrorSpec {
@@ -25,10 +29,15 @@ export interface PackageCacheSpec {
   upstream: string;
   /** Debian's security archive, such as http://deb.debian.org/debian-security/ */
   securityUpstream: string;
+  /** Whether the Python index fetches from PyPI and keeps (else it serves what it holds); offline when not said. */
+  pypiOnline?: boolean;
 }
 
 /** The port of the package cache on 127.0.0.1 (images/mirror/run.sh lays the ports out). */
 export const packageCachePort = (mirrorPort: number) => mirrorPort + 3;
+
+/** The port of the Python package index, on 127.0.0.1 and on each sandbox gateway. */
+export const pythonIndexPort = (mirrorPort: number) => mirrorPort + 4;
 
 /** Gateways of every Slipway sandbox network on this engine, whichever installation made it. */
 export async function sandboxGateways(docker: Docker): Promise<string[]> {
@@ -56,6 +65,7 @@ export async function ensureMirror(docker: Docker, spec: MirrorSpec, progress: P
   }
   await waitForRegistry(spec.port);
   await waitForPackageCache(packageCachePort(spec.port));
+  await waitForPackageCache(pythonIndexPort(spec.port), 'Python package index');
 }
 
 async function replaceUnlessUpToDate(docker: Docker, spec: MirrorSpec, progress: Progress): Promise<void> {
@@ -67,6 +77,7 @@ async function replaceUnlessUpToDate(docker: Docker, spec: MirrorSpec, progress:
     `PACKAGES_OFFLINE=${packages.online ? 0 : 1}`,
     `PACKAGES_UPSTREAM=${packages.upstream}`,
     `PACKAGES_SECURITY_UPSTREAM=${packages.securityUpstream}`,
+    `PYPI_OFFLINE=${packages.pypiOnline ? 0 : 1}`,
     ...(spec.online ? [`REGISTRY_PROXY_REMOTEURL=${DOCKER_HUB}`] : []),
   ];
   const existing = await docker.getContainer(MIRROR_CONTAINER).inspect().catch(() => undefined);
@@ -74,10 +85,11 @@ async function replaceUnlessUpToDate(docker: Docker, spec: MirrorSpec, progress:
   const upToDate = existing && existing.State.Running && existing.Config.Image === spec.image && env.every((e) => current.includes(e)) && current.filter((e) => e.startsWith('REGISTRY_PROXY')).length === (spec.online ? 1 : 0);
   if (!upToDate) {
     if (existing) await docker.getContainer(MIRROR_CONTAINER).remove({ force: true, v: true });
-    progress(`starting the image mirror on 127.0.0.1:${spec.port}${gateways.length ? ` and ${gateways.join(', ')}` : ''} (${spec.online ? 'pull-through cache of Docker Hub' : 'stand-in images'}; package cache ${packages.online ? `online, through ${packages.upstream}` : 'offline'})`);
+    progress(`starting the image mirror on 127.0.0.1:${spec.port}${gateways.length ? ` and ${gateways.join(', ')}` : ''} (${spec.online ? 'pull-through cache of Docker Hub' : 'stand-in images'}; package cache ${packages.online ? `online, through ${packages.upstream}` : 'offline'}; Python index ${packages.pypiOnline ? 'online, through PyPI' : 'offline'})`);
     // Made here rather than by the mount, so that they are labelled (one made before keeps what it has).
     await docker.createVolume({ Name: MIRROR_VOLUME, Labels: { [LABEL.role]: 'mirror' } });
     await docker.createVolume({ Name: PACKAGES_VOLUME, Labels: { [LABEL.role]: 'mirror' } });
+    await docker.createVolume({ Name: PYPI_VOLUME, Labels: { [LABEL.role]: 'mirror' } });
     const container = await docker.createContainer({
       name: MIRROR_CONTAINER,
       Image: spec.image,
@@ -90,6 +102,7 @@ async function replaceUnlessUpToDate(docker: Docker, spec: MirrorSpec, progress:
         Mounts: [
           { Type: 'volume', Source: MIRROR_VOLUME, Target: '/var/lib/registry' },
           { Type: 'volume', Source: PACKAGES_VOLUME, Target: '/var/cache/apt-cacher-ng' },
+          { Type: 'volume', Source: PYPI_VOLUME, Target: PYPI_ROOT },
         ],
         LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '2' } },
       },
@@ -116,14 +129,14 @@ async function waitForRegistry(port: number): Promise<void> {
   throw new Error(`The image mirror did not answer on 127.0.0.1:${port} within 20 s; see: docker logs ${MIRROR_CONTAINER}`);
 }
 
-async function waitForPackageCache(port: number): Promise<void> {
+async function waitForPackageCache(port: number, what = 'package cache'): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     // Any HTTP answer will do: the cache answers a bare request with its usage page's status.
     if (await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) }).then(() => true, () => false)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`The package cache did not answer on 127.0.0.1:${port} within 20 s; see: docker logs ${MIRROR_CONTAINER}`);
+  throw new Error(`The ${what} did not answer on 127.0.0.1:${port} within 20 s; see: docker logs ${MIRROR_CONTAINER}`);
 }
 
 /** The config digest of `name:tag` in the mirror (equal to the image ID it was pushed from). */

@@ -1,7 +1,7 @@
 // Where the package cache fetches from and whether it can: Debian's archive at the configured
-// mirror, and Debian's security archive beside it. `auto` asks the mirror at start, so a venue
-// without internet gets a cache that refuses at once what it does not hold, instead of one that
-// waits out a connection time-out on every miss.
+// mirror, and Debian's security archive beside it; and whether the Python index can reach
+// PyPI. `auto` asks each at start, so a venue without internet gets a cache that refuses at
+// once what it does not hold, instead of one that waits out a connection time-out on every miss.
 import type { Config } from '../config/config.js';
 import type { PackageCacheSpec } from '../images/mirror.js';
 
@@ -25,7 +25,21 @@ export async function debianMirrorAnswers(archive: string): Promise<boolean> {
   }
 }
 
+/** Whether PyPI answers (the Python index's upstream, images/mirror/pypi-nginx.conf). */
+export async function pypiAnswers(): Promise<boolean> {
+  try {
+    const response = await fetch('https://pypi.org/simple/pip/', { method: 'HEAD', signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
 export async function resolvePackageCache(config: Pick<Config, 'packages' | 'debianMirror'>): Promise<PackageCacheSpec> {
-  const online = config.packages === 'online' || (config.packages === 'auto' && (await debianMirrorAnswers(config.debianMirror)));
-  return { online, upstream: withSlash(config.debianMirror), securityUpstream: securityArchiveOf(config.debianMirror) };
+  // auto asks each upstream, at once: a venue may reach a Debian mirror of its own and not PyPI.
+  const [online, pypiOnline] = await Promise.all([
+    config.packages === 'online' || (config.packages === 'auto' && debianMirrorAnswers(config.debianMirror)),
+    config.packages === 'online' || (config.packages === 'auto' && pypiAnswers()),
+  ]);
+  return { online, upstream: withSlash(config.debianMirror), securityUpstream: securityArchiveOf(config.debianMirror), pypiOnline };
 }

@@ -9,9 +9,13 @@
 #                  PACKAGES_UPSTREAM and keeps (online), or serves only what it holds
 #                  (PACKAGES_OFFLINE=1: anything else is refused at once, "503 Unable to
 #                  download in offline mode"); the host warms it before class
+#   127.0.0.1:P+4  the Python package index (nginx, pypi-nginx.conf): the wheels the host added,
+#                  and PyPI through a cache that keeps (PYPI_OFFLINE=0) or only what that cache
+#                  holds (PYPI_OFFLINE=1: a miss is a 404 at once)
 # On each sandbox gateway (MIRROR_GATEWAYS): P+1 leads to the mirror sandboxes pull through, and
 # a DNS server answers every lookup at once with "no such name", except Debian's archive names,
-# which name the gateway itself, where port 80 leads to the package cache. Port P there is the workshop
+# which name the gateway itself, where port 80 leads to the package cache, and pypi.workshop,
+# the gateway too, where P+4 leads to the Python index. Port P there is the workshop
 # registry's gate, in the Slipway server itself (sandbox-server/registry/): it passes requests on
 # to P+2 and lets each learner push only under their own namespace, so it is not forwarded here.
 set -eu
@@ -19,6 +23,7 @@ port="${MIRROR_PORT:-5000}"
 readonly_port=$((port + 1))
 workshop_port=$((port + 2))
 packages_port=$((port + 3))
+pypi_port=$((port + 4))
 pids=()
 start() { "$@" & pids+=($!); }
 
@@ -46,13 +51,35 @@ echo "SocketPath: ${acng_conf}/socket" >> "${acng_conf}/acng.conf"
 chown -R apt-cacher-ng:apt-cacher-ng /var/cache/apt-cacher-ng /var/log/apt-cacher-ng "${acng_conf}"
 start setpriv --reuid=apt-cacher-ng --regid=apt-cacher-ng --init-groups /usr/sbin/apt-cacher-ng -c "${acng_conf}"
 
+# The Python index. Online, nginx resolves PyPI's names when asked (a variable in proxy_pass),
+# with the host's resolver, so a start without DNS still starts; offline, nothing is resolved.
+pypi_run=/run/slipway-pypi
+mkdir -p "${pypi_run}" /srv/pypi/local/files /srv/pypi/local/simple /srv/pypi/cache /srv/pypi/tmp
+chown www-data:www-data /srv/pypi/cache /srv/pypi/tmp
+echo "listen 127.0.0.1:${pypi_port};" > "${pypi_run}/listen.conf"
+resolver="$(awk '$1 == "nameserver" { print $2; exit }' /etc/resolv.conf 2>/dev/null || true)"
+case "${resolver}" in *:*) resolver="[${resolver}]" ;; esac
+if [ "${PYPI_OFFLINE:-1}" != 1 ] && [ -n "${resolver}" ]; then
+  pypi_pages=https://pypi.org
+  pypi_files=https://files.pythonhosted.org
+  echo "resolver ${resolver} valid=300s ipv6=off; resolver_timeout 5s;" > "${pypi_run}/upstream.conf"
+else
+  # Nothing listens on port 1: connecting is refused at once, and nginx answers from its cache.
+  pypi_pages=http://127.0.0.1:1
+  pypi_files=http://127.0.0.1:1
+  : > "${pypi_run}/upstream.conf"
+fi
+echo "map \$host \$pypi_pages { default ${pypi_pages}; } map \$host \$pypi_files { default ${pypi_files}; }" >> "${pypi_run}/upstream.conf"
+start nginx -c /etc/slipway/pypi-nginx.conf
+
 for gateway in ${MIRROR_GATEWAYS:-}; do
   start socat "TCP-LISTEN:${readonly_port},bind=${gateway},fork,reuseaddr" "TCP:127.0.0.1:${pull_port}"
   start socat "TCP-LISTEN:80,bind=${gateway},fork,reuseaddr" "TCP:127.0.0.1:${packages_port}"
+  start socat "TCP-LISTEN:${pypi_port},bind=${gateway},fork,reuseaddr" "TCP:127.0.0.1:${pypi_port}"
   # One DNS server per gateway, so that each network's sandboxes are told their own gateway.
   start dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces --pid-file= \
     --listen-address="${gateway}" --address=/#/ \
-    --address="/deb.debian.org/security.debian.org/${gateway}" --log-facility=-
+    --address="/deb.debian.org/security.debian.org/pypi.workshop/${gateway}" --log-facility=-
 done
 trap 'kill "${pids[@]}" 2>/dev/null' TERM INT
 # If any part dies the container stops, so the engine's restart policy brings the whole back.

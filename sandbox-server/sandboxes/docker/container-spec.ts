@@ -9,6 +9,15 @@ import type { SandboxNetwork } from './network.js';
 /** Host name of the workshop registry inside sandboxes: `docker push registry.workshop:5000/me/app`. */
 export const WORKSHOP_REGISTRY = 'registry.workshop';
 
+/**
+ * Host name of the Python package index inside sandboxes (images/mirror/pypi-nginx.conf), on
+ * the mirror port + 4: `pip install --index-url http://pypi.workshop:5004/simple/`. The mirror's
+ * DNS answers it too, so the containers and builds inside find it (the python stand-in's
+ * /etc/pip.conf names it). Plain HTTP under a name of its own: pip asks pypi.org over HTTPS,
+ * which nothing here could answer without a certificate learners' images trust.
+ */
+export const PYTHON_INDEX_HOST = 'pypi.workshop';
+
 /** The resolv.conf of sandboxes with egress off: only the mirror's DNS, on the gateway. */
 export function sandboxResolvConf(gateway: string): string {
   return `# Written by Slipway: the image mirror's DNS on the sandbox network's gateway.\nnameserver ${gateway}\noptions ndots:0\n`;
@@ -64,10 +73,10 @@ export function sandboxContainerSpec(config: Config, state: SandboxSetting, wher
       // hanging on DNS timeouts (and resolv.conf above names it too).
       ...(config.egress ? {} : { Dns: [network.gateway] }),
       // The workshop's own registry (through its gate) under a name learners can type, for
-      // lessons that tag, push and pull their images. With egress off, Debian's archive names
-      // lead to the package cache on the gateway (the containers and builds inside learn the
-      // same from the mirror's DNS).
-      ExtraHosts: [`${WORKSHOP_REGISTRY}:${network.gateway}`, ...(config.egress ? [] : DEBIAN_ARCHIVE_HOSTS.map((host) => `${host}:${network.gateway}`))],
+      // lessons that tag, push and pull their images, and the Python index. With egress off,
+      // Debian's archive names lead to the package cache on the gateway (the containers and
+      // builds inside learn the same from the mirror's DNS).
+      ExtraHosts: [`${WORKSHOP_REGISTRY}:${network.gateway}`, `${PYTHON_INDEX_HOST}:${network.gateway}`, ...(config.egress ? [] : DEBIAN_ARCHIVE_HOSTS.map((host) => `${host}:${network.gateway}`))],
     },
   };
 }

@@ -97,8 +97,8 @@ function assertBridgeName(bridge: string): void {
 
 /**
  * The rules that confine sandboxes, as one shell script for the helper: from the sandbox bridge,
- * only the registries (the workshop registry's gate and the mirror), the package cache and the
- * mirror's DNS answer;
+ * only the registries (the workshop registry's gate and the mirror), the package cache, the
+ * Python index and the mirror's DNS answer;
  * cloud metadata addresses are unreachable even with egress on. With egress off, also the
  * egress refusal: the network is internal then, and Docker silently drops what tries to leave
  * it, so `curl 192.0.2.1` would hang for minutes; refused, it fails at once with "Network is
@@ -117,6 +117,8 @@ ipt -A ${chain} -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
 ipt -A ${chain} -p tcp --dport ${mirrorPort}:${mirrorPort + 1} -j ACCEPT
 # The package cache (apt for Debian's archive), on the port the archive's URLs name.
 ipt -A ${chain} -p tcp --dport 80 -j ACCEPT
+# The Python package index (pip, as pypi.workshop), on the mirror port + 4.
+ipt -A ${chain} -p tcp --dport ${mirrorPort + 4} -j ACCEPT
 # The mirror's DNS server, which answers every lookup at once with "no such name" (but the
 # archive's names, with the gateway).
 ipt -A ${chain} -p udp --dport 53 -j ACCEPT
