@@ -5,6 +5,9 @@
 // cache holds, and a package it does not hold fails at once with the cache saying why. From a
 // sandbox, nothing reaches past the cache: another host, its report page, an upload, a tunnel.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import type Docker from 'dockerode';
 import { MIRROR_CONTAINER } from '../../sandbox-server/images/mirror.js';
@@ -13,6 +16,15 @@ import { newSandbox, sh } from '../support/sandbox.js';
 import { startTestServer, stopAndClean, testConfig, type TestServer } from '../support/server.js';
 
 const INSTANCE = 'test-pkgcache';
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** `npm run doctor`'s line about the package cache, as an operator reads it. */
+function doctorSays(env: Record<string, string>): string {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'sandbox-server/doctor/main.ts'], { cwd: root, encoding: 'utf8', timeout: 180_000, env: { ...process.env, SLIPWAY_INSTANCE: INSTANCE, ...env } });
+  const line = result.stdout.split('\n').find((l) => /Package cache/.test(l));
+  assert.ok(line, `doctor has a line about the package cache:\n${result.stdout}${result.stderr}`);
+  return line.replace(/\s+/g, ' ');
+}
 const LACKING = 'cowsay';
 
 /** Runs find in the cache's store (the mirror container holds it) and returns what it printed. */
@@ -64,6 +76,8 @@ describe('the package cache for apt in sandboxes', () => {
     const held = await debsHeld(docker);
     assert.ok(holds(held, 'curl') && holds(held, 'libcurl4t64'), `warming fetched curl and its libraries: ${held.join(', ')}`);
 
+    assert.match(doctorSays({ SLIPWAY_WARM_APT: 'curl' }), /^ok Package cache online \(fetches from the Debian mirror and keeps\), 127\.0\.0\.1:\d+; holds \d+ package\(s\), [\d.]+ \w+: .*\bcurl\b/);
+
     const id = await newSandbox(server);
     assert.match(await sh(server, id, buildAndRun('fetcher:online'), 600_000), /^curl 8\./m);
   });
@@ -96,6 +110,8 @@ describe('the package cache for apt in sandboxes', () => {
     assert.equal(server.driver.describe().packages, 'offline');
     const id = await newSandbox(server);
     assert.match(await sh(server, id, buildAndRun('fetcher:offline'), 600_000), /^curl 8\./m);
+
+    assert.match(doctorSays({ SLIPWAY_WARM_APT: `curl ${LACKING}` }), new RegExp(`^warn Package cache offline \\(serves only what it holds\\).*; lacks ${LACKING}, which the lessons or SLIPWAY_WARM_APT install`));
 
     const missing = await server.driver.exec(id, ['bash', '-c', `docker run --rm debian:trixie-slim sh -c "apt-get update -q && apt-get install -y ${LACKING}" 2>&1`], { timeoutMs: 300_000 });
     assert.notEqual(missing.exitCode, 0, 'installing a package the cache lacks fails');
