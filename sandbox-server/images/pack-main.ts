@@ -1,15 +1,16 @@
 // `npm run images -- export FILE` writes every image Slipway needs to one file (the image pack);
 // `npm run images -- import FILE` checks such a file and loads it, so that `npm start` works on
 // this machine with no network. `npm run images -- add-wheel FILE...` adds wheels and sdists to
-// the Python package index sandboxes' pip reaches (packages/wheels.ts). Exits 1 with the
-// reason when the pack or a file is refused.
+// the Python package index sandboxes' pip reaches (packages/wheels.ts), and `remove-wheel
+// NAME...` takes them out again. Exits 1 with the reason when the pack or a file is refused.
 import Docker from 'dockerode';
-import { addDistributions, WheelError } from '../packages/wheels.js';
+import { addDistributions, removeDistributions, WheelError } from '../packages/wheels.js';
 import { exportPack, importPack, neededImages, PackError } from './pack.js';
 
-const USAGE = 'Usage: npm run images -- export FILE | import FILE | add-wheel FILE...';
+const USAGE = 'Usage: npm run images -- export FILE | import FILE | add-wheel FILE... | remove-wheel NAME...';
+const MANY = ['add-wheel', 'remove-wheel'];
 const [command, file, ...rest] = process.argv.slice(2);
-if (!file || (rest.length > 0 && command !== 'add-wheel') || (command !== 'export' && command !== 'import' && command !== 'add-wheel')) {
+if (!file || !command || (rest.length > 0 && !MANY.includes(command)) || !['export', 'import', ...MANY].includes(command)) {
   console.error(USAGE);
   process.exit(2);
 }
@@ -23,6 +24,8 @@ try {
   if (command === 'add-wheel') {
     await addDistributions(docker, [file, ...rest], progress);
     progress('pip in sandboxes and in the builds inside them installs them from the index (pypi.workshop)');
+  } else if (command === 'remove-wheel') {
+    await removeDistributions(docker, [file, ...rest], progress);
   } else if (command === 'export') {
     await exportPack(docker, file, await neededImages(docker), progress);
   } else {

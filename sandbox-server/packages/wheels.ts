@@ -106,6 +106,22 @@ export async function addDistributions(docker: Docker, files: string[], progress
   progress(`the Python index lists ${projects} project(s)`);
 }
 
+/** Takes files the operator added out of the index (by their file names), and writes its pages again. */
+export async function removeDistributions(docker: Docker, filenames: string[], progress: (line: string) => void): Promise<void> {
+  if (filenames.length === 0) throw new WheelError('Name the files to remove, as doctor lists them (such as slipway_hello-0.1.0-py3-none-any.whl).');
+  const { added } = await pythonIndexHeld(docker);
+  for (const filename of filenames) {
+    // A distribution's name has no slash and no leading dot: it cannot name anything outside the folder.
+    const parsed = parseDistribution(filename);
+    if ('problem' in parsed) throw new WheelError(`${filename}: not a file name the index holds, ${parsed.problem}`);
+    if (!added.includes(filename)) throw new WheelError(`${filename} is not in the Python index (it holds ${added.length ? added.join(', ') : 'nothing the operator added'})`);
+  }
+  await inMirror(docker, ['rm', '-f', '--', ...filenames.map((f) => `${LOCAL}/files/${f}`)]);
+  for (const filename of filenames) progress(`removed ${filename}`);
+  const projects = await writeIndexPages(docker);
+  progress(`the Python index lists ${projects} project(s)`);
+}
+
 export interface PythonIndexHolding {
   /** Files the operator added. */
   added: string[];

@@ -60,8 +60,9 @@ echo "listen 127.0.0.1:${pypi_port};" > "${pypi_run}/listen.conf"
 resolver="$(awk '$1 == "nameserver" { print $2; exit }' /etc/resolv.conf 2>/dev/null || true)"
 case "${resolver}" in *:*) resolver="[${resolver}]" ;; esac
 if [ "${PYPI_OFFLINE:-1}" != 1 ] && [ -n "${resolver}" ]; then
-  pypi_pages=https://pypi.org
-  pypi_files=https://files.pythonhosted.org
+  # PyPI's hosts; the upstream test stands a local server in for them.
+  pypi_pages="${PYPI_UPSTREAM:-https://pypi.org}"
+  pypi_files="${PYPI_FILES_UPSTREAM:-https://files.pythonhosted.org}"
   echo "resolver ${resolver} valid=300s ipv6=off; resolver_timeout 5s;" > "${pypi_run}/upstream.conf"
 else
   # Nothing listens on port 1: connecting is refused at once, and nginx answers from its cache.
