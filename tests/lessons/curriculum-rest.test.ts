@@ -1,0 +1,13 @@
+// The curriculum's second half: every step and every alternative of the lessons after the first
+// half (curriculum.test.ts), through `npm run lessons:verify` in fresh real sandboxes.
+import { after, describe, it } from 'node:test';
+import { removeLessonsVerifyNetwork } from '../support/server.js';
+import { half, verifyLessons } from './support/curriculum.js';
+
+describe('the curriculum, second half', () => {
+  after(() => removeLessonsVerifyNetwork());
+
+  it('every lesson of the second half passes lessons:verify, with every alternative', async () => {
+    await verifyLessons(half(2));
+  });
+});
