@@ -2,6 +2,7 @@
 // mirror, and Debian's security archive beside it; and whether the Python index can reach
 // PyPI. `auto` asks each at start, so a venue without internet gets a cache that refuses at
 // once what it does not hold, instead of one that waits out a connection time-out on every miss.
+import { lookup } from 'node:dns/promises';
 import type { Config } from '../config/config.js';
 import type { PackageCacheSpec } from '../images/mirror.js';
 
@@ -25,8 +26,16 @@ export async function debianMirrorAnswers(archive: string): Promise<boolean> {
   }
 }
 
-/** Whether PyPI answers (the Python index's upstream, images/mirror/pypi-nginx.conf). */
+/**
+ * Whether PyPI answers (the Python index's upstream, images/mirror/pypi-nginx.conf). Asks DNS
+ * first, as for Docker Hub (images/hub.ts): a machine that cannot resolve it sends it nothing.
+ */
 export async function pypiAnswers(): Promise<boolean> {
+  try {
+    await lookup('pypi.org');
+  } catch {
+    return false;
+  }
   try {
     const response = await fetch('https://pypi.org/simple/pip/', { method: 'HEAD', signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
     return response.ok;
