@@ -83,7 +83,7 @@ export async function writeIndexPages(docker: Docker): Promise<number> {
   const fresh = `simple.${crypto.randomBytes(6).toString('hex')}`;
   const tar = await tarOf([...pages].map(([name, html]) => ({ name: `${fresh}/${name.replace(/^simple\//, '')}`, content: Buffer.from(html) })));
   await docker.getContainer(MIRROR_CONTAINER).putArchive(tar, { path: LOCAL });
-  await inMirror(docker, ['sh', '-c', `set -e; cd ${LOCAL}; chmod -R a+rX ${fresh}; old=simple.old.$$; mv simple "$old"; mv ${fresh} simple; rm -rf "$old"`]);
+  await inMirror(docker, ['sh', '-c', `set -e; cd ${LOCAL}; chmod -R a+rX ${fresh}; old=simple.old.$$; if [ -e simple ]; then mv simple "$old"; fi; mv ${fresh} simple; rm -rf "$old"`]);
   return pages.size - 1;
 }
 
@@ -98,10 +98,12 @@ export async function addDistributions(docker: Docker, files: string[], progress
   const names = checked.map((c) => c.dist.filename);
   const twice = names.find((name, i) => names.indexOf(name) !== i);
   if (twice) throw new WheelError(`${twice} is named twice`);
-  const tar = await tarOf(checked.map(({ file, dist }) => ({ name: `files/${dist.filename}`, content: fs.readFileSync(file) })));
   await inMirror(docker, ['mkdir', '-p', `${LOCAL}/files`]);
-  await docker.getContainer(MIRROR_CONTAINER).putArchive(tar, { path: LOCAL });
-  for (const { dist } of checked) progress(`added ${dist.filename} (${dist.project} ${dist.version})`);
+  // One at a time, so that only one file is in memory however many are added.
+  for (const { file, dist } of checked) {
+    await docker.getContainer(MIRROR_CONTAINER).putArchive(await tarOf([{ name: `files/${dist.filename}`, content: fs.readFileSync(file) }]), { path: LOCAL });
+    progress(`added ${dist.filename} (${dist.project} ${dist.version})`);
+  }
   const projects = await writeIndexPages(docker);
   progress(`the Python index lists ${projects} project(s)`);
 }

@@ -48,10 +48,20 @@ describe('the Python index passes PyPI through and keeps it (a local stand-in fo
   let base: number;
   let index: string;
 
+  /** The image the engine's mirror runs (another installation may be replacing it this moment: then wait). */
+  async function mirrorImage(): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      const inspected = await docker.getContainer(MIRROR_CONTAINER).inspect().catch(() => undefined);
+      if (inspected) return inspected.Config.Image;
+      assert.ok(attempt < 40, `${MIRROR_CONTAINER} runs`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
   /** Starts the index container online (through the stand-in) or offline, on the same volume. */
   async function startIndex(online: boolean): Promise<void> {
     await docker.getContainer(NAME).remove({ force: true }).catch(() => undefined);
-    const image = (await docker.getContainer(MIRROR_CONTAINER).inspect()).Config.Image;
+    const image = await mirrorImage();
     const upstreamUrl = `http://127.0.0.1:${(upstream.address() as net.AddressInfo).port}`;
     const container = await docker.createContainer({
       name: NAME,

@@ -29,10 +29,31 @@ const sha256 = crypto.createHash('sha256').update(wheel.content).digest('hex');
 /** When the image mirror's container (which runs the index and its DNS) last started. */
 const mirrorStart = async (docker: Docker) => (await docker.getContainer(MIRROR_CONTAINER).inspect().catch(() => undefined))?.State.StartedAt ?? 'not running';
 
-/** `npm run images -- ARGS`, as an operator runs it. */
-function images(...args: string[]): { status: number | null; output: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'sandbox-server/images/pack-main.ts', ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+/**
+ * `npm run images -- ARGS`, as an operator runs it. The mirror is the engine's: another
+ * installation starting with other settings replaces it, and for a moment it is not running;
+ * then the command is run again, as an operator would.
+ */
+async function images(...args: string[]): Promise<{ status: number | null; output: string }> {
+  for (let attempt = 1; ; attempt++) {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'sandbox-server/images/pack-main.ts', ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    const output = `${result.stdout}${result.stderr}`;
+    if (attempt === 5 || !/is not running|failed in slipway-mirror/.test(output)) return { status: result.status, output };
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
+/** fetch from the host, waiting out a moment when the mirror is being replaced (see above). */
+async function get(url: string): Promise<Response> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      return await fetch(url);
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
 }
 
 // The learner's Dockerfile, as tutorials write it for the official image.
@@ -60,30 +81,30 @@ describe('the Python package index in sandboxes', () => {
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'not a package\n');
     fs.writeFileSync(path.join(dir, 'slipway_fake-0.1.0-py3-none-any.whl'), 'not a zip\n');
     fs.writeFileSync(path.join(dir, 'slipway-fake-0.1.0-py3-none-any.whl'), wheel.content);
-    const text = images('add-wheel', path.join(dir, 'notes.txt'));
+    const text = await images('add-wheel', path.join(dir, 'notes.txt'));
     assert.equal(text.status, 1, text.output);
     assert.match(text.output, /notes\.txt: refused, it is neither a wheel \(\.whl\) nor a source distribution/);
-    const fake = images('add-wheel', path.join(dir, 'slipway_fake-0.1.0-py3-none-any.whl'));
+    const fake = await images('add-wheel', path.join(dir, 'slipway_fake-0.1.0-py3-none-any.whl'));
     assert.equal(fake.status, 1, fake.output);
     assert.match(fake.output, /refused, its name says a wheel but it is not a zip archive/);
-    const badName = images('add-wheel', path.join(dir, 'slipway-fake-0.1.0-py3-none-any.whl'));
+    const badName = await images('add-wheel', path.join(dir, 'slipway-fake-0.1.0-py3-none-any.whl'));
     assert.equal(badName.status, 1, badName.output);
     assert.match(badName.output, /refused, .*(not a version|NAME-VERSION-PYTHON-ABI-PLATFORM)/);
-    const page = await fetch(`${index}/simple/slipway-fake/`);
+    const page = await get(`${index}/simple/slipway-fake/`);
     assert.equal(page.status, 404, 'nothing refused is listed');
-    assert.equal((await fetch(`${index}/files/slipway_fake-0.1.0-py3-none-any.whl`)).status, 404, 'nothing refused is held');
+    assert.equal((await get(`${index}/files/slipway_fake-0.1.0-py3-none-any.whl`)).status, 404, 'nothing refused is held');
   });
 
   it('adds a wheel as an operator does, and lists it under its normalized name with its SHA-256', async () => {
     const file = path.join(dir, wheel.filename);
     fs.writeFileSync(file, wheel.content);
-    const added = images('add-wheel', file);
+    const added = await images('add-wheel', file);
     assert.equal(added.status, 0, added.output);
     assert.match(added.output, /added slipway_hello-0\.1\.0-py3-none-any\.whl \(slipway_hello 0\.1\.0\)/);
-    const page = await fetch(`${index}/simple/slipway-hello/`);
+    const page = await get(`${index}/simple/slipway-hello/`);
     assert.equal(page.status, 200);
     assert.match(await page.text(), new RegExp(`href="/files/slipway_hello-0\\.1\\.0-py3-none-any\\.whl#sha256=${sha256}"`));
-    const served = Buffer.from(await (await fetch(`${index}/files/${wheel.filename}`)).arrayBuffer());
+    const served = Buffer.from(await (await get(`${index}/files/${wheel.filename}`)).arrayBuffer());
     assert.ok(served.equals(wheel.content), 'the index serves the very bytes added');
   });
 
@@ -127,9 +148,9 @@ docker run --rm hello:wheel`, 600_000);
     assert.equal(await status(`-X POST --data x ${host}/simple/`), '403', 'no POST');
     assert.equal(await status(`-X DELETE ${host}/files/${wheel.filename}`), '403', 'no DELETE');
     assert.equal(await status(`${host}/simple/slipway-hello/`), '200', 'the index itself answers, so the refusals are its own');
-    assert.equal((await fetch(`${index}/files/slipway_evil-1.0-py3-none-any.whl`)).status, 404, 'nothing uploaded is held');
-    assert.match(await (await fetch(`${index}/simple/slipway-hello/`)).text(), new RegExp(`#sha256=${sha256}"`), 'the page is as the host wrote it');
-    assert.ok(Buffer.from(await (await fetch(`${index}/files/${wheel.filename}`)).arrayBuffer()).equals(wheel.content), 'the wheel is as the host added it');
+    assert.equal((await get(`${index}/files/slipway_evil-1.0-py3-none-any.whl`)).status, 404, 'nothing uploaded is held');
+    assert.match(await (await get(`${index}/simple/slipway-hello/`)).text(), new RegExp(`#sha256=${sha256}"`), 'the page is as the host wrote it');
+    assert.ok(Buffer.from(await (await get(`${index}/files/${wheel.filename}`)).arrayBuffer()).equals(wheel.content), 'the wheel is as the host added it');
   });
 
   it('is listed by doctor', () => {
@@ -140,16 +161,16 @@ docker run --rm hello:wheel`, 600_000);
   });
 
   it('takes a wheel out again with remove-wheel, and refuses a name it does not hold', async () => {
-    const absent = images('remove-wheel', 'slipway_absent-1.0-py3-none-any.whl');
+    const absent = await images('remove-wheel', 'slipway_absent-1.0-py3-none-any.whl');
     assert.equal(absent.status, 1, absent.output);
     assert.match(absent.output, /slipway_absent-1\.0-py3-none-any\.whl is not in the Python index \(it holds .*slipway_hello-0\.1\.0-py3-none-any\.whl/);
-    const outside = images('remove-wheel', '../local/simple');
+    const outside = await images('remove-wheel', '../local/simple');
     assert.equal(outside.status, 1, outside.output);
     assert.match(outside.output, /not a file name the index holds/);
-    const removed = images('remove-wheel', wheel.filename);
+    const removed = await images('remove-wheel', wheel.filename);
     assert.equal(removed.status, 0, removed.output);
     assert.match(removed.output, /removed slipway_hello-0\.1\.0-py3-none-any\.whl/);
-    assert.equal((await fetch(`${index}/simple/slipway-hello/`)).status, 404, 'its page is gone');
-    assert.equal((await fetch(`${index}/files/${wheel.filename}`)).status, 404, 'its file is gone');
+    assert.equal((await get(`${index}/simple/slipway-hello/`)).status, 404, 'its page is gone');
+    assert.equal((await get(`${index}/files/${wheel.filename}`)).status, 404, 'its file is gone');
   });
 });
