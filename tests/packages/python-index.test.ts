@@ -30,13 +30,13 @@ const sha256 = crypto.createHash('sha256').update(wheel.content).digest('hex');
 const mirrorStart = async (docker: Docker) => (await docker.getContainer(MIRROR_CONTAINER).inspect().catch(() => undefined))?.State.StartedAt ?? 'not running';
 
 /**
- * `npm run images -- ARGS`, as an operator runs it. The mirror is the engine's: another
+ * `npm run packages -- ARGS`, as an operator runs it. The mirror is the engine's: another
  * installation starting with other settings replaces it, and for a moment it is not running;
  * then the command is run again, as an operator would.
  */
-async function images(...args: string[]): Promise<{ status: number | null; output: string }> {
+async function packagesCli(...args: string[]): Promise<{ status: number | null; output: string }> {
   for (let attempt = 1; ; attempt++) {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'sandbox-server/images/pack-main.ts', ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'sandbox-server/packages/main.ts', ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
     const output = `${result.stdout}${result.stderr}`;
     if (attempt === 5 || !/is not running|failed in slipway-mirror/.test(output)) return { status: result.status, output };
     await new Promise((r) => setTimeout(r, 2000));
@@ -81,13 +81,13 @@ describe('the Python package index in sandboxes', () => {
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'not a package\n');
     fs.writeFileSync(path.join(dir, 'slipway_fake-0.1.0-py3-none-any.whl'), 'not a zip\n');
     fs.writeFileSync(path.join(dir, 'slipway-fake-0.1.0-py3-none-any.whl'), wheel.content);
-    const text = await images('add-wheel', path.join(dir, 'notes.txt'));
+    const text = await packagesCli('add-wheel', path.join(dir, 'notes.txt'));
     assert.equal(text.status, 1, text.output);
     assert.match(text.output, /notes\.txt: refused, it is neither a wheel \(\.whl\) nor a source distribution/);
-    const fake = await images('add-wheel', path.join(dir, 'slipway_fake-0.1.0-py3-none-any.whl'));
+    const fake = await packagesCli('add-wheel', path.join(dir, 'slipway_fake-0.1.0-py3-none-any.whl'));
     assert.equal(fake.status, 1, fake.output);
     assert.match(fake.output, /refused, its name says a wheel but it is not a zip archive/);
-    const badName = await images('add-wheel', path.join(dir, 'slipway-fake-0.1.0-py3-none-any.whl'));
+    const badName = await packagesCli('add-wheel', path.join(dir, 'slipway-fake-0.1.0-py3-none-any.whl'));
     assert.equal(badName.status, 1, badName.output);
     assert.match(badName.output, /refused, .*(not a version|NAME-VERSION-PYTHON-ABI-PLATFORM)/);
     const page = await get(`${index}/simple/slipway-fake/`);
@@ -98,7 +98,7 @@ describe('the Python package index in sandboxes', () => {
   it('adds a wheel as an operator does, and lists it under its normalized name with its SHA-256', async () => {
     const file = path.join(dir, wheel.filename);
     fs.writeFileSync(file, wheel.content);
-    const added = await images('add-wheel', file);
+    const added = await packagesCli('add-wheel', file);
     assert.equal(added.status, 0, added.output);
     assert.match(added.output, /added slipway_hello-0\.1\.0-py3-none-any\.whl \(slipway_hello 0\.1\.0\)/);
     const page = await get(`${index}/simple/slipway-hello/`);
@@ -161,13 +161,13 @@ docker run --rm hello:wheel`, 600_000);
   });
 
   it('takes a wheel out again with remove-wheel, and refuses a name it does not hold', async () => {
-    const absent = await images('remove-wheel', 'slipway_absent-1.0-py3-none-any.whl');
+    const absent = await packagesCli('remove-wheel', 'slipway_absent-1.0-py3-none-any.whl');
     assert.equal(absent.status, 1, absent.output);
     assert.match(absent.output, /slipway_absent-1\.0-py3-none-any\.whl is not in the Python index \(it holds .*slipway_hello-0\.1\.0-py3-none-any\.whl/);
-    const outside = await images('remove-wheel', '../local/simple');
+    const outside = await packagesCli('remove-wheel', '../local/simple');
     assert.equal(outside.status, 1, outside.output);
     assert.match(outside.output, /not a file name the index holds/);
-    const removed = await images('remove-wheel', wheel.filename);
+    const removed = await packagesCli('remove-wheel', wheel.filename);
     assert.equal(removed.status, 0, removed.output);
     assert.match(removed.output, /removed slipway_hello-0\.1\.0-py3-none-any\.whl/);
     assert.equal((await get(`${index}/simple/slipway-hello/`)).status, 404, 'its page is gone');
