@@ -172,7 +172,8 @@ export class DockerSandboxDriver implements SandboxDriver {
 
   /** The resolv.conf sandboxes mount (container-spec.ts), for the network as it is now. */
   private writeResolvConf(): string {
-    const file = path.join(this.config.dataPath, 'sandboxes', 'resolv.conf');
+    // Beside the sandboxes' folders, not among them: that folder holds one entry per sandbox.
+    const file = path.join(this.config.dataPath, 'sandbox-resolv.conf');
     const content = sandboxResolvConf(this.state.network.gateway);
     const written = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
     if (written !== content) fs.writeFileSync(file, content, { mode: 0o644 });
