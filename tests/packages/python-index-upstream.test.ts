@@ -60,7 +60,7 @@ describe('the Python index passes PyPI through and keeps it (a local stand-in fo
 
   /** Starts the index container online (through the stand-in) or offline, on the same volume. */
   async function startIndex(online: boolean): Promise<void> {
-    await docker.getContainer(NAME).remove({ force: true }).catch(() => undefined);
+    await docker.getContainer(NAME).remove({ force: true, v: true }).catch(() => undefined);
     const image = await mirrorImage();
     const upstreamUrl = `http://127.0.0.1:${(upstream.address() as net.AddressInfo).port}`;
     const container = await docker.createContainer({
@@ -134,7 +134,7 @@ describe('the Python index passes PyPI through and keeps it (a local stand-in fo
       assert.equal(StatusCode, 0, output);
       assert.match(output, new RegExp(GREETING));
     } finally {
-      await pip.remove({ force: true }).catch(() => undefined);
+      await pip.remove({ force: true, v: true }).catch(() => undefined);
     }
   });
 
