@@ -165,3 +165,19 @@ export async function mirrorCatalog(port: number): Promise<string[]> {
   }
   return result.sort();
 }
+
+/**
+ * Runs a command in the mirror container and returns what it printed; throws with that output
+ * when it fails. The engine's own refusal (404, 409: the mirror is not there or not running)
+ * is thrown as it came, with its statusCode, for the caller to put in its words.
+ */
+export async function execInMirror(docker: Docker, cmd: string[]): Promise<string> {
+  const exec = await docker.getContainer(MIRROR_CONTAINER).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: true });
+  const stream = await exec.start({ hijack: true, stdin: false, Tty: true });
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  const output = Buffer.concat(chunks).toString().replace(/\r/g, '');
+  const { ExitCode } = await exec.inspect();
+  if (ExitCode !== 0) throw new Error(`${cmd.join(' ')} failed in ${MIRROR_CONTAINER} (exit code ${ExitCode}): ${output.trim().slice(-300)}`);
+  return output;
+}

@@ -1,7 +1,7 @@
 // What the package cache holds: the .deb files in its store, read inside the mirror container
 // (the store is a volume the host cannot read directly without root).
 import type Docker from 'dockerode';
-import { MIRROR_CONTAINER } from '../images/mirror.js';
+import { execInMirror } from '../images/mirror.js';
 
 export interface HeldPackage {
   name: string;
@@ -22,16 +22,7 @@ export function parseHeld(listing: string): HeldPackage[] {
 
 /** The packages in the cache; throws when the mirror container is not running. */
 export async function packagesHeld(docker: Docker): Promise<HeldPackage[]> {
-  const exec = await docker.getContainer(MIRROR_CONTAINER).exec({
-    Cmd: ['find', '/var/cache/apt-cacher-ng', '-name', '*.deb', '-type', 'f', '-printf', '%f %s\\n'],
-    AttachStdout: true,
-    AttachStderr: false,
-    Tty: true,
-  });
-  const stream = await exec.start({ hijack: true, stdin: false, Tty: true });
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return parseHeld(Buffer.concat(chunks).toString().replace(/\r/g, ''));
+  return parseHeld(await execInMirror(docker, ['find', '/var/cache/apt-cacher-ng', '-name', '*.deb', '-type', 'f', '-printf', '%f %s\\n']));
 }
 
 /** Of `wanted`, the packages the cache does not hold (a dependency is not looked at). */

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import tarStream from 'tar-stream';
-import { MIRROR_CONTAINER, PYPI_ROOT } from '../images/mirror.js';
+import { execInMirror, MIRROR_CONTAINER, PYPI_ROOT } from '../images/mirror.js';
 import { indexPages, parseCachedFiles, parseChecksums, parseDistribution, type Distribution } from './python-index.js';
 
 /** A refusal in words for the operator (the command prints it without a stack). */
@@ -43,20 +43,12 @@ export function checkDistributionFile(file: string): Distribution {
   return parsed;
 }
 
-/** Runs a command in the mirror container; its output, or an error with it when it fails. */
-async function inMirror(docker: Docker, cmd: string[]): Promise<string> {
-  const container = docker.getContainer(MIRROR_CONTAINER);
-  const exec = await container.exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: true }).catch((err: { statusCode?: number; message?: string }) => {
+/** Runs a command in the mirror container (execInMirror), naming a mirror that is not running in the operator's words. */
+function inMirror(docker: Docker, cmd: string[]): Promise<string> {
+  return execInMirror(docker, cmd).catch((err: { statusCode?: number }) => {
     if (err.statusCode === 404 || err.statusCode === 409) throw new WheelError(`The image mirror (${MIRROR_CONTAINER}), which holds the Python index, is not running: start Slipway once (npm start) and try again.`);
     throw err;
   });
-  const stream = await exec.start({ hijack: true, stdin: false, Tty: true });
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  const output = Buffer.concat(chunks).toString().replace(/\r/g, '');
-  const { ExitCode } = await exec.inspect();
-  if (ExitCode !== 0) throw new Error(`${cmd.join(' ')} failed in ${MIRROR_CONTAINER} (exit code ${ExitCode}): ${output.trim().slice(-300)}`);
-  return output;
 }
 
 async function tarOf(entries: Array<{ name: string; content: Buffer }>): Promise<Buffer> {
