@@ -1,8 +1,10 @@
 // The image mirror: one registry container per engine, shared by every installation on it.
 // It listens on 127.0.0.1 (the host engine pushes stand-ins there) and on the gateway of each
-// sandbox network (sandboxes pull through it). The same container holds the package cache that
+// sandbox network (sandboxes pull through it), which it finds by itself as networks come and go
+// (images/mirror/run.sh), so that one installation starting never restarts it under another. The same container holds the package cache that
 // answers apt for Debian's archive (packages/), with its own volume, and the Python package
 // index pip reaches as pypi.workshop, with its own volume too.
+import net from 'node:net';
 import type Docker from 'dockerode';
 import { LABEL } from '../labels.js';
 import type { Progress } from './build.js';
@@ -18,6 +20,8 @@ const DOCKER_HUB = 'https://registry-1.docker.io';
 export interface MirrorSpec {
   image: string;
   port: number;
+  /** The gateway of this installation's sandbox network, where its sandboxes reach the mirror. */
+  gateway: string;
   online: boolean;
   packages: PackageCacheSpec;
 }
@@ -39,13 +43,6 @@ export const packageCachePort = (mirrorPort: number) => mirrorPort + 3;
 /** The port of the Python package index, on 127.0.0.1 and on each sandbox gateway. */
 export const pythonIndexPort = (mirrorPort: number) => mirrorPort + 4;
 
-/** Gateways of every Slipway sandbox network on this engine, whichever installation made it. */
-export async function sandboxGateways(docker: Docker): Promise<string[]> {
-  const networks = await docker.listNetworks({ filters: JSON.stringify({ label: [`${LABEL.role}=network`] }) });
-  const gateways = networks.flatMap((n) => (n.IPAM?.Config ?? []).map((c) => c.Gateway).filter((g): g is string => Boolean(g)));
-  return [...new Set(gateways)].sort();
-}
-
 /** Tries to replace the mirror while another server on the engine is replacing it too. */
 const REPLACE_TRIES = 8;
 
@@ -57,7 +54,7 @@ export async function ensureMirror(docker: Docker, spec: MirrorSpec, progress: P
     } catch (err) {
       // Another server (another installation, a test run) starting at the same moment removes or
       // makes the mirror now (409), or removed the container this one was about to start (404):
-      // once it is done, the mirror may be up to date, or is replaced again with every gateway.
+      // once it is done, the mirror may be up to date, or is replaced again.
       const status = (err as { statusCode?: number }).statusCode;
       if ((status !== 409 && status !== 404) || attempt === REPLACE_TRIES) throw err;
       await new Promise((r) => setTimeout(r, 250 * attempt));
@@ -66,14 +63,33 @@ export async function ensureMirror(docker: Docker, spec: MirrorSpec, progress: P
   await waitForRegistry(spec.port);
   await waitForPackageCache(packageCachePort(spec.port));
   await waitForPackageCache(pythonIndexPort(spec.port), 'Python package index');
+  await waitForGateway(spec.gateway, spec.port + 1);
+}
+
+/** The mirror looks for new sandbox networks every second: waits until it serves this one. */
+async function waitForGateway(gateway: string, port: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ host: gateway, port, timeout: 1000 });
+      const done = (answer: boolean) => {
+        socket.destroy();
+        resolve(answer);
+      };
+      socket.once('connect', () => done(true));
+      socket.once('error', () => done(false));
+      socket.once('timeout', () => done(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`The image mirror does not listen on the sandbox network's gateway ${gateway}:${port} within 20 s; see: docker logs ${MIRROR_CONTAINER}`);
 }
 
 async function replaceUnlessUpToDate(docker: Docker, spec: MirrorSpec, progress: Progress): Promise<void> {
-  const gateways = await sandboxGateways(docker);
   const { packages } = spec;
   const env = [
     `MIRROR_PORT=${spec.port}`,
-    `MIRROR_GATEWAYS=${gateways.join(' ')}`,
     `PACKAGES_OFFLINE=${packages.online ? 0 : 1}`,
     `PACKAGES_UPSTREAM=${packages.upstream}`,
     `PACKAGES_SECURITY_UPSTREAM=${packages.securityUpstream}`,
@@ -85,7 +101,7 @@ async function replaceUnlessUpToDate(docker: Docker, spec: MirrorSpec, progress:
   const upToDate = existing && existing.State.Running && existing.Config.Image === spec.image && env.every((e) => current.includes(e)) && current.filter((e) => e.startsWith('REGISTRY_PROXY')).length === (spec.online ? 1 : 0);
   if (!upToDate) {
     if (existing) await docker.getContainer(MIRROR_CONTAINER).remove({ force: true, v: true });
-    progress(`starting the image mirror on 127.0.0.1:${spec.port}${gateways.length ? ` and ${gateways.join(', ')}` : ''} (${spec.online ? 'pull-through cache of Docker Hub' : 'stand-in images'}; package cache ${packages.online ? `online, through ${packages.upstream}` : 'offline'}; Python index ${packages.pypiOnline ? 'online, through PyPI' : 'offline'})`);
+    progress(`starting the image mirror on 127.0.0.1:${spec.port} and each sandbox network's gateway (${spec.online ? 'pull-through cache of Docker Hub' : 'stand-in images'}; package cache ${packages.online ? `online, through ${packages.upstream}` : 'offline'}; Python index ${packages.pypiOnline ? 'online, through PyPI' : 'offline'})`);
     // Made here rather than by the mount, so that they are labelled (one made before keeps what it has).
     await docker.createVolume({ Name: MIRROR_VOLUME, Labels: { [LABEL.role]: 'mirror' } });
     await docker.createVolume({ Name: PACKAGES_VOLUME, Labels: { [LABEL.role]: 'mirror' } });

@@ -28,8 +28,8 @@ export async function prepareImages(docker: Docker, config: Config, online: bool
   return { base, sandboxImage, mirrorImage };
 }
 
-export async function startMirror(docker: Docker, config: Config, online: boolean, packages: PackageCacheSpec, images: { base: string; mirrorImage: string }, progress: Progress): Promise<string[]> {
-  await ensureMirror(docker, { image: images.mirrorImage, port: config.mirrorPort, online, packages }, progress);
+export async function startMirror(docker: Docker, config: Config, online: boolean, packages: PackageCacheSpec, images: { base: string; mirrorImage: string }, gateway: string, progress: Progress): Promise<string[]> {
+  await ensureMirror(docker, { image: images.mirrorImage, port: config.mirrorPort, gateway, online, packages }, progress);
   if (online) return [];
   return ensureStandins(docker, images.base, config.mirrorPort, progress);
 }

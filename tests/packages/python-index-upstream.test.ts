@@ -6,6 +6,7 @@
 // fetched is kept; started again offline on the same volume, the index serves what it kept
 // without asking upstream once, and a project it never fetched is a 404 at once. What is not
 // exercised: PyPI itself (TLS to pypi.org, its real pages).
+// Runs alone: it starts the shared image mirror with another upstream, which replaces it.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import http from 'node:http';
@@ -66,7 +67,7 @@ describe('the Python index passes PyPI through and keeps it (a local stand-in fo
     const container = await docker.createContainer({
       name: NAME,
       Image: image,
-      Env: [`MIRROR_PORT=${base}`, 'MIRROR_GATEWAYS=', 'PACKAGES_OFFLINE=1', `PYPI_OFFLINE=${online ? 0 : 1}`, `PYPI_UPSTREAM=${upstreamUrl}`, `PYPI_FILES_UPSTREAM=${upstreamUrl}`],
+      Env: [`MIRROR_PORT=${base}`, 'PACKAGES_OFFLINE=1', `PYPI_OFFLINE=${online ? 0 : 1}`, `PYPI_UPSTREAM=${upstreamUrl}`, `PYPI_FILES_UPSTREAM=${upstreamUrl}`],
       Labels: labels(INSTANCE, 'probe'),
       HostConfig: { NetworkMode: 'host', Init: true, Mounts: [{ Type: 'volume', Source: VOLUME, Target: '/srv/pypi' }] },
     });

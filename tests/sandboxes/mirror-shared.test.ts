@@ -1,9 +1,12 @@
-// The image mirror is one container per engine, shared by every installation on it; one that
-// starts replaces it to add its network's gateway. That must not look like an engine restart to
-// another installation running beside it: taking it for one made each set itself up again, and
-// with test networks coming and going they kept replacing the mirror in turn. The same mirror
-// container started again still means the engine restarted.
+// The image mirror is one container per engine, shared by every installation on it. It finds
+// each installation's sandbox network by itself, so one that starts leaves it running: replacing
+// it would cut another installation's pulls short. One that starts with other package settings
+// still replaces it, and that must not look like an engine restart to another installation
+// running beside it: taking it for one made each set itself up again, and they kept replacing
+// the mirror in turn. The same mirror container started again still means the engine restarted.
+// Runs alone: it replaces and restarts the shared image mirror.
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import Docker from 'dockerode';
 import { MIRROR_CONTAINER } from '../../sandbox-server/images/mirror.js';
@@ -14,11 +17,26 @@ describe('the mirror shared by installations on one engine', () => {
   let server: TestServer;
   const docker = new Docker();
   before(async () => {
-    server = await startTestServer({ SLIPWAY_INSTANCE: 'test-mirror-share' });
+    server = await startTestServer({ SLIPWAY_INSTANCE: 'test-mshare' });
     // The liveness round asks the same question every few seconds: stopped, so only this test asks.
     await server.scheduler.stop();
   });
   after(async () => server && stopAndClean(server));
+
+  it("serves a second installation's network without being replaced, and the first one's still", async () => {
+    const before = await docker.getContainer(MIRROR_CONTAINER).inspect();
+    const other = await startTestServer({ SLIPWAY_INSTANCE: 'test-mother' });
+    try {
+      const after = await docker.getContainer(MIRROR_CONTAINER).inspect();
+      assert.equal(after.Id, before.Id, 'the second installation replaced the mirror');
+      assert.equal(after.State.StartedAt, before.State.StartedAt, 'the second installation restarted the mirror');
+      const readonlyPort = server.config.mirrorPort + 1;
+      assert.ok(await answers(gatewayOf(other), readonlyPort), "the mirror does not listen on the second installation's gateway");
+    } finally {
+      await stopAndClean(other);
+    }
+    assert.ok(await answers(gatewayOf(server), server.config.mirrorPort + 1), "the mirror no longer listens on the first installation's gateway");
+  });
 
   it('takes a mirror replaced by another installation for no restart, and the same mirror started again for one', async () => {
     const driver = server.driver as DockerSandboxDriver;
@@ -35,3 +53,20 @@ describe('the mirror shared by installations on one engine', () => {
     assert.equal(await driver.recoverRestart(), false, 'and only once');
   });
 });
+
+function gatewayOf(server: TestServer): string {
+  return (server.driver as DockerSandboxDriver).state.network.gateway;
+}
+
+function answers(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port, timeout: 2000 });
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
+}

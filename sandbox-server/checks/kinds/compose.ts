@@ -28,9 +28,15 @@ function byProject(containers: Docker.ContainerInfo[]): Projects {
 }
 
 /** By service name: the engine lists containers in no fixed order, and messages must not flicker. */
-function serviceStates(containers: Docker.ContainerInfo[]): string {
+/** Each service and its state. Where a container was inspected since the list was read, its health
+ * comes from that later look, so a message never says "starting" of a service it judged healthy. */
+function serviceStates(containers: Docker.ContainerInfo[], inspected?: Map<string, Docker.ContainerInspectInfo>): string {
   const sorted = [...containers].sort((a, b) => (a.Labels[SERVICE] ?? '').localeCompare(b.Labels[SERVICE] ?? '') || a.Names[0]!.localeCompare(b.Names[0]!));
-  return list(sorted.map((c) => `${c.Labels[SERVICE] ?? '?'} (${statusOf(c)})`));
+  const state = (c: Docker.ContainerInfo) => {
+    const health = inspected?.get(c.Id)?.State.Health?.Status;
+    return health && health !== 'none' ? `running, ${health}` : statusOf(c);
+  };
+  return list(sorted.map((c) => `${c.Labels[SERVICE] ?? '?'} (${state(c)})`));
 }
 
 export async function checkCompose(check: ComposeCheck, ctx: CheckContext): Promise<Verdict> {
@@ -121,7 +127,7 @@ async function judge(project: string, containers: Docker.ContainerInfo[], check:
     else problems.push(unhealthyService(service, health, lastHealthCheckOutput(info)));
   }
   const name = `Compose project ${q(project)}`;
-  if (problems.length) return { score, verdict: fail(`${name} has ${serviceStates(containers)}, but ${problems.join('; ')}.`) };
+  if (problems.length) return { score, verdict: fail(`${name} has ${serviceStates(containers, held)}, but ${problems.join('; ')}.`) };
 
   // The services must still be running as the check passes, not only when first read.
   const relied = [...new Set(containers.filter((c) => wanted.has(serviceOf(c)) && held.has(c.Id)).map((c) => c.Id))].map((id) => held.get(id)!);
@@ -129,7 +135,7 @@ async function judge(project: string, containers: Docker.ContainerInfo[], check:
   const lost = confirmed.findIndex((c) => !c.held);
   if (lost >= 0) {
     const info = relied[lost]!;
-    return { score, verdict: fail(`${name} has ${serviceStates(containers)}, but ${info.Config.Labels?.[SERVICE] ?? info.Name.replace(/^\//, '')} ${whatChanged(info, confirmed[lost]!.info)}.`) };
+    return { score, verdict: fail(`${name} has ${serviceStates(containers, held)}, but ${info.Config.Labels?.[SERVICE] ?? info.Name.replace(/^\//, '')} ${whatChanged(info, confirmed[lost]!.info)}.`) };
   }
-  return { score, verdict: pass(`${name} runs ${serviceStates(containers)}.`) };
+  return { score, verdict: pass(`${name} runs ${serviceStates(containers, held)}.`) };
 }

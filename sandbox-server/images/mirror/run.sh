@@ -12,7 +12,7 @@
 #   127.0.0.1:P+4  the Python package index (nginx, pypi-nginx.conf): the wheels the host added,
 #                  and PyPI through a cache that keeps (PYPI_OFFLINE=0) or only what that cache
 #                  holds (PYPI_OFFLINE=1: a miss is a 404 at once)
-# On each sandbox gateway (MIRROR_GATEWAYS): P+1 leads to the mirror sandboxes pull through, and
+# On each sandbox gateway (the address of every bridge named slw-*, found as they come): P+1 leads to the mirror sandboxes pull through, and
 # a DNS server answers every lookup at once with "no such name", except Debian's archive names,
 # which name the gateway itself, where port 80 leads to the package cache, and pypi.workshop,
 # the gateway too, where P+4 leads to the Python index. Port P there is the workshop
@@ -73,17 +73,55 @@ fi
 echo "map \$host \$pypi_pages { default ${pypi_pages}; } map \$host \$pypi_files { default ${pypi_files}; }" >> "${pypi_run}/upstream.conf"
 start nginx -c /etc/slipway/pypi-nginx.conf
 
-for gateway in ${MIRROR_GATEWAYS:-}; do
-  start socat "TCP-LISTEN:${readonly_port},bind=${gateway},fork,reuseaddr" "TCP:127.0.0.1:${pull_port}"
-  start socat "TCP-LISTEN:80,bind=${gateway},fork,reuseaddr" "TCP:127.0.0.1:${packages_port}"
-  start socat "TCP-LISTEN:${pypi_port},bind=${gateway},fork,reuseaddr" "TCP:127.0.0.1:${pypi_port}"
+# Sandbox networks come and go while the mirror runs (each installation on the engine has its
+# own, on a bridge named slw-*): every second the gateways present are served and the gone ones
+# let go, so a new installation never has to restart the mirror under another one's pulls.
+declare -A served=()
+gateways_now() {
+  ip -o -4 addr show 2>/dev/null | awk '$2 ~ /^slw-/ { split($4, address, "/"); print address[1] }' | sort -u
+}
+serve_gateway() {
+  local gateway="$1" parts=()
+  socat "TCP-LISTEN:${readonly_port},bind=${gateway},fork,reuseaddr" "TCP:127.0.0.1:${pull_port}" & parts+=($!)
+  socat "TCP-LISTEN:80,bind=${gateway},fork,reuseaddr" "TCP:127.0.0.1:${packages_port}" & parts+=($!)
+  socat "TCP-LISTEN:${pypi_port},bind=${gateway},fork,reuseaddr" "TCP:127.0.0.1:${pypi_port}" & parts+=($!)
   # One DNS server per gateway, so that each network's sandboxes are told their own gateway.
-  start dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces --pid-file= \
+  dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces --pid-file= \
     --listen-address="${gateway}" --address=/#/ \
-    --address="/deb.debian.org/security.debian.org/pypi.workshop/${gateway}" --log-facility=-
+    --address="/deb.debian.org/security.debian.org/pypi.workshop/${gateway}" --log-facility=- & parts+=($!)
+  served[$gateway]="${parts[*]}"
+  echo "slipway-mirror: serving the sandbox gateway ${gateway}"
+}
+let_go() {
+  echo "slipway-mirror: letting go of the sandbox gateway $1"
+  # shellcheck disable=SC2086 # a list of pids
+  kill ${served[$1]} 2>/dev/null || true
+  unset "served[$1]"
+}
+all_alive() {
+  local pid
+  for pid in "$@"; do kill -0 "${pid}" 2>/dev/null || return 1; done
+}
+stop_all() {
+  local gateway
+  for gateway in "${!served[@]}"; do let_go "${gateway}"; done
+  kill "${pids[@]}" 2>/dev/null || true
+}
+trap 'stop_all; exit 0' TERM INT
+while :; do
+  # If a core part dies the container stops, so the engine's restart policy brings the whole back.
+  if ! all_alive "${pids[@]}"; then
+    echo "slipway-mirror: a part stopped; stopping the rest"
+    stop_all
+    exit 1
+  fi
+  present=" $(gateways_now | tr '\n' ' ') "
+  for gateway in "${!served[@]}"; do
+    # shellcheck disable=SC2086 # a list of pids
+    if [[ "${present}" != *" ${gateway} "* ]] || ! all_alive ${served[$gateway]}; then let_go "${gateway}"; fi
+  done
+  for gateway in ${present}; do
+    [ -n "${served[$gateway]:-}" ] || serve_gateway "${gateway}"
+  done
+  sleep 1 & wait $!
 done
-trap 'kill "${pids[@]}" 2>/dev/null' TERM INT
-# If any part dies the container stops, so the engine's restart policy brings the whole back.
-wait -n
-kill "${pids[@]}" 2>/dev/null || true
-exit 1

@@ -55,7 +55,7 @@ export class DockerSandboxDriver implements SandboxDriver {
   /**
    * The mirror container and when it last started: the engine restarts the same container with
    * itself, so a new start of it means a restart. Another container under its name means another
-   * installation on the engine replaced it (to add its network's gateway), which is no restart.
+   * installation on the engine replaced it (with other package settings), which is no restart.
    */
   private mirrorSeen: MirrorStart | undefined;
   private mirrorImages: { base: string; mirrorImage: string; sandboxImage: string } | undefined;
@@ -130,7 +130,7 @@ export class DockerSandboxDriver implements SandboxDriver {
     const net = await ensureNetwork(this.docker, this.config.instance, this.config.egress, this.log);
     const { instance, mirrorPort, egress, noFirewall, firewallImage } = this.config;
     const firewall = await applyFirewall(this.docker, { instance, bridge: net.bridge, mirrorPort, egress, disabled: noFirewall, image: firewallImage || this.mirrorImages!.sandboxImage }, this.log);
-    const standins = await startMirror(this.docker, this.config, online, this.packageCache!, this.mirrorImages!, progress);
+    const standins = await startMirror(this.docker, this.config, online, this.packageCache!, this.mirrorImages!, net.gateway, progress);
     this.mirrorSeen = await this.mirrorStart();
     const network = { ...net, firewall, firewalled: firewall.status === 'applied' };
     for (const listener of this.sharedListeners) await listener(network);
