@@ -1,9 +1,13 @@
 // The suite runner, in two tiers. First the fast tier: the *.spec.ts files that live beside the
 // code they test (sandbox-server/, contract/, src/), on the in-memory fake driver, with no
 // Docker Engine; a few seconds. Then, unless `--fast` was given, the engine tier: it notes what
-// the Docker Engine holds, prepares the images once with visible progress, runs every *.test.ts
-// file under tests/ one at a time (they share one Docker Engine), and last of all the check that
-// the run left nothing behind. Other arguments are words: only files whose path holds one run.
+// the Docker Engine holds, prepares the images once with visible progress, runs the *.test.ts
+// files under tests/ three at a time (each file is an installation of its own on the one engine;
+// most of their time is spent waiting on containers), then one at a time those that say in their
+// opening comment that they run alone (they restart the engine, replace the shared image mirror,
+// or count what the whole engine holds), and last of all the check that the run left nothing
+// behind. SLIPWAY_TEST_JOBS sets how many files run at once. Other arguments are words: only
+// files whose path holds one run.
 // The last line is the summary of both tiers: "N passed, N failed".
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,6 +37,17 @@ function findFiles(dir: string, suffix: string): string[] {
 
 const matches = (file: string) => filter.length === 0 || filter.some((word) => file.includes(word));
 
+/** A file that must have the engine to itself says so in its opening comment: "// Runs alone: why". */
+const RUNS_ALONE = /^\/\/ Runs alone: /m;
+const runsAlone = (file: string) => RUNS_ALONE.test(fs.readFileSync(file, 'utf8').slice(0, 4000));
+
+function engineJobs(): number {
+  const raw = process.env.SLIPWAY_TEST_JOBS ?? '3';
+  const jobs = Number(raw);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 8) throw new Error(`SLIPWAY_TEST_JOBS must be a whole number from 1 to 8, not "${raw}"`);
+  return jobs;
+}
+
 let passed = 0;
 let failed = 0;
 
@@ -50,6 +65,7 @@ async function runFiles(files: string[], options: { concurrency: number; timeout
   await finished(report);
 }
 
+const jobs = fast ? 1 : engineJobs();
 const specs = SPEC_ROOTS.flatMap((dir) => findFiles(path.join(root, dir), '.spec.ts')).filter(matches).sort();
 const engineTests = fast ? [] : findFiles(testsDir, '.test.ts').filter(matches).sort();
 
@@ -85,8 +101,12 @@ if (engineTests.length > 0) {
     fs.rmSync(preparerConfig.dataPath, { recursive: true, force: true });
     await removeTestInstallation(preparerConfig.instance);
   }
-  // The curriculum file proves every lesson and its alternatives: several minutes on a quiet machine.
-  await runFiles([...engineTests, FINAL_FILE], { concurrency: 1, timeout: 30 * 60_000 });
+  const alone = engineTests.filter(runsAlone);
+  // The curriculum files take longest: started first, the others fill the remaining places.
+  const together = engineTests.filter((file) => !alone.includes(file)).sort((a, b) => Number(b.includes('curriculum')) - Number(a.includes('curriculum')));
+  console.log(`[tests] engine tier: ${together.length} files, ${jobs} at a time; then ${alone.length} that run alone`);
+  if (together.length > 0) await runFiles(together, { concurrency: jobs, timeout: 30 * 60_000 });
+  await runFiles([...alone, FINAL_FILE], { concurrency: 1, timeout: 30 * 60_000 });
   endTestRun(runDir);
 }
 

@@ -181,10 +181,10 @@ describe('setup ahead, in sandboxes warmed for a workshop', () => {
 });
 
 describe('lessons:verify with setups', () => {
-  after(() => removeLessonsVerifyNetwork());
+  after(() => removeLessonsVerifyNetwork('verify-s'));
   const verify = (...args: string[]) =>
     new Promise<{ code: number; lines: string[] }>((resolve) => {
-      execFile(process.execPath, ['--import', 'tsx', path.join(ROOT, 'sandbox-server', 'checks', 'verify-main.ts'), '--lessons-dir', 'tests/fixtures/lessons-setup', '--settle-seconds', '10', ...args], { cwd: ROOT, timeout: 600_000 }, (err, stdout) => {
+      execFile(process.execPath, ['--import', 'tsx', path.join(ROOT, 'sandbox-server', 'checks', 'verify-main.ts'), '--lessons-dir', 'tests/fixtures/lessons-setup', '--settle-seconds', '10', '--instance', 'verify-s', ...args], { cwd: ROOT, timeout: 600_000 }, (err, stdout) => {
         resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, lines: stdout.trim().split('\n') });
       });
     });

@@ -10,16 +10,19 @@ import { removeLessonsVerifyNetwork } from '../support/server.js';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/** This file's own installation, so that other files verifying lessons may run beside it. */
+const INSTANCE = 'verify-t';
+
 function verify(...args: string[]): Promise<{ code: number; lines: string[]; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', path.join(root, 'sandbox-server', 'checks', 'verify-main.ts'), ...args], { cwd: root, timeout: 600_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, ['--import', 'tsx', path.join(root, 'sandbox-server', 'checks', 'verify-main.ts'), '--instance', INSTANCE, ...args], { cwd: root, timeout: 600_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, lines: stdout.trim().split('\n'), stderr });
     });
   });
 }
 
 describe('lessons:verify', () => {
-  after(() => removeLessonsVerifyNetwork());
+  after(() => removeLessonsVerifyNetwork(INSTANCE));
 
   it('proves the fixture lessons step by step, then each alternative in a run of its own; two lessons at a time, their lines kept apart', async () => {
     const { code, lines, stderr } = await verify('--lessons-dir', 'tests/fixtures/lessons', '--jobs', '2');

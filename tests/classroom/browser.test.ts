@@ -19,7 +19,7 @@ describe('classroom in the browser', () => {
   let browser: Browser;
 
   before(async () => {
-    server = await startTestServer({ SLIPWAY_INSTANCE: 'test-classroom', SLIPWAY_LESSONS_DIR: path.resolve('lessons'), SLIPWAY_POOL_SIZE: '0' });
+    server = await startTestServer({ SLIPWAY_INSTANCE: 'test-classb', SLIPWAY_LESSONS_DIR: path.resolve('lessons'), SLIPWAY_POOL_SIZE: '0' });
     browser = await launchBrowser('instructor/workshop/index.html');
   });
   after(async () => {

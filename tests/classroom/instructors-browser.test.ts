@@ -18,7 +18,7 @@ describe('several instructors in the browser', () => {
   let browser: Browser;
 
   before(async () => {
-    server = await startTestServer({ SLIPWAY_INSTANCE: 'test-instructors', SLIPWAY_LESSONS_DIR: LESSONS, SLIPWAY_POOL_SIZE: '0' });
+    server = await startTestServer({ SLIPWAY_INSTANCE: 'test-instrb', SLIPWAY_LESSONS_DIR: LESSONS, SLIPWAY_POOL_SIZE: '0' });
     browser = await launchBrowser('instructor/workshop/index.html');
   });
   after(async () => {

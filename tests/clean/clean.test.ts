@@ -3,6 +3,7 @@
 // removes nothing; another installation's objects stay unless it is named, and so do the shared
 // mirror and images while any other installation is there; what is not Slipway's is never
 // touched; the data folder goes only when asked, and only when it is Slipway's.
+// Runs alone: what clean removes of the shared mirror and images depends on which other installations are on the engine.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';

@@ -8,6 +8,7 @@
 // SLIPWAY_TEST_PACK_ROUNDTRIP=1 (.ci/run sets it on its fresh machine). Elsewhere the images stay
 // and the rest runs: export, import over them, the start with no Debian mirror, the green step.
 // Under CI the variable must be set; the test fails otherwise, it never skips the removal.
+// Runs alone: it removes every Slipway image from the engine and loads them back from a pack.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';

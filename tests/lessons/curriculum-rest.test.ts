@@ -2,12 +2,12 @@
 // half (curriculum.test.ts), through `npm run lessons:verify` in fresh real sandboxes.
 import { after, describe, it } from 'node:test';
 import { removeLessonsVerifyNetwork } from '../support/server.js';
-import { half, verifyLessons } from './support/curriculum.js';
+import { CURRICULUM_INSTANCE, half, verifyLessons } from './support/curriculum.js';
 
 describe('the curriculum, second half', () => {
-  after(() => removeLessonsVerifyNetwork());
+  after(() => removeLessonsVerifyNetwork(CURRICULUM_INSTANCE[2]));
 
   it('every lesson of the second half passes lessons:verify, with every alternative', async () => {
-    await verifyLessons(half(2));
+    await verifyLessons(half(2), CURRICULUM_INSTANCE[2]);
   });
 });

@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { removeLessonsVerifyNetwork } from '../support/server.js';
-import { half, lessonFolders, verifyLessons } from './support/curriculum.js';
+import { CURRICULUM_INSTANCE, half, lessonFolders, verifyLessons } from './support/curriculum.js';
 
 describe('the curriculum, first half', () => {
-  after(() => removeLessonsVerifyNetwork());
+  after(() => removeLessonsVerifyNetwork(CURRICULUM_INSTANCE[1]));
 
   it('has lessons enough, and every lesson of the first half passes lessons:verify, with every alternative', async () => {
     const all = lessonFolders();
@@ -17,6 +17,6 @@ describe('the curriculum, first half', () => {
     assert.ok(all.length >= 12 && steps >= 12 * 5, `expected 12 lessons of at least 5 steps, found ${all.length} lessons and ${steps} steps`);
     assert.ok(all.some((l) => l.alternatives > 0), 'expected the lessons to list alternatives');
     assert.ok(half(1).length > 0 && half(2).length > 0 && half(1).length + half(2).length === all.length, 'the two halves hold every lesson once');
-    await verifyLessons(half(1));
+    await verifyLessons(half(1), CURRICULUM_INSTANCE[1]);
   });
 });

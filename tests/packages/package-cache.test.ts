@@ -4,6 +4,7 @@
 // sandbox whose egress is off. Then a server started offline serves the same build from what the
 // cache holds, and a package it does not hold fails at once with the cache saying why. From a
 // sandbox, nothing reaches past the cache: another host, its report page, an upload, a tunnel.
+// Runs alone: it starts the shared image mirror with other package settings, which replaces it.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';

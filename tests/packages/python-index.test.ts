@@ -5,6 +5,7 @@
 // mirror's DNS. A project the index does not hold fails at once, saying so; what is not a
 // distribution is refused; nothing in a sandbox can upload to the index or change it; and
 // `remove-wheel` takes the wheel out again.
+// Runs alone: it adds and removes wheels in the Python index every sandbox on the engine uses.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';

@@ -3,6 +3,7 @@
 // learner is told what happened, their terminal opens again, and new sandboxes still reach the
 // image mirror. Restarting the engine is only done where the machine says it is ours to do
 // (SLIPWAY_TEST_ENGINE_RESTART, which .ci/run sets for the engine it supervises).
+// Runs alone: it restarts the Docker Engine.
 import assert from 'node:assert/strict';
 import net, { type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';

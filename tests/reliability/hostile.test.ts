@@ -5,6 +5,7 @@
 // on their lesson page, and that the instructor sees it on the workshop dashboard. The fork bomb
 // is followed in real Chromium pages (screenshots in test-results/); the others on the same
 // event streams those pages read.
+// Runs alone: its fork bomb, memory and disk hogs load the whole machine, and it shows the engine answering meanwhile.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';

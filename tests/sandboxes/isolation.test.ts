@@ -2,6 +2,7 @@
 // nested-engine check) leave nothing on the engine: the sandbox image declares a volume for its
 // engine's data, which a container made from it would get anonymously and keep. While they run,
 // the probes carry the installation's labels.
+// Runs alone: it counts every volume and image made on the engine while its probes run, whoever made them.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Docker from 'dockerode';

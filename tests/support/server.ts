@@ -1,7 +1,8 @@
 // Starts a real Slipway server in-process against the real engine, with its own data folder.
-// Tests share the instance name "test" and run one file at a time, so each start's reconcile
-// also sweeps whatever an earlier, failed test left behind; stopping one removes everything its
-// installation has on the engine, its sandbox network included.
+// Test files run side by side on one engine, so each file process is an installation of its own
+// (named after its process unless the test names one; a name a test gives must be its file's
+// alone); stopping a server removes everything its installation has on the engine, its sandbox
+// network included, and the final test names whatever a failed test left.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,10 +16,10 @@ import { requireEngine } from './engine.js';
 import { recordTestInstance } from './test-run.js';
 
 /**
- * "test", unless SLIPWAY_TEST_INSTANCE names another: two engineers running targeted tests on one
- * engine at once then stay out of each other's way (short: network names are made from it).
+ * This file process's installation, unless SLIPWAY_TEST_INSTANCE names one. Short, because the
+ * sandbox bridge's name is made from it and holds 15 characters: "t" and the process id.
  */
-export const TEST_INSTANCE = process.env.SLIPWAY_TEST_INSTANCE ?? 'test';
+export const TEST_INSTANCE = process.env.SLIPWAY_TEST_INSTANCE ?? `t${process.pid.toString(36)}`;
 
 export interface TestServer extends SlipwayServer {
   url: string;
@@ -63,20 +64,15 @@ export async function stopAndClean(server: TestServer): Promise<void> {
   if (server.config.driver === 'docker') await removeTestInstallation(server.config.instance);
 }
 
-/** The installation `npm run lessons:verify` runs as (sandbox-server/checks/verify-main.ts). */
-export const LESSONS_VERIFY_INSTANCE = 'verify';
-
 /**
- * For tests that run lessons:verify: it removes its sandboxes when it ends and leaves its
- * network for the next run, which this removes, unless another run of it (another test run on
- * this engine, an author) is using the installation right now.
+ * For tests that run lessons:verify, each file as an installation of its own (--instance): it
+ * removes its sandboxes when it ends and leaves its network for the next run, which this removes.
  */
-export async function removeLessonsVerifyNetwork(docker = new Docker()): Promise<void> {
-  recordTestInstance(LESSONS_VERIFY_INSTANCE);
-  if ((await docker.listContainers({ all: true, filters: instanceFilter(LESSONS_VERIFY_INSTANCE) })).length > 0) return;
-  // A run that starts meanwhile keeps the network (the engine refuses to remove one in use);
-  // the final test tells a network really left behind.
-  await removeInstallation(docker, LESSONS_VERIFY_INSTANCE);
+export async function removeLessonsVerifyNetwork(instance: string, docker = new Docker()): Promise<void> {
+  recordTestInstance(instance);
+  if ((await docker.listContainers({ all: true, filters: instanceFilter(instance) })).length > 0) return;
+  // The final test tells a network really left behind.
+  await removeInstallation(docker, instance);
 }
 
 /** Removes every object of a test installation; one that cannot be removed fails the test that made it. */

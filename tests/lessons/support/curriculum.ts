@@ -52,11 +52,14 @@ export function half(which: 1 | 2): LessonFolder[] {
   return which === 1 ? all.slice(0, middle) : all.slice(middle);
 }
 
-export async function verifyLessons(lessons: LessonFolder[]): Promise<void> {
+/** Each half runs as an installation of its own: the two may run side by side. */
+export const CURRICULUM_INSTANCE = { 1: 'verify-c1', 2: 'verify-c2' } as const;
+
+export async function verifyLessons(lessons: LessonFolder[], instance: string): Promise<void> {
   const steps = lessons.reduce((sum, l) => sum + l.steps, 0);
   const alternatives = lessons.reduce((sum, l) => sum + l.alternatives, 0);
   const { code, out } = await new Promise<{ code: number; out: string }>((resolve) => {
-    const args = ['--import', 'tsx', path.join(root, 'sandbox-server', 'checks', 'verify-main.ts'), ...lessons.map((l) => l.slug), '--jobs', '2'];
+    const args = ['--import', 'tsx', path.join(root, 'sandbox-server', 'checks', 'verify-main.ts'), ...lessons.map((l) => l.slug), '--jobs', '2', '--instance', instance];
     execFile(process.execPath, args, { cwd: root, timeout: 1_500_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) =>
       resolve({ code: err ? 1 : 0, out: `${stdout}\n${stderr.split('\n').filter((l) => !l.startsWith('… ')).join('\n')}` }),
     );
