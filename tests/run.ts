@@ -2,12 +2,13 @@
 // code they test (sandbox-server/, contract/, src/), on the in-memory fake driver, with no
 // Docker Engine; a few seconds. Then, unless `--fast` was given, the engine tier: it notes what
 // the Docker Engine holds, prepares the images once with visible progress, runs the *.test.ts
-// files under tests/ three at a time (each file is an installation of its own on the one engine;
-// most of their time is spent waiting on containers), then one at a time those that say in their
-// opening comment that they run alone (they restart the engine, replace the shared image mirror,
-// or count what the whole engine holds), and last of all the check that the run left nothing
-// behind. SLIPWAY_TEST_JOBS sets how many files run at once. Other arguments are words: only
-// files whose path holds one run.
+// files under tests/ (each file is an installation of its own on the one engine), then those that
+// say in their opening comment that they run alone (they restart the engine, replace the shared
+// image mirror, or count what the whole engine holds), and last of all the check that the run
+// left nothing behind. SLIPWAY_TEST_JOBS=N runs N files at once before those that run alone: on
+// a machine of two cores one at a time (the default) is fastest, as the suite keeps the CPU busy
+// and files side by side only slow each other. Other arguments are words: only files whose path
+// holds one run.
 // The last line is the summary of both tiers: "N passed, N failed".
 import fs from 'node:fs';
 import path from 'node:path';
@@ -42,7 +43,7 @@ const RUNS_ALONE = /^\/\/ Runs alone: /m;
 const runsAlone = (file: string) => RUNS_ALONE.test(fs.readFileSync(file, 'utf8').slice(0, 4000));
 
 function engineJobs(): number {
-  const raw = process.env.SLIPWAY_TEST_JOBS ?? '3';
+  const raw = process.env.SLIPWAY_TEST_JOBS ?? '1';
   const jobs = Number(raw);
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > 8) throw new Error(`SLIPWAY_TEST_JOBS must be a whole number from 1 to 8, not "${raw}"`);
   return jobs;
