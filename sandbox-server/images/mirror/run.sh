@@ -12,12 +12,13 @@
 #   127.0.0.1:P+4  the Python package index (nginx, pypi-nginx.conf): the wheels the host added,
 #                  and PyPI through a cache that keeps (PYPI_OFFLINE=0) or only what that cache
 #                  holds (PYPI_OFFLINE=1: a miss is a 404 at once)
-# On each sandbox gateway (the address of every bridge named slw-*, found as they come): P+1 leads to the mirror sandboxes pull through, and
-# a DNS server answers every lookup at once with "no such name", except Debian's archive names,
-# which name the gateway itself, where port 80 leads to the package cache, and pypi.workshop,
-# the gateway too, where P+4 leads to the Python index. Port P there is the workshop
-# registry's gate, in the Slipway server itself (sandbox-server/registry/): it passes requests on
-# to P+2 and lets each learner push only under their own namespace, so it is not forwarded here.
+# On each sandbox gateway (the address of every bridge named slw-*, found as they come): P+1
+# leads to the mirror sandboxes pull through, and a DNS server answers every lookup at once with
+# "no such name", except Debian's archive names, which name the gateway itself, where port 80
+# leads to the package cache, and pypi.workshop, the gateway too, where P+4 leads to the Python
+# index. Port P there is the workshop registry's gate, in the Slipway server itself
+# (sandbox-server/registry/): it passes requests on to P+2 and lets each learner push only under
+# their own namespace, so it is not forwarded here.
 set -eu
 port="${MIRROR_PORT:-5000}"
 readonly_port=$((port + 1))
