@@ -1,9 +1,10 @@
 // The image mirror: one registry container per engine, shared by every installation on it.
 // It listens on 127.0.0.1 (the host engine pushes stand-ins there) and on the gateway of each
 // sandbox network (sandboxes pull through it), which it finds by itself as networks come and go
-// (images/mirror/run.sh), so that one installation starting never restarts it under another. The same container holds the package cache that
-// answers apt for Debian's archive (packages/), with its own volume, and the Python package
-// index pip reaches as pypi.workshop, with its own volume too.
+// (images/mirror/run.sh), so that one installation starting never restarts it under another.
+// The same container holds the package cache that answers apt for Debian's archive
+// (packages/), with its own volume, and the Python package index pip reaches as pypi.workshop,
+// with its own volume too.
 import net from 'node:net';
 import type Docker from 'dockerode';
 import { LABEL } from '../labels.js';
@@ -70,20 +71,24 @@ export async function ensureMirror(docker: Docker, spec: MirrorSpec, progress: P
 async function waitForGateway(gateway: string, port: number): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ host: gateway, port, timeout: 1000 });
-      const done = (answer: boolean) => {
-        socket.destroy();
-        resolve(answer);
-      };
-      socket.once('connect', () => done(true));
-      socket.once('error', () => done(false));
-      socket.once('timeout', () => done(false));
-    });
-    if (open) return;
+    if (await tcpAnswers(gateway, port, 1000)) return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`The image mirror does not listen on the sandbox network's gateway ${gateway}:${port} within 20 s; see: docker logs ${MIRROR_CONTAINER}`);
+}
+
+/** Whether something accepts a TCP connection at host:port within timeoutMs. */
+export function tcpAnswers(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port, timeout: timeoutMs });
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
 }
 
 async function replaceUnlessUpToDate(docker: Docker, spec: MirrorSpec, progress: Progress): Promise<void> {

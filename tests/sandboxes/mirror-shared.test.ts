@@ -6,10 +6,9 @@
 // the mirror in turn. The same mirror container started again still means the engine restarted.
 // Runs alone: it replaces and restarts the shared image mirror.
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import Docker from 'dockerode';
-import { MIRROR_CONTAINER } from '../../sandbox-server/images/mirror.js';
+import { MIRROR_CONTAINER, tcpAnswers } from '../../sandbox-server/images/mirror.js';
 import type { DockerSandboxDriver } from '../../sandbox-server/sandboxes/docker/driver.js';
 import { startTestServer, stopAndClean, type TestServer } from '../support/server.js';
 
@@ -31,11 +30,11 @@ describe('the mirror shared by installations on one engine', () => {
       assert.equal(after.Id, before.Id, 'the second installation replaced the mirror');
       assert.equal(after.State.StartedAt, before.State.StartedAt, 'the second installation restarted the mirror');
       const readonlyPort = server.config.mirrorPort + 1;
-      assert.ok(await answers(gatewayOf(other), readonlyPort), "the mirror does not listen on the second installation's gateway");
+      assert.ok(await tcpAnswers(gatewayOf(other), readonlyPort, 2000), "the mirror does not listen on the second installation's gateway");
     } finally {
       await stopAndClean(other);
     }
-    assert.ok(await answers(gatewayOf(server), server.config.mirrorPort + 1), "the mirror no longer listens on the first installation's gateway");
+    assert.ok(await tcpAnswers(gatewayOf(server), server.config.mirrorPort + 1, 2000), "the mirror no longer listens on the first installation's gateway");
   });
 
   it('takes a mirror replaced by another installation for no restart, and the same mirror started again for one', async () => {
@@ -56,17 +55,4 @@ describe('the mirror shared by installations on one engine', () => {
 
 function gatewayOf(server: TestServer): string {
   return (server.driver as DockerSandboxDriver).state.network.gateway;
-}
-
-function answers(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port, timeout: 2000 });
-    const done = (open: boolean) => {
-      socket.destroy();
-      resolve(open);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-    socket.once('timeout', () => done(false));
-  });
 }

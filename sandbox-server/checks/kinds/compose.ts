@@ -27,9 +27,11 @@ function byProject(containers: Docker.ContainerInfo[]): Projects {
   return projects;
 }
 
-/** By service name: the engine lists containers in no fixed order, and messages must not flicker. */
-/** Each service and its state. Where a container was inspected since the list was read, its health
- * comes from that later look, so a message never says "starting" of a service it judged healthy. */
+/**
+ * Each service and its state, by service name: the engine lists containers in no fixed order, and
+ * messages must not flicker. Where a container was inspected since the list was read, its health
+ * comes from that later look, so a message never says "starting" of a service it judged healthy.
+ */
 function serviceStates(containers: Docker.ContainerInfo[], inspected?: Map<string, Docker.ContainerInspectInfo>): string {
   const sorted = [...containers].sort((a, b) => (a.Labels[SERVICE] ?? '').localeCompare(b.Labels[SERVICE] ?? '') || a.Names[0]!.localeCompare(b.Names[0]!));
   const state = (c: Docker.ContainerInfo) => {
