@@ -1,5 +1,6 @@
 // Classroom figures: 30 learners joining at once (join → terminal prompt over the WebSocket),
-// with sandboxes pre-warmed by the workshop and without; instructor actions (more time, a
+// with sandboxes pre-warmed by the workshop and without (then each types `docker run
+// hello-world` at once: join → its end); instructor actions (more time, a
 // message to everyone, a hint, a reset) reaching a learner's event stream while all 30 follow
 // theirs; then the host memory used by
 // those 30 sandboxes each running lesson 4's compose app (Flask + Redis).
@@ -29,8 +30,12 @@ async function instructor(server: BenchServer): Promise<string> {
   return res.cookie!;
 }
 
-/** 30 learners join at once; each time is join request → prompt on their terminal. */
-async function joinWave(server: BenchServer, code: string): Promise<{ times: number[]; joinTimes: number[]; clients: TermClient[]; cookies: string[] }> {
+/**
+ * 30 learners join at once; each time is join request → prompt on their terminal. With
+ * `firstCommand`, each then types `docker run --rm hello-world` the moment the prompt appears,
+ * timed from the join to its end (a cold sandbox's engine may still be starting then).
+ */
+async function joinWave(server: BenchServer, code: string, firstCommand = false): Promise<{ times: number[]; joinTimes: number[]; firstCommandTimes: number[]; clients: TermClient[]; cookies: string[] }> {
   const results = await Promise.all(
     Array.from({ length: LEARNERS }, async (_, i) => {
       const started = performance.now();
@@ -39,10 +44,23 @@ async function joinWave(server: BenchServer, code: string): Promise<{ times: num
       const joinMs = performance.now() - started;
       const client = await TermClient.connect(server.url, { cookie: joined.cookie! });
       await client.waitFor(/#\s*$/, 120_000);
-      return { ms: performance.now() - started, joinMs, client, cookie: joined.cookie! };
+      const ms = performance.now() - started;
+      let firstMs = 0;
+      if (firstCommand) {
+        const out = await client.run('docker run --rm hello-world >/dev/null 2>&1; echo "first-done-$?"', /first-done-\d+/, 300_000);
+        if (!/first-done-0/.test(out)) throw new Error(`docker run hello-world failed in a cold sandbox: ${out.slice(-500)}`);
+        firstMs = performance.now() - started;
+      }
+      return { ms, joinMs, firstMs, client, cookie: joined.cookie! };
     }),
   );
-  return { times: results.map((r) => r.ms), joinTimes: results.map((r) => r.joinMs), clients: results.map((r) => r.client), cookies: results.map((r) => r.cookie) };
+  return {
+    times: results.map((r) => r.ms),
+    joinTimes: results.map((r) => r.joinMs),
+    firstCommandTimes: results.map((r) => r.firstMs),
+    clients: results.map((r) => r.client),
+    cookies: results.map((r) => r.cookie),
+  };
 }
 
 /**
@@ -93,7 +111,7 @@ export default {
 
       // Cold: a workshop expecting nobody, so nothing is pre-warmed; 30 join at once.
       const cold = await workshop(server, cookie, 1);
-      const coldWave = await joinWave(server, cold.code);
+      const coldWave = await joinWave(server, cold.code, true);
       clients.push(...coldWave.clients);
       for (const c of coldWave.clients) await c.close();
       await json(server, 'POST', `/api/instructor/workshops/${cold.id}/end`, cookie, { confirm: true });
@@ -183,6 +201,8 @@ export default {
         'classroom.message_to_all_30_learners_ms.max': round(Math.max(...messageToAll)),
         'classroom.join_to_prompt_cold_ms.p50': round(percentile(coldWave.times, 50)),
         'classroom.join_to_prompt_cold_ms.p95': round(percentile(coldWave.times, 95)),
+        'classroom.first_docker_command_cold_ms.p50': round(percentile(coldWave.firstCommandTimes, 50)),
+        'classroom.first_docker_command_cold_ms.p95': round(percentile(coldWave.firstCommandTimes, 95)),
         'classroom.warmup_30_s': round(warmupSeconds),
         'classroom.memory_30_idle_mib': round(idleMiB, 0),
         'classroom.memory_30_active_mib': round(activeMiB, 0),

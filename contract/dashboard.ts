@@ -141,6 +141,11 @@ export const warmProgress = z.object({
   pooled: z.number().int(),
   creating: z.number().int(),
   inUse: z.number().int(),
+  /**
+   * Learners' sandboxes whose Docker Engine is still to start (they have a prompt already):
+   * waiting for their turn, and starting now. A class arriving at once shows here.
+   */
+  engines: z.object({ queued: z.number().int(), starting: z.number().int() }),
   capacity,
 });
 export type WarmProgress = z.infer<typeof warmProgress>;

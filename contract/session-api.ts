@@ -57,5 +57,10 @@ export const inventory = z.object({
   images: z.array(z.object({ id: z.string(), tags: z.array(z.string()), sizeBytes: z.number(), created: z.number() })),
   volumes: z.array(z.object({ name: z.string(), compose: z.string().optional() })),
   networks: z.array(z.object({ name: z.string(), driver: z.string(), builtIn: z.boolean() })),
+  /**
+   * Set while the sandbox's engine is not up yet (it starts after the prompt): `starting`, or
+   * `on-use` when it starts with the learner's first docker command. The lists are empty then.
+   */
+  engine: z.enum(['starting', 'on-use']).optional(),
 });
 export type Inventory = z.infer<typeof inventory>;

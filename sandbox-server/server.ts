@@ -151,7 +151,19 @@ export function createSlipwayServer(config: Config, options: ServerOptions = {})
   const progressStore = new ProgressStore(db);
   // Lessons' and steps' setups, told to the sandbox's learner when they fail.
   const setup = new LessonSetup({ driver, runs: new SetupRunStore(db), log: log.child({ component: 'setup' }), notify: (notice) => notices.publish(notice, sandboxStore.get(notice.sandbox)?.session_id ?? null) });
-  const checks = new LessonChecks({ library: lessons, progress: progressStore, commands: new CommandStore(db), driver, sessions, prompts: feed.prompts, learners: feed.learners, setup, log: log.child({ component: 'checks' }) });
+  const checks = new LessonChecks({
+    library: lessons,
+    progress: progressStore,
+    commands: new CommandStore(db),
+    driver,
+    sessions,
+    prompts: feed.prompts,
+    learners: feed.learners,
+    sandboxes: feed.sandboxes,
+    engineState: (id) => manager.engines.state(id),
+    setup,
+    log: log.child({ component: 'checks' }),
+  });
   const monitor = new SandboxMonitor({ config, driver, store: sandboxStore, sandboxes: feed.sandboxes, scheduler, board: notices, metrics, log: log.child({ component: 'monitor' }) });
 
   const instructorAuth = new InstructorAuth(secret(db, 'instructor'), config.instructorPassword, new Instructors(db));
@@ -187,7 +199,7 @@ export function createSlipwayServer(config: Config, options: ServerOptions = {})
     metrics,
     cookieSecret,
     siteDir: options.siteDir ?? SITE_DIR,
-    routers: [sessionRoutes(sessions, driver, config, (id) => classroom.sandboxRefusal(id)), lessonRoutes(checks, lessons, sessions, progressStore), eventRoutes(checks, sessions, feed.learners, log), learnerClassroomRoutes(classroom, sessions, config), relinkRoutes(relinks, classroom, instructorAuth, audited, config), instructorRoutes(classroom, feed.workshops, instructorAuth, terminals, config, auditTrail, audited), previewRoutes(previews, sessions, classroom, instructorAuth, audited), workspaceRoutes(new WorkspaceFiles({ driver, prompts: feed.prompts }), sessions, new OpenFiles({ workspaces: feed.workspaces, prompts: feed.prompts, sandboxes: feed.sandboxes }), { classroom, auth: instructorAuth, workspaces: feed.workspaces }), terminalRoutes(sessions, terminals.hub)],
+    routers: [sessionRoutes(sessions, driver, config, (id) => classroom.sandboxRefusal(id), (id) => manager.engines.state(id)), lessonRoutes(checks, lessons, sessions, progressStore), eventRoutes(checks, sessions, feed.learners, log), learnerClassroomRoutes(classroom, sessions, config), relinkRoutes(relinks, classroom, instructorAuth, audited, config), instructorRoutes(classroom, feed.workshops, instructorAuth, terminals, config, auditTrail, audited), previewRoutes(previews, sessions, classroom, instructorAuth, audited), workspaceRoutes(new WorkspaceFiles({ driver, prompts: feed.prompts }), sessions, new OpenFiles({ workspaces: feed.workspaces, prompts: feed.prompts, sandboxes: feed.sandboxes }), { classroom, auth: instructorAuth, workspaces: feed.workspaces }), terminalRoutes(sessions, terminals.hub)],
     health: () => ({
       ...driver.describe(),
       sandboxes: sandboxStore.countByState(),

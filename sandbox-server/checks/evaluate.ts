@@ -2,6 +2,7 @@
 // looking (engine restarting, exec failing) becomes a failed result that says so, never an
 // exception that would stop the other checks.
 import type { Check, Step } from '../../lessons/schema.js';
+import type { EngineState } from '../feed/sandboxes.js';
 import type { CheckContext } from './context.js';
 import { expectation } from './expectation.js';
 import { checkCommand, notYet, notYetPhrase } from './kinds/command.js';
@@ -14,6 +15,9 @@ import { checkNetwork } from './kinds/network.js';
 import { checkScript } from './kinds/script.js';
 import { checkVolume } from './kinds/volume.js';
 import type { CheckResult, StepResult, Verdict } from './result.js';
+
+/** What a check says while the sandbox's engine is still starting. */
+export const ENGINE_STARTING = "Not checked yet: your sandbox's Docker Engine is still starting. This step is checked as soon as it is up.";
 
 async function verdict(check: Check, ctx: CheckContext): Promise<Verdict & { checks?: CheckResult[] }> {
   switch (check.kind) {
@@ -55,7 +59,7 @@ export async function evaluateCheck(check: Check, ctx: CheckContext): Promise<Ch
     const result = await verdict(check, ctx);
     return { kind: check.kind, label, ...result, ms: performance.now() - started };
   } catch (err) {
-    return { kind: check.kind, label, passed: false, error: true, message: lookFailure(err), ms: performance.now() - started };
+    return { kind: check.kind, label, passed: false, error: true, message: lookFailure(err, ctx.engineState), ms: performance.now() - started };
   }
 }
 
@@ -67,9 +71,12 @@ export async function evaluateStep(step: Pick<Step, 'checks'>, ctx: CheckContext
 }
 
 /** Why the check could not look, in words that do not blame the learner. */
-function lookFailure(err: unknown): string {
+function lookFailure(err: unknown, engineState: EngineState): string {
   const e = err as { code?: string; statusCode?: number; message?: string; json?: { message?: string } };
   if (e.code === 'ECONNREFUSED' || e.code === 'ENOENT' || e.code === 'ECONNRESET') {
+    // Engines start after the prompt (sandboxes/lifecycle/engines.ts): a state, not a fault.
+    if (engineState === 'queued' || engineState === 'starting') return ENGINE_STARTING;
+    if (engineState === 'on-use') return 'Not checked yet: your sandbox\'s Docker Engine starts with your first docker command.';
     return 'Could not check: the sandbox\'s Docker Engine is not answering right now (it may be restarting). Checking again soon.';
   }
   const detail = e.json?.message ?? e.message ?? String(err);

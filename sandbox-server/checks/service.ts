@@ -13,6 +13,7 @@ import type { LessonLibrary, LoadedLesson } from '../lessons/library.js';
 import { starterFilesTar } from '../lessons/starter-files.js';
 import type { LearnerChannel } from '../feed/index.js';
 import type { PromptChannel, PromptEvent, SaveEvent } from '../feed/prompts.js';
+import type { EngineState, SandboxChannel } from '../feed/sandboxes.js';
 import type { Logger } from '../log.js';
 import type { SandboxDriver } from '../sandboxes/driver.js';
 import { EngineEvents } from '../sandboxes/engine-events.js';
@@ -89,6 +90,10 @@ export interface ChecksDeps {
   log: Logger;
   /** Runs lessons' and steps' `setup` (none: setups are not run). */
   setup?: LessonSetup;
+  /** The lifecycle's channel: a sandbox's engine that comes up is a reason to look again. */
+  sandboxes?: SandboxChannel;
+  /** Where a sandbox's engine is (none: always ready). */
+  engineState?: (sandboxId: string) => EngineState;
 }
 
 const aheadKey = (sessionId: string, slug: string) => `${sessionId}\n${slug}`;
@@ -127,18 +132,28 @@ export class LessonChecks {
   private readonly onPrompt = (event: PromptEvent) => this.prompt(event);
   /** A file saved in the editor: no command to record, the step looked at again at once. */
   private readonly onSave = (event: SaveEvent) => this.bySandbox.get(event.sandboxId)?.trigger.schedule('save');
+  /** An engine that came up: the checks that could not look now can. */
+  private readonly onEngine = (sandboxId: string, state: EngineState) => {
+    const watch = this.bySandbox.get(sandboxId);
+    if (state !== 'ready' || !watch) return;
+    watch.trigger.schedule('engine');
+    // The sandbox panel showed "starting": it reads the engine again.
+    this.noticeSandboxChange(watch);
+  };
 
   constructor(private readonly deps: ChecksDeps) {}
 
   start(): void {
     this.deps.prompts.on('prompt', this.onPrompt);
     this.deps.prompts.on('saved', this.onSave);
+    this.deps.sandboxes?.on('engine', this.onEngine);
   }
 
   /** Stops following sandboxes and waits for running evaluations. */
   async stop(): Promise<void> {
     this.deps.prompts.off('prompt', this.onPrompt);
     this.deps.prompts.off('saved', this.onSave);
+    this.deps.sandboxes?.off('engine', this.onEngine);
     const running = [...this.watches.values()].map((w) => w.chain);
     for (const sessionId of [...this.watches.keys()]) this.unwatch(sessionId);
     await Promise.allSettled(running);
@@ -373,7 +388,7 @@ export class LessonChecks {
     if (!loaded || !opened) return;
     const started = performance.now();
     const rows = new Map(this.deps.progress.steps(sessionId, slug).map((r) => [r.step, r]));
-    const ctx = createContext({ driver: this.deps.driver, history: this.deps.commands }, sandboxId, opened.opened_at);
+    const ctx = createContext({ driver: this.deps.driver, history: this.deps.commands, engineState: this.deps.engineState }, sandboxId, opened.opened_at);
     const commands = watch.commands.splice(0);
     // A command whose engine events already completed a step is spent on that step.
     let spent = false;

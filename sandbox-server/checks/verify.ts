@@ -120,6 +120,8 @@ async function verifyRun(loaded: LoadedLesson, alternative: number, options: Ver
   options.track?.(id, true);
   try {
     await driver.create(id);
+    // Setups and checks look at the engine at once: no learner's reading time to start it in.
+    await driver.capabilities.deferredEngine?.start(id);
   } catch (err) {
     out(`✗ ${runName}: could not create a sandbox: ${(err as Error).message}`);
     options.track?.(id, false);

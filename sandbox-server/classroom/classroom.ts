@@ -149,6 +149,7 @@ export class Classroom {
       pooled: counts.pooled ?? 0,
       creating: counts.creating ?? 0,
       inUse: (counts.assigned ?? 0) + (counts.active ?? 0),
+      engines: this.deps.manager.engines.counts(),
       capacity: this.capacity(),
     };
   }
@@ -441,7 +442,7 @@ export class Classroom {
   private publishWarm(): void {
     if (!this.deps.workshops.hasSubscribers()) return;
     const warm = this.warmProgress();
-    const signature = JSON.stringify([warm.target, warm.pooled, warm.creating, warm.inUse, warm.capacity.total]);
+    const signature = JSON.stringify([warm.target, warm.pooled, warm.creating, warm.inUse, warm.engines, warm.capacity.total]);
     if (signature === this.lastWarm) return;
     this.lastWarm = signature;
     this.deps.workshops.broadcast({ type: 'warm', data: warm });

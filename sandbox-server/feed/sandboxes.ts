@@ -7,6 +7,12 @@ import type { DiskUsage } from '../../contract/session-api.js';
 /** Why a sandbox ended. */
 export type EndReason = 'lifetime' | 'idle' | 'reset' | 'released' | 'orphan' | 'lost' | 'shutdown' | 'failed' | 'disk';
 
+/**
+ * Where a sandbox's own engine is after its prompt (lifecycle/engines.ts): waiting for its turn,
+ * starting, answering, or failed to start; `on-use` waits for the learner's first docker command.
+ */
+export type EngineState = 'queued' | 'starting' | 'ready' | 'failed' | 'on-use';
+
 interface SandboxEvents {
   /** Sandboxes were created, handed out or ended. */
   changed: [];
@@ -20,6 +26,8 @@ interface SandboxEvents {
   disk: [sandboxId: string, usage: DiskUsage];
   /** A sandbox stopped by an engine restart was started again. */
   revived: [sandboxId: string];
+  /** A sandbox's own engine moved on (lifecycle/engines.ts). */
+  engine: [sandboxId: string, state: EngineState];
 }
 
 export class SandboxChannel extends EventEmitter<SandboxEvents> {

@@ -1,7 +1,8 @@
 // /api/session: the browser's own learner session and its sandbox.
 import { Router, type Request } from 'express';
-import { createSessionBody } from '../../contract/session-api.js';
+import { createSessionBody, type Inventory } from '../../contract/session-api.js';
 import type { Config } from '../config/config.js';
+import type { EngineState } from '../feed/sandboxes.js';
 import { readInventory } from '../sandboxes/inventory.js';
 import type { SandboxDriver } from '../sandboxes/driver.js';
 import { sessionIdOf, setSessionCookie } from '../sessions/cookie.js';
@@ -12,7 +13,16 @@ import { limit } from './rate-limits.js';
 /** Why a session may not get a sandbox by itself (a workshop's limits), if it may not. */
 export type SandboxPolicy = (sessionId: string) => string | undefined;
 
-export function sessionRoutes(sessions: Sessions, driver: SandboxDriver, rates: Pick<Config, 'rateSandbox'>, policy: SandboxPolicy = () => undefined): Router {
+/** Where a sandbox's engine is (it starts after the prompt). */
+export type EngineStateOf = (sandboxId: string) => EngineState;
+
+export function sessionRoutes(
+  sessions: Sessions,
+  driver: SandboxDriver,
+  rates: Pick<Config, 'rateSandbox'>,
+  policy: SandboxPolicy = () => undefined,
+  engineState: EngineStateOf = () => 'ready',
+): Router {
   const router = Router();
 
   const sessionOf = (req: Request) => {
@@ -76,6 +86,13 @@ export function sessionRoutes(sessions: Sessions, driver: SandboxDriver, rates: 
     try {
       res.json(await readInventory(driver.engine(sandbox.id)));
     } catch (err) {
+      // Not up yet is a state of the sandbox, not a fault: the panel says so and waits.
+      const state = engineState(sandbox.id);
+      if (state === 'queued' || state === 'starting' || state === 'on-use') {
+        const empty: Inventory = { containers: [], images: [], volumes: [], networks: [], engine: state === 'on-use' ? 'on-use' : 'starting' };
+        res.json(empty);
+        return;
+      }
       throw new HttpError('engine_unavailable', `The sandbox's Docker Engine does not answer (${(err as Error).message}); it restarts by itself, try again in a moment.`);
     }
   });

@@ -125,9 +125,21 @@ export interface PreviewHost {
   readonly reservedPorts: readonly number[];
 }
 
+/**
+ * Sandboxes whose own engine starts after their prompt (the docker driver): a shell works as soon
+ * as the sandbox runs, and the engine waits until it is asked to start (by the server, a few at
+ * a time, or by the learner's first `docker` command inside).
+ */
+export interface DeferredEngine {
+  /** Asks the sandbox's engine to start, if it has not, and resolves once it answers; throws if it does not in time. */
+  start(id: string): Promise<void>;
+}
+
 /** What a driver can do beyond the required core; a part that needs one asks for it, never for a driver kind. */
 export interface DriverCapabilities {
   restart?: RestartRecovery;
+  /** Absent: the engine answers as soon as create resolves. */
+  deferredEngine?: DeferredEngine;
   signals?: HostSignals;
   registry?: RegistryHost;
   preview?: PreviewHost;
@@ -160,7 +172,10 @@ export interface SandboxDriver {
    * never fails the start.
    */
   warmPackages?(packages: string[], progress: (line: string) => void): Promise<void>;
-  /** Creates a sandbox and resolves once its Docker Engine answers. */
+  /**
+   * Creates a sandbox and resolves once a shell can start in it; with a deferred engine
+   * (capabilities.deferredEngine) that is before its Docker Engine answers.
+   */
   create(id: string): Promise<void>;
   /** Removes the sandbox and everything made for it. Safe to call for a sandbox already gone. */
   destroy(id: string): Promise<void>;

@@ -8,6 +8,7 @@ import type { EndReason } from '../feed/sandboxes.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { SandboxRow, SandboxStore } from '../store/sandboxes.js';
 import { LifecycleCore, type LifecycleDeps } from './lifecycle/core.js';
+import { EngineStarts } from './lifecycle/engines.js';
 import { DISK_INTERVAL_MS, EXPIRY_INTERVAL_MS, Expiry } from './lifecycle/expiry.js';
 import { LIVENESS_INTERVAL_MS, Liveness, type Reconciled } from './lifecycle/liveness.js';
 import { SandboxPool } from './lifecycle/pool.js';
@@ -20,13 +21,16 @@ export interface ManagerDeps extends LifecycleDeps {
 
 export class SandboxManager {
   private readonly core: LifecycleCore;
+  /** Sandboxes' own engines, started after their prompts, a few at a time. */
+  readonly engines: EngineStarts;
   private readonly pool: SandboxPool;
   private readonly liveness: Liveness;
   private readonly expiry: Expiry;
 
   constructor(private readonly deps: ManagerDeps) {
     this.core = new LifecycleCore(deps);
-    this.pool = new SandboxPool(this.core);
+    this.engines = new EngineStarts(this.core);
+    this.pool = new SandboxPool(this.core, this.engines);
     this.liveness = new Liveness(this.core);
     this.expiry = new Expiry(this.core);
   }

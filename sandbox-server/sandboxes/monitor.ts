@@ -8,7 +8,7 @@
 import type { SandboxNotice } from '../../contract/notices.js';
 import type { DiskUsage } from '../../contract/session-api.js';
 import type { Config } from '../config/config.js';
-import type { EndReason, SandboxChannel } from '../feed/sandboxes.js';
+import type { EndReason, EngineState, SandboxChannel } from '../feed/sandboxes.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
@@ -63,6 +63,9 @@ export class SandboxMonitor {
   private readonly onDisk = (id: string, usage: DiskUsage) => this.diskMeasured(id, usage);
   private readonly onEnded = (id: string, reason: EndReason, message: string) => this.ended(id, reason, message);
   private readonly onRevived = (id: string) => this.revived(id);
+  private readonly onEngine = (id: string, state: EngineState) => {
+    if (state === 'failed') this.tell(id, 'engine_down', noticeText.engineNotStarted(), true);
+  };
 
   constructor(private readonly deps: MonitorDeps) {}
 
@@ -76,6 +79,7 @@ export class SandboxMonitor {
     sandboxes.on('disk', this.onDisk);
     sandboxes.on('ended', this.onEnded);
     sandboxes.on('revived', this.onRevived);
+    sandboxes.on('engine', this.onEngine);
   }
 
   async stop(): Promise<void> {
@@ -83,6 +87,7 @@ export class SandboxMonitor {
     this.deps.sandboxes.off('disk', this.onDisk);
     this.deps.sandboxes.off('ended', this.onEnded);
     this.deps.sandboxes.off('revived', this.onRevived);
+    this.deps.sandboxes.off('engine', this.onEngine);
     await this.polling;
   }
 
@@ -119,6 +124,8 @@ export class SandboxMonitor {
         if (stopped > 0) this.tell(id, 'runaway_stopped', noticeText.runawayStopped(max, stopped), true);
       }
     }
+    // Not started yet (engines start after the prompt, engines.ts): a start that fails is told on the feed.
+    if (signals.engine === null && seen.engine === undefined) return;
     if (signals.engine === null) {
       seen.engineMissingSince ??= now;
       seen.engine ??= 'missing';

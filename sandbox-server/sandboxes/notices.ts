@@ -48,6 +48,13 @@ export const noticeText = {
       "Your sandbox's Docker Engine has stopped, so docker commands fail for now. It starts again by itself within a few seconds; " +
       'if docker ps still fails after half a minute, use Reset sandbox (your finished steps stay finished).',
   }),
+  engineNotStarted: (): NoticeText => ({
+    severity: 'error',
+    title: 'Docker Engine did not start',
+    message:
+      "Your sandbox's Docker Engine did not start, so docker commands fail. Use Reset sandbox to get a fresh one (your finished steps stay finished); " +
+      'if that fails too, tell your instructor.',
+  }),
   engineRestarted: (): NoticeText => ({
     severity: 'warning',
     title: 'Docker Engine restarted',

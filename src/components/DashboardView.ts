@@ -261,8 +261,11 @@ export function renderChart(svg: SVGSVGElement, caption: HTMLElement, snapshot: 
 export function renderWarm(node: HTMLElement, warm: WarmProgress, snapshot: Snapshot | undefined): void {
   const state = snapshot?.workshop.state;
   const ready = warm.pooled;
+  const { queued, starting } = warm.engines;
+  // Learners have their prompts already; this says how far their Docker Engines are.
+  const engines = queued + starting ? ` · Docker Engines starting: ${starting}${queued ? `, ${queued} waiting their turn` : ''}` : '';
   const lines = [
-    state === 'running' ? `Pre-warmed: ${ready} ready${warm.creating ? `, ${warm.creating} starting` : ''} (target ${warm.target}) · in use: ${warm.inUse} · capacity: ${warm.capacity.total}` : `In use: ${warm.inUse} · capacity: ${warm.capacity.total}`,
+    (state === 'running' ? `Pre-warmed: ${ready} ready${warm.creating ? `, ${warm.creating} starting` : ''} (target ${warm.target}) · in use: ${warm.inUse} · capacity: ${warm.capacity.total}` : `In use: ${warm.inUse} · capacity: ${warm.capacity.total}`) + engines,
   ];
   const progress = node.querySelector('progress');
   const text = node.querySelector('.warm-text');

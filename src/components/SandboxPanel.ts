@@ -76,6 +76,10 @@ if (panel) {
     setList('volumes', inventory.volumes.map((v) => element('li', v.compose ? `${v.name} (compose: ${v.compose})` : v.name)));
     setList('networks', inventory.networks.filter((n) => !n.builtIn).map((n) => element('li', `${n.name} (${n.driver})`)));
     const running = inventory.containers.filter((c) => c.state === 'running').length;
+    if (inventory.engine) {
+      state.textContent = inventory.engine === 'starting' ? 'Docker Engine starting…' : 'Docker Engine starts with your first docker command';
+      return;
+    }
     state.textContent = `${running} running · updated ${new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' })}`;
   };
 

@@ -10,9 +10,13 @@ export async function sh(server: SlipwayServer, id: string, script: string, time
   return result.stdout;
 }
 
-/** A fresh session holding a ready sandbox. */
+/**
+ * A fresh session holding a ready sandbox, its engine answering: a sandbox is handed out before
+ * its engine starts (sandboxes/lifecycle/engines.ts), and these tests read the engine at once.
+ */
 export async function newSandbox(server: SlipwayServer): Promise<string> {
   const session = server.sessions.create();
   const row = await server.sessions.ensureSandbox(session);
+  await server.manager.engines.start(row.id);
   return row.id;
 }

@@ -1,6 +1,15 @@
 #!/bin/bash
 # Prepares the container so a nested Docker Engine can run, then keeps that engine alive.
 # Runs as the sandbox's main process (under docker-init, which reaps zombies).
+#
+# With SLIPWAY_ENGINE_START=asked (as the server starts sandboxes) the engine waits for a
+# SIGUSR1: the learner's prompt comes first, and the server starts engines a few at a time so
+# that a class arriving at once does not start thirty engines on two cores. The docker shim
+# (docker-shim) sends the same signal when a `docker` command comes first. Without it (a swarm
+# node of the test fixture) the engine starts at once.
+#
+# /run/slipway/engine-state says where the engine is, for the shim and for the server (the
+# folder is the server's on the host): waiting, starting, ready, restarting.
 set -u
 
 log() { echo "slipway-sandbox: $*" >&2; }
@@ -60,16 +69,36 @@ engine_args() {
   fi
 }
 
+STATE=/run/slipway/engine-state
+set_state() { echo "$1" > "$STATE.new" && mv -f "$STATE.new" "$STATE"; }
+
+# Says "ready" once the engine answers on its socket (a socket that exists may not answer yet).
+report_ready() {
+  local tenths
+  for ((tenths = 0; tenths < 1200; tenths++)); do
+    if curl -sf --max-time 1 --unix-socket /var/run/docker.sock http://engine/_ping >/dev/null 2>&1; then
+      set_state ready
+      return
+    fi
+    sleep 0.1
+  done
+}
+
 stopping=0
 engine_pid=
+start_asked=0
 on_term() {
   stopping=1
   [ -n "$engine_pid" ] && kill -TERM "$engine_pid" 2>/dev/null
 }
+# A second ask, once the engine runs, changes nothing.
+on_start() { start_asked=1; }
 trap on_term TERM INT
+trap on_start USR1
 
-make_cgroups_writable
 mkdir -p /run/slipway
+set_state starting
+make_cgroups_writable
 engine_args
 # A container started again (after the host's engine restarted) keeps /var/run from its last
 # run: a stale containerd PID that now names another process makes dockerd wait forever for
@@ -77,15 +106,37 @@ engine_args
 find /run /var/run -name 'docker*.pid' -delete 2>/dev/null
 find /run /var/run -name 'containerd*.pid' -delete 2>/dev/null
 
+rm -f /run/slipway/docker.sock /var/run/docker.sock /var/run/docker.pid
+echo $$ > /run/slipway/entrypoint.pid
+if [ "${SLIPWAY_ENGINE_START:-now}" = asked ]; then
+  set_state waiting
+  # `wait` returns as soon as a trapped signal arrives, so the ask is answered at once.
+  while [ "$start_asked" = 0 ] && [ "$stopping" = 0 ]; do
+    sleep 3600 &
+    waiter=$!
+    wait "$waiter"
+    kill "$waiter" 2>/dev/null
+  done
+fi
+
 # The engine is restarted if it dies (a learner may kill it); the server notices the socket
 # going away and tells the learner.
 while [ "$stopping" = 0 ]; do
   rm -f /run/slipway/docker.sock /var/run/docker.sock /var/run/docker.pid
+  set_state starting
   GOGC="${SLIPWAY_ENGINE_GOGC:-50}" dockerd "${args[@]}" >>/var/log/dockerd.log 2>&1 &
   engine_pid=$!
-  wait "$engine_pid"
-  code=$?
+  report_ready &
+  reporter=$!
+  # A signal (a late ask to start) also ends `wait`; only the engine's exit ends this loop.
+  while :; do
+    wait "$engine_pid"
+    code=$?
+    kill -0 "$engine_pid" 2>/dev/null || break
+  done
+  kill "$reporter" 2>/dev/null
   [ "$stopping" = 1 ] && break
+  set_state restarting
   log "inner dockerd exited with code $code; restarting in 1s"
   sleep 1
 done

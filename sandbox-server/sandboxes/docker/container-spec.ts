@@ -43,6 +43,8 @@ export function sandboxContainerSpec(config: Config, state: SandboxSetting, wher
     Hostname: 'sandbox',
     Labels: labels(instance, 'sandbox', id),
     Env: [
+      // The prompt first; the server (or the learner's first docker command) starts the engine.
+      'SLIPWAY_ENGINE_START=asked',
       // Ports as laid out in images/mirror/run.sh; on the mirror port of the gateway, the
       // workshop registry's gate (registry/gate.ts) answers.
       `SLIPWAY_MIRROR=${network.gateway}:${config.mirrorPort + 1}`,

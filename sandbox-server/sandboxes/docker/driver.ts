@@ -27,6 +27,10 @@ import { applyFirewall, ensureNetwork, requireFirewall, type SandboxNetwork } fr
 const READY_TIMEOUT_MS = 60_000;
 export { WORKSHOP_REGISTRY } from './container-spec.js';
 const READY_POLL_MS = 20;
+/** The entrypoint prepares the container (cgroups) before it says it waits; a shell comes after. */
+const PREPARED_TIMEOUT_MS = 30_000;
+/** Written by the sandbox's entrypoint in the socket folder: waiting, starting, ready, restarting. */
+const ENGINE_STATE_FILE = 'engine-state';
 
 export interface DockerDriverState {
   image: string;
@@ -74,6 +78,7 @@ export class DockerSandboxDriver implements SandboxDriver {
     this.previewHost = new DockerPreviewHost(docker, config.instance, () => this.state.network.name);
     this.capabilities = {
       restart: { revive: (id) => this.revive(id), whyStopped: (id) => this.whyStopped(id), recoverRestart: () => this.recoverRestart() },
+      deferredEngine: { start: (id) => this.waitReady(id, this.docker.getContainer(names.sandboxContainer(config.instance, id))) },
       signals: this.signals,
       preview: this.previewHost,
       registry: dockerRegistryHost({
@@ -203,7 +208,7 @@ export class DockerSandboxDriver implements SandboxDriver {
         await this.setUpSharedAgain('the sandbox network is gone; setting it up again');
         return createAndStart(this.docker, spec());
       });
-      await this.waitReady(id, container);
+      await this.waitPrepared(id, container);
     } catch (err) {
       await this.destroy(id).catch(() => undefined);
       if (err instanceof SandboxError) throw err;
@@ -221,10 +226,37 @@ export class DockerSandboxDriver implements SandboxDriver {
     return this.resharing;
   }
 
+  /** Where the sandbox's engine is, as its entrypoint last said; undefined before it said anything. */
+  private engineState(id: string): string | undefined {
+    try {
+      return fs.readFileSync(path.join(this.socketDir(id), ENGINE_STATE_FILE), 'utf8').trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Resolves once the entrypoint has prepared the container and waits to start the engine (or started it). */
+  private async waitPrepared(id: string, container: Docker.Container): Promise<void> {
+    const deadline = Date.now() + PREPARED_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      const state = this.engineState(id);
+      if (state && state !== 'starting') return;
+      await new Promise((r) => setTimeout(r, READY_POLL_MS));
+    }
+    const state = await container.inspect().then((c) => c.State, () => undefined);
+    throw new SandboxError(`The sandbox did not get ready within ${PREPARED_TIMEOUT_MS / 1000} s${state && !state.Running ? ` (container exited with code ${state.ExitCode})` : ''}.`, 'create_failed');
+  }
+
+  /** Asks the engine to start (when it waits for that) and resolves once it answers. */
   private async waitReady(id: string, container: Docker.Container): Promise<void> {
     const socket = path.join(this.socketDir(id), 'docker.sock');
     const deadline = Date.now() + READY_TIMEOUT_MS;
+    let asked = false;
     while (Date.now() < deadline) {
+      if (!asked && this.engineState(id) === 'waiting') {
+        // docker-init passes the signal on to the entrypoint, which starts the engine.
+        asked = await container.kill({ signal: 'SIGUSR1' }).then(() => true, () => false);
+      }
       if (isSocket(socket) && (await this.engine(id).ping().then(() => true, () => false))) return;
       await new Promise((r) => setTimeout(r, READY_POLL_MS));
     }
@@ -260,6 +292,8 @@ export class DockerSandboxDriver implements SandboxDriver {
     const container = this.docker.getContainer(names.sandboxContainer(this.config.instance, id));
     this.engines.delete(id);
     this.previewHost.forget(id);
+    // What the entrypoint said in its last run is not true of the next one.
+    fs.rmSync(path.join(this.socketDir(id), ENGINE_STATE_FILE), { force: true });
     await container.start().catch((err: { statusCode?: number }) => {
       // 304: already running.
       if (err.statusCode !== 304) throw err;

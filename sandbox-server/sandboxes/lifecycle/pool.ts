@@ -2,12 +2,15 @@
 // pooled sandbox (or creates one for the session when the pool is empty), reserve keeps more warm
 // for a workshop about to start, and fill tops the pool up after every change, a couple at a
 // time: creation is CPU-heavy (an engine starting), more in parallel only slows each one.
+// A pooled sandbox is warm (its engine answers); one created for a learner is handed out as soon
+// as a shell runs in it, and its engine starts after, in turn (engines.ts).
 import crypto from 'node:crypto';
 import { formatSize } from '../../config/units.js';
 import type { SandboxRow } from '../../store/sandboxes.js';
 import { freeBytes } from '../disk.js';
 import { SandboxError } from '../driver.js';
 import type { LifecycleCore } from './core.js';
+import type { EngineStarts } from './engines.js';
 
 const CREATE_CONCURRENCY = 2;
 
@@ -20,7 +23,10 @@ export class SandboxPool {
     if (!this.core.stopped) void this.fill();
   };
 
-  constructor(private readonly core: LifecycleCore) {
+  constructor(
+    private readonly core: LifecycleCore,
+    private readonly engines: EngineStarts,
+  ) {
     core.metrics.poolTarget.set(core.config.poolSize);
   }
 
@@ -103,8 +109,12 @@ export class SandboxPool {
     this.core.updateGauges();
     try {
       await this.core.track(driver.create(id));
-      if (forSession) store.assign(id, forSession, config.sandboxLifetime);
-      else {
+      if (forSession) {
+        store.assign(id, forSession, config.sandboxLifetime);
+        // Its failure is told to the learner by the monitor (the engine event).
+        void this.engines.start(id).catch(() => undefined);
+      } else {
+        await this.engines.start(id, true);
         store.markPooled(id);
         events.emit('pooled', id);
       }
@@ -113,6 +123,9 @@ export class SandboxPool {
       return id;
     } catch (err) {
       store.end(id, 'failed', (err as Error).message);
+      // Created, but its engine did not start (the driver removes what a failed create made).
+      this.engines.forget(id);
+      await this.core.track(driver.destroy(id)).catch(() => undefined);
       metrics.created.inc({ result: 'error' });
       throw err;
     } finally {

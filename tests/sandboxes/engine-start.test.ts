@@ -1,0 +1,110 @@
+// A sandbox's prompt comes before its Docker Engine: a learner gets a shell as soon as the
+// sandbox runs, the engine starts after (a few at a time, or with the learner's first docker
+// command), a `docker` command typed the instant the prompt appears waits for it instead of
+// failing, and checks and the sandbox panel say "starting" rather than reporting an error.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Inventory } from '../../contract/session-api.js';
+import type { EngineState } from '../../sandbox-server/feed/sandboxes.js';
+import { checkSchema } from '../../lessons/schema.js';
+import { createContext } from '../../sandbox-server/checks/context.js';
+import { ENGINE_STARTING, evaluateCheck } from '../../sandbox-server/checks/evaluate.js';
+import { stopAndClean, startTestServer, type TestServer } from '../support/server.js';
+import { learnerSession, plain, TermClient } from '../terminal/support/client.js';
+import { eventually } from '../terminal/support/wait.js';
+
+const inventoryOf = async (server: TestServer, cookie: string): Promise<Inventory> => {
+  const answer = await fetch(`${server.url}/api/session/sandbox/inventory`, { headers: { cookie } });
+  assert.equal(answer.status, 200, await answer.clone().text());
+  return (await answer.json()) as Inventory;
+};
+
+describe('a cold sandbox: the prompt first, its engine after', () => {
+  describe('an engine that starts with the first docker command (SLIPWAY_ENGINE_STARTS=0)', () => {
+    let server: TestServer;
+    let cookie: string;
+    let sandboxId: string;
+
+    before(async () => {
+      server = await startTestServer({ SLIPWAY_ENGINE_STARTS: '0' });
+      ({ cookie, sandboxId } = await learnerSession(server.url));
+    });
+    after(async () => {
+      if (server) await stopAndClean(server);
+    });
+
+    it('hands the sandbox out with a working shell while its engine has not started', async () => {
+      assert.equal(server.manager.engines.state(sandboxId), 'on-use');
+      const shell = await server.driver.exec(sandboxId, ['bash', '-c', 'cat /run/slipway/engine-state; ls /var/run/docker.sock 2>&1 || true']);
+      assert.equal(shell.exitCode, 0);
+      assert.match(shell.stdout, /^waiting\n/, 'the entrypoint waits to start the engine');
+      assert.match(shell.stdout, /No such file/, 'no engine socket yet');
+      await assert.rejects(server.driver.engine(sandboxId).ping(), 'the engine does not answer yet');
+    });
+
+    it('has checks that say the engine is not started yet, not that the learner failed', async () => {
+      const check = checkSchema.parse({ kind: 'container', name: 'web', state: 'running' });
+      const noHistory = { since: () => [] };
+      const onUse = await evaluateCheck(check, createContext({ driver: server.driver, history: noHistory, engineState: () => 'on-use' }, sandboxId, 0));
+      assert.equal(onUse.passed, false);
+      assert.equal(onUse.error, true, 'a state, flagged as "could not look", not a failure of the learner');
+      assert.match(onUse.message, /starts with your first docker command/);
+      const starting = await evaluateCheck(check, createContext({ driver: server.driver, history: noHistory, engineState: () => 'starting' }, sandboxId, 0));
+      assert.equal(starting.message, ENGINE_STARTING);
+    });
+
+    it('has a sandbox panel that shows the engine as a state, with empty lists', async () => {
+      const inventory = await inventoryOf(server, cookie);
+      assert.equal(inventory.engine, 'on-use');
+      assert.deepEqual([inventory.containers, inventory.images], [[], []]);
+    });
+
+    it('runs `docker run hello-world` typed the instant the prompt appears, with no daemon error', async () => {
+      const term = await TermClient.connect(server.url, { cookie, cols: 120, rows: 30 });
+      try {
+        await term.waitFor(/workshop.*# $/);
+        const out = plain(await term.run('docker run --rm hello-world; echo "exit=$?"', /exit=\d+/, 120_000));
+        assert.doesNotMatch(out, /Cannot connect to the Docker daemon|Is the docker daemon running/);
+        assert.match(out, /Hello from Docker!/);
+        assert.match(out, /exit=0/);
+      } finally {
+        await term.close();
+      }
+      // The engine is up now: the panel lists what it holds.
+      const inventory = await inventoryOf(server, cookie);
+      assert.equal(inventory.engine, undefined);
+      assert.ok(inventory.images.some((i) => i.tags.some((t) => t.startsWith('hello-world'))), JSON.stringify(inventory.images));
+    });
+  });
+
+  describe('a burst of learners (SLIPWAY_ENGINE_STARTS=2)', () => {
+    let server: TestServer;
+    const seen: Array<[string, EngineState]> = [];
+
+    before(async () => {
+      server = await startTestServer({ SLIPWAY_ENGINE_STARTS: '2' });
+      server.feed.sandboxes.on('engine', (id, state) => seen.push([id, state]));
+    });
+    after(async () => {
+      if (server) await stopAndClean(server);
+    });
+
+    it('gives five learners their prompts, then starts their engines two at a time, every one', async () => {
+      const learners = await Promise.all(Array.from({ length: 5 }, () => learnerSession(server.url)));
+      const ids = learners.map((l) => l.sandboxId);
+      await eventually('every engine answers', () => ids.every((id) => server.manager.engines.state(id) === 'ready'), 120_000, 100);
+      for (const id of ids) assert.ok((await server.driver.engine(id).ping()).toString().includes('OK'));
+      // Each went queued → starting → ready, and never more than two were starting at once.
+      let starting = 0;
+      let most = 0;
+      for (const [id, state] of seen) {
+        if (!ids.includes(id)) continue;
+        if (state === 'starting') most = Math.max(most, ++starting);
+        if (state === 'ready' || state === 'failed') starting--;
+      }
+      for (const id of ids) assert.deepEqual(seen.filter(([s]) => s === id).map(([, state]) => state), ['queued', 'starting', 'ready'], id);
+      assert.ok(most <= 2, `${most} engines were starting at once`);
+      assert.equal(most, 2, 'two at a time, not one after the other');
+    });
+  });
+});
