@@ -2,19 +2,27 @@
 // CPUs and the setting allow, running sandboxes counted back in, and the computation spelled out.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { availableMemory, computeCapacity, HOST_RESERVE_BYTES, LEARNERS_PER_CORE, MEMORY_PLAN_SHARE } from './capacity.js';
+import { availableMemory, computeCapacity, HOST_RESERVE_BYTES, LEARNERS_PER_CORE, MEASURED_ACTIVE_BYTES, PLAN_OVER_MEASURED, plannedBytes } from './capacity.js';
 
 const GIB = 1024 ** 3;
 const config = { sandboxMemory: 1.5 * GIB, sandboxCpus: 1, maxSandboxes: 50 };
-const plan = config.sandboxMemory * MEMORY_PLAN_SHARE;
+const plan = plannedBytes(config.sandboxMemory);
 
 describe('capacity', () => {
-  it('plans each sandbox at its share of the memory limit, after the host reserve', () => {
+  it('plans each sandbox at twice its measured active use, after the host reserve', () => {
+    assert.equal(plan, MEASURED_ACTIVE_BYTES * PLAN_OVER_MEASURED);
     const available = 9 * GIB;
     const capacity = computeCapacity(config, 0, available, 64);
     assert.equal(capacity.byMemory, Math.floor((available - HOST_RESERVE_BYTES) / plan));
-    assert.equal(capacity.byMemory, 13);
-    assert.equal(capacity.total, 13, 'memory is the smallest here');
+    assert.equal(capacity.byMemory, 35);
+    assert.equal(capacity.total, 35, 'memory is the smallest here');
+  });
+
+  it('never plans a sandbox above its memory limit', () => {
+    const small = { ...config, sandboxMemory: 128 * 1024 ** 2 };
+    assert.equal(plannedBytes(small.sandboxMemory), small.sandboxMemory);
+    assert.equal(computeCapacity(small, 0, 9 * GIB, 64).byMemory, 64);
+    assert.match(computeCapacity(small, 0, 9 * GIB, 64).computation[0]!, /128 MiB planned per sandbox \(its memory limit\)/);
   });
 
   it('counts running sandboxes back in: what they use was already taken from the available memory', () => {
@@ -44,7 +52,7 @@ describe('capacity', () => {
   it('spells the computation out, ending with the result', () => {
     const capacity = computeCapacity({ ...config, maxSandboxes: 7 }, 2, 9 * GIB, 4);
     assert.equal(capacity.computation.length, 4);
-    assert.match(capacity.computation[0]!, /^memory: \(9\.0 GiB available \+ 2 running × 0\.6 GiB − 1\.0 GiB for the host\) ÷ 0\.6 GiB planned per sandbox \(40% of its 1\.5 GiB limit\) = \d+$/);
+    assert.match(capacity.computation[0]!, /^memory: \(9\.0 GiB available \+ 2 running × 232 MiB − 1\.0 GiB for the host\) ÷ 232 MiB planned per sandbox \(2 × the 116 MiB one running a lesson's app was measured at\) = \d+$/);
     assert.equal(capacity.computation[1], `CPU: 4 cores × ${LEARNERS_PER_CORE} learners per core ÷ 1 CPU per sandbox = ${4 * LEARNERS_PER_CORE}`);
     assert.equal(capacity.computation[2], 'setting: SLIPWAY_MAX_SANDBOXES = 7');
     assert.equal(capacity.computation[3], 'capacity: the smallest, 7 sandboxes');

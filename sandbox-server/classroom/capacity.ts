@@ -8,11 +8,16 @@ import type { Config } from '../config/config.js';
 /** Memory kept for the host, the server and the image mirror. */
 export const HOST_RESERVE_BYTES = 1024 ** 3;
 /**
- * A sandbox is planned at 40% of its memory limit: the limit is a ceiling that protects
- * the host, and a learner's sandbox running a lesson's compose app uses far less
- * (`classroom.memory_30_active_mib` in bench/results measures it).
+ * What one sandbox was measured to use while its learner runs lesson 4's compose app (Flask and
+ * Redis, its engine included): `classroom.memory_30_active_mib` ÷ 30 in bench/results.
  */
-export const MEMORY_PLAN_SHARE = 0.4;
+export const MEASURED_ACTIVE_BYTES = 116 * 1024 ** 2;
+/**
+ * A sandbox is planned at twice that: room for a build under way or a heavier lesson's
+ * services (PostgreSQL). Its memory limit stays the ceiling that protects the host; planning at
+ * the limit would refuse learners the machine can hold.
+ */
+export const PLAN_OVER_MEASURED = 2;
 /** Learners per CPU core: a sandbox works in bursts (one command at a time), then idles. */
 export const LEARNERS_PER_CORE = 16;
 
@@ -28,9 +33,15 @@ export function availableMemory(): number {
 }
 
 const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+const mib = (bytes: number) => `${Math.round(bytes / 1024 ** 2)} MiB`;
+
+/** Memory planned for one sandbox: twice the measured active cost, never above its limit. */
+export function plannedBytes(sandboxMemory: number): number {
+  return Math.min(sandboxMemory, MEASURED_ACTIVE_BYTES * PLAN_OVER_MEASURED);
+}
 
 export function computeCapacity(config: Pick<Config, 'sandboxMemory' | 'sandboxCpus' | 'maxSandboxes'>, live: number, available = availableMemory(), cpus = os.availableParallelism()): Capacity {
-  const plan = config.sandboxMemory * MEMORY_PLAN_SHARE;
+  const plan = plannedBytes(config.sandboxMemory);
   // Running sandboxes already took their share out of what is available: count it back in.
   const usable = Math.max(0, available + live * plan - HOST_RESERVE_BYTES);
   const byMemory = Math.floor(usable / plan);
@@ -44,7 +55,7 @@ export function computeCapacity(config: Pick<Config, 'sandboxMemory' | 'sandboxC
     bySetting,
     live,
     computation: [
-      `memory: (${gib(available)} available + ${live} running × ${gib(plan)} − ${gib(HOST_RESERVE_BYTES)} for the host) ÷ ${gib(plan)} planned per sandbox (${MEMORY_PLAN_SHARE * 100}% of its ${gib(config.sandboxMemory)} limit) = ${byMemory}`,
+      `memory: (${gib(available)} available + ${live} running × ${mib(plan)} − ${gib(HOST_RESERVE_BYTES)} for the host) ÷ ${mib(plan)} planned per sandbox (${plan < config.sandboxMemory ? `${PLAN_OVER_MEASURED} × the ${mib(MEASURED_ACTIVE_BYTES)} one running a lesson's app was measured at` : 'its memory limit'}) = ${byMemory}`,
       `CPU: ${cpus} cores × ${LEARNERS_PER_CORE} learners per core ÷ ${config.sandboxCpus} CPU per sandbox = ${byCpu}`,
       `setting: SLIPWAY_MAX_SANDBOXES = ${bySetting}`,
       `capacity: the smallest, ${total} sandboxes`,

@@ -45,10 +45,13 @@ make_cgroups_writable() {
   mount -o remount,rw /sys 2>/dev/null || true
 }
 
+CONTAINERD_SOCK=/var/run/docker/containerd/containerd.sock
+
 engine_args() {
   args=(
     -H unix:///var/run/docker.sock
     -H unix:///run/slipway/docker.sock
+    --containerd "$CONTAINERD_SOCK"
     --bip "${SLIPWAY_INNER_BIP:-10.251.0.1/24}"
     --default-address-pool "base=${SLIPWAY_INNER_POOL:-10.252.0.0/16},size=24"
     --log-driver json-file
@@ -84,6 +87,30 @@ report_ready() {
   done
 }
 
+# The engine's Go runtimes (dockerd, containerd): collect garbage sooner than Go's default (an
+# idle engine holds less) and use as many threads as the sandbox has CPUs (Go sizes itself to
+# the host's).
+export GOGC="${SLIPWAY_ENGINE_GOGC:-25}"
+[ -n "${SLIPWAY_ENGINE_PROCS:-}" ] && export GOMAXPROCS="$SLIPWAY_ENGINE_PROCS"
+
+# containerd runs apart from dockerd, restarted if it dies; dockerd reconnects to it. A TERM ends
+# it (after dockerd has stopped the learner's containers).
+containerd_loop() {
+  local stop=0 pid=
+  trap 'stop=1; [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null' TERM
+  trap '' USR1
+  while [ "$stop" = 0 ]; do
+    rm -f "$CONTAINERD_SOCK"
+    containerd --config /etc/slipway/containerd.toml >>/var/log/containerd.log 2>&1 &
+    pid=$!
+    wait "$pid"
+    while kill -0 "$pid" 2>/dev/null; do wait "$pid"; done
+    [ "$stop" = 1 ] && break
+    log "containerd exited; restarting in 1s"
+    sleep 1
+  done
+}
+
 stopping=0
 engine_pid=
 start_asked=0
@@ -98,7 +125,13 @@ trap on_start USR1
 
 mkdir -p /run/slipway
 set_state starting
-make_cgroups_writable
+# cgroup v2: before any shell, which must not be left in the root cgroup when controllers are
+# handed down. cgroup v1 has no such rule: the remounts wait for the engine, after the prompt.
+cgroups_ready=0
+if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+  make_cgroups_writable
+  cgroups_ready=1
+fi
 engine_args
 # A container started again (after the host's engine restarted) keeps /var/run from its last
 # run: a stale containerd PID that now names another process makes dockerd wait forever for
@@ -119,12 +152,22 @@ if [ "${SLIPWAY_ENGINE_START:-now}" = asked ]; then
   done
 fi
 
+set_state starting
+[ "$cgroups_ready" = 1 ] || make_cgroups_writable
+mkdir -p "$(dirname "$CONTAINERD_SOCK")"
+containerd_loop &
+containerd_pid=$!
+for ((tenths = 0; tenths < 200 && stopping == 0; tenths++)); do
+  [ -S "$CONTAINERD_SOCK" ] && break
+  sleep 0.05
+done
+
 # The engine is restarted if it dies (a learner may kill it); the server notices the socket
 # going away and tells the learner.
 while [ "$stopping" = 0 ]; do
   rm -f /run/slipway/docker.sock /var/run/docker.sock /var/run/docker.pid
   set_state starting
-  GOGC="${SLIPWAY_ENGINE_GOGC:-50}" dockerd "${args[@]}" >>/var/log/dockerd.log 2>&1 &
+  dockerd "${args[@]}" >>/var/log/dockerd.log 2>&1 &
   engine_pid=$!
   report_ready &
   reporter=$!
@@ -141,4 +184,6 @@ while [ "$stopping" = 0 ]; do
   sleep 1
 done
 wait "$engine_pid" 2>/dev/null
+kill -TERM "$containerd_pid" 2>/dev/null
+wait "$containerd_pid" 2>/dev/null
 exit 0

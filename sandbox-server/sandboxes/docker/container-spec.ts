@@ -51,6 +51,8 @@ export function sandboxContainerSpec(config: Config, state: SandboxSetting, wher
       `SLIPWAY_REGISTRY_HOST=${WORKSHOP_REGISTRY}:${config.mirrorPort}`,
       `SLIPWAY_INNER_BIP=${config.innerSubnet}`,
       `SLIPWAY_INNER_POOL=${config.innerPool}`,
+      // The inner engine's Go runtimes size themselves to the sandbox's CPUs, not the host's.
+      `SLIPWAY_ENGINE_PROCS=${Math.max(1, Math.ceil(config.sandboxCpus))}`,
       `SLIPWAY_LOG_MAX_SIZE=${Math.max(1, Math.floor(config.sandboxLogSize / 1024 / 1024))}m`,
       // A server that is not root can open the inner engine's socket only through its group.
       ...(process.getuid?.() === 0 ? [] : [`SLIPWAY_SOCKET_GID=${process.getgid?.() ?? ''}`]),
