@@ -133,6 +133,8 @@ export interface PreviewHost {
 export interface DeferredEngine {
   /** Asks the sandbox's engine to start, if it has not, and resolves once it answers; throws if it does not in time. */
   start(id: string): Promise<void>;
+  /** Whether a command in the sandbox waits for the engine (its learner typed `docker`): it should start next. Cheap (no call into the sandbox). */
+  wanted(id: string): boolean;
 }
 
 /** What a driver can do beyond the required core; a part that needs one asks for it, never for a driver kind. */

@@ -8,7 +8,7 @@ import type { EndReason } from '../feed/sandboxes.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { SandboxRow, SandboxStore } from '../store/sandboxes.js';
 import { LifecycleCore, type LifecycleDeps } from './lifecycle/core.js';
-import { EngineStarts } from './lifecycle/engines.js';
+import { EngineStarts, WANTED_INTERVAL_MS } from './lifecycle/engines.js';
 import { DISK_INTERVAL_MS, EXPIRY_INTERVAL_MS, Expiry } from './lifecycle/expiry.js';
 import { LIVENESS_INTERVAL_MS, Liveness, type Reconciled } from './lifecycle/liveness.js';
 import { SandboxPool } from './lifecycle/pool.js';
@@ -49,6 +49,7 @@ export class SandboxManager {
     scheduler.add({ name: 'liveness', everyMs: LIVENESS_INTERVAL_MS, run: () => this.liveness.check() });
     scheduler.add({ name: 'expiry', everyMs: EXPIRY_INTERVAL_MS, run: () => this.expiry.sweep() });
     scheduler.add({ name: 'disk', everyMs: DISK_INTERVAL_MS, run: () => this.expiry.checkDisks() });
+    scheduler.add({ name: 'engine-wants', everyMs: WANTED_INTERVAL_MS, run: () => this.engines.promoteWanted() });
     this.pool.start();
   }
 

@@ -20,13 +20,13 @@ const inventoryOf = async (server: TestServer, cookie: string): Promise<Inventor
 };
 
 describe('a cold sandbox: the prompt first, its engine after', () => {
-  describe('an engine that starts with the first docker command (SLIPWAY_ENGINE_STARTS=0)', () => {
+  describe('an engine that starts with the first docker command (SLIPWAY_ENGINE_START=on-use)', () => {
     let server: TestServer;
     let cookie: string;
     let sandboxId: string;
 
     before(async () => {
-      server = await startTestServer({ SLIPWAY_ENGINE_STARTS: '0' });
+      server = await startTestServer({ SLIPWAY_ENGINE_START: 'on-use' });
       ({ cookie, sandboxId } = await learnerSession(server.url));
     });
     after(async () => {
@@ -105,6 +105,33 @@ describe('a cold sandbox: the prompt first, its engine after', () => {
       for (const id of ids) assert.deepEqual(seen.filter(([s]) => s === id).map(([, state]) => state), ['queued', 'starting', 'ready'], id);
       assert.ok(most <= 2, `${most} engines were starting at once`);
       assert.equal(most, 2, 'two at a time, not one after the other');
+    });
+  });
+
+  describe('a learner who types docker while others wait (SLIPWAY_ENGINE_STARTS=1)', () => {
+    let server: TestServer;
+    const starting: string[] = [];
+
+    before(async () => {
+      server = await startTestServer({ SLIPWAY_ENGINE_STARTS: '1' });
+      server.feed.sandboxes.on('engine', (id, state) => state === 'starting' && starting.push(id));
+    });
+    after(async () => {
+      if (server) await stopAndClean(server);
+    });
+
+    it('has their engine started next, ahead of those who wait without needing it yet', async () => {
+      const learners = await Promise.all(Array.from({ length: 4 }, () => learnerSession(server.url)));
+      const ids = learners.map((l) => l.sandboxId);
+      // The one whose engine would come last, by the order they queued in.
+      const queued = ids.filter((id) => server.manager.engines.state(id) === 'queued');
+      assert.ok(queued.length >= 2, `at least two wait their turn: ${ids.map((id) => server.manager.engines.state(id)).join(', ')}`);
+      const eager = queued[queued.length - 1]!;
+      const typed = await server.driver.exec(eager, ['docker', 'version', '--format', '{{.Server.Version}}'], { timeoutMs: 120_000 });
+      assert.equal(typed.exitCode, 0, typed.stderr);
+      const before = ids.filter((id) => id !== eager && starting.includes(id) && starting.indexOf(id) < starting.indexOf(eager));
+      assert.ok(before.length <= ids.length - queued.length, `started before the eager learner: ${before.length} (${starting.join(', ')})`);
+      await eventually('every engine answers', () => ids.every((id) => server.manager.engines.state(id) === 'ready'), 120_000, 100);
     });
   });
 });

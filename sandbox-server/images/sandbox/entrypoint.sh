@@ -4,9 +4,9 @@
 #
 # With SLIPWAY_ENGINE_START=asked (as the server starts sandboxes) the engine waits for a
 # SIGUSR1: the learner's prompt comes first, and the server starts engines a few at a time so
-# that a class arriving at once does not start thirty engines on two cores. The docker shim
-# (docker-shim) sends the same signal when a `docker` command comes first. Without it (a swarm
-# node of the test fixture) the engine starts at once.
+# that a class arriving at once does not start thirty engines on two cores. A `docker` command
+# that comes first asks the server for it (docker-shim). Without it (a swarm node of the test
+# fixture) the engine starts at once.
 #
 # /run/slipway/engine-state says where the engine is, for the shim and for the server (the
 # folder is the server's on the host): waiting, starting, ready, restarting.
@@ -139,7 +139,7 @@ engine_args
 find /run /var/run -name 'docker*.pid' -delete 2>/dev/null
 find /run /var/run -name 'containerd*.pid' -delete 2>/dev/null
 
-rm -f /run/slipway/docker.sock /var/run/docker.sock /var/run/docker.pid
+rm -f /run/slipway/docker.sock /var/run/docker.sock /var/run/docker.pid /run/slipway/engine-wanted
 echo $$ > /run/slipway/entrypoint.pid
 if [ "${SLIPWAY_ENGINE_START:-now}" = asked ]; then
   set_state waiting

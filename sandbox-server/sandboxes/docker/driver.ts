@@ -19,6 +19,7 @@ import { DockerHostSignals } from './host-signals.js';
 import { DockerPreviewHost } from './preview-host.js';
 import { dockerRegistryHost } from './registry-host.js';
 import { execInContainer } from './exec.js';
+import { hasPlainFile, readShortFile } from './shared-files.js';
 import { endLeftoverShells, openDockerShell } from './shell.js';
 import { sandboxContainerSpec, sandboxResolvConf } from './container-spec.js';
 import { detectIsolation, type IsolationMode } from './isolation.js';
@@ -27,10 +28,14 @@ import { applyFirewall, ensureNetwork, requireFirewall, type SandboxNetwork } fr
 const READY_TIMEOUT_MS = 60_000;
 export { WORKSHOP_REGISTRY } from './container-spec.js';
 const READY_POLL_MS = 20;
+/** While waiting for an engine, whether its sandbox still runs is looked at about once a second. */
+const LOOKS_PER_RUNNING_CHECK = 50;
 /** The entrypoint prepares the container (cgroups) before it says it waits; a shell comes after. */
 const PREPARED_TIMEOUT_MS = 30_000;
 /** Written by the sandbox's entrypoint in the socket folder: waiting, starting, ready, restarting. */
 const ENGINE_STATE_FILE = 'engine-state';
+/** Made by the sandbox's docker-shim when a command waits for the engine. */
+const ENGINE_WANTED_FILE = 'engine-wanted';
 
 export interface DockerDriverState {
   image: string;
@@ -78,7 +83,10 @@ export class DockerSandboxDriver implements SandboxDriver {
     this.previewHost = new DockerPreviewHost(docker, config.instance, () => this.state.network.name);
     this.capabilities = {
       restart: { revive: (id) => this.revive(id), whyStopped: (id) => this.whyStopped(id), recoverRestart: () => this.recoverRestart() },
-      deferredEngine: { start: (id) => this.waitReady(id, this.docker.getContainer(names.sandboxContainer(config.instance, id))) },
+      deferredEngine: {
+        start: (id) => this.waitReady(id, this.docker.getContainer(names.sandboxContainer(config.instance, id))),
+        wanted: (id) => hasPlainFile(path.join(this.socketDir(id), ENGINE_WANTED_FILE)),
+      },
       signals: this.signals,
       preview: this.previewHost,
       registry: dockerRegistryHost({
@@ -228,11 +236,7 @@ export class DockerSandboxDriver implements SandboxDriver {
 
   /** Where the sandbox's engine is, as its entrypoint last said; undefined before it said anything. */
   private engineState(id: string): string | undefined {
-    try {
-      return fs.readFileSync(path.join(this.socketDir(id), ENGINE_STATE_FILE), 'utf8').trim() || undefined;
-    } catch {
-      return undefined;
-    }
+    return readShortFile(path.join(this.socketDir(id), ENGINE_STATE_FILE));
   }
 
   /** Resolves once the entrypoint has prepared the container and waits to start the engine (or started it). */
@@ -252,12 +256,21 @@ export class DockerSandboxDriver implements SandboxDriver {
     const socket = path.join(this.socketDir(id), 'docker.sock');
     const deadline = Date.now() + READY_TIMEOUT_MS;
     let asked = false;
+    let looks = 0;
     while (Date.now() < deadline) {
       if (!asked && this.engineState(id) === 'waiting') {
         // docker-init passes the signal on to the entrypoint, which starts the engine.
-        asked = await container.kill({ signal: 'SIGUSR1' }).then(() => true, () => false);
+        asked = await container.kill({ signal: 'SIGUSR1' }).then(
+          () => true,
+          async (err: { statusCode?: number; message?: string }) => {
+            // Removed or stopped meanwhile (a reset, the sandbox ended): nothing will answer.
+            if (err.statusCode === 404 || err.statusCode === 409) throw new SandboxError(`Sandbox ${id} is gone or stopped; its engine cannot start (${err.message ?? err.statusCode}).`, 'engine_unavailable');
+            return false;
+          },
+        );
       }
       if (isSocket(socket) && (await this.engine(id).ping().then(() => true, () => false))) return;
+      if (++looks % LOOKS_PER_RUNNING_CHECK === 0 && !(await container.inspect().then((c) => c.State.Running, () => false))) break;
       await new Promise((r) => setTimeout(r, READY_POLL_MS));
     }
     const state = await container.inspect().then((c) => c.State, () => undefined);
@@ -268,7 +281,9 @@ export class DockerSandboxDriver implements SandboxDriver {
         )
       : '';
     throw new SandboxError(
-      `The sandbox's Docker Engine did not answer within ${READY_TIMEOUT_MS / 1000} s${state && !state.Running ? ` (container exited with code ${state.ExitCode})` : ''}. ${logTail ?? ''}`.trim(),
+      !state
+        ? `The sandbox's Docker Engine cannot answer: its container is gone.`
+        : `The sandbox's Docker Engine did not answer${state.Running ? ` within ${READY_TIMEOUT_MS / 1000} s` : ` (container exited with code ${state.ExitCode})`}. ${logTail ?? ''}`.trim(),
       'create_failed',
     );
   }
@@ -293,7 +308,7 @@ export class DockerSandboxDriver implements SandboxDriver {
     this.engines.delete(id);
     this.previewHost.forget(id);
     // What the entrypoint said in its last run is not true of the next one.
-    fs.rmSync(path.join(this.socketDir(id), ENGINE_STATE_FILE), { force: true });
+    for (const file of [ENGINE_STATE_FILE, ENGINE_WANTED_FILE]) fs.rmSync(path.join(this.socketDir(id), file), { force: true, recursive: true });
     await container.start().catch((err: { statusCode?: number }) => {
       // 304: already running.
       if (err.statusCode !== 304) throw err;

@@ -1,11 +1,15 @@
 // Starting sandboxes' own engines after their prompts. A sandbox is handed out as soon as a
 // shell can run in it; its Docker Engine starts here, a few at a time (SLIPWAY_ENGINE_STARTS),
 // because thirty engines starting at once on two cores make everyone wait for all of them.
-// Sandboxes handed to learners go before those pre-warmed for the pool. A learner's first
-// `docker` command does not wait for its turn: it starts its engine itself, inside the sandbox.
-// Each change of an engine's state goes out on the sandboxes channel.
+// Sandboxes whose learner already typed a `docker` command go first (their shim asks, see
+// promoteWanted), then other learners' sandboxes, then those pre-warmed for the pool. With
+// SLIPWAY_ENGINE_START=on-use a learner's engine waits for that first command. Each change of an
+// engine's state goes out on the sandboxes channel.
 import type { EngineState } from '../../feed/sandboxes.js';
 import type { LifecycleCore } from './core.js';
+
+/** How often sandboxes whose engine has not started are asked whether a command waits for it. */
+export const WANTED_INTERVAL_MS = 200;
 
 interface Waiting {
   id: string;
@@ -15,7 +19,7 @@ interface Waiting {
 
 export class EngineStarts {
   private readonly states = new Map<string, EngineState>();
-  /** Learners' sandboxes first, then the pool's. */
+  /** Learners' sandboxes (those asked for by a command at the front), then the pool's. */
   private readonly forLearners: Waiting[] = [];
   private readonly forPool: Waiting[] = [];
   /** Starts asked for and not finished, by sandbox. */
@@ -42,21 +46,22 @@ export class EngineStarts {
     return { queued, starting };
   }
 
+  /** A learner was given this sandbox: its engine starts in turn, or waits for their first docker command. */
+  assigned(id: string): void {
+    if (!this.core.driver.capabilities.deferredEngine) return;
+    if (this.core.config.engineStart === 'on-use') this.set(id, 'on-use');
+    // Its failure is told to the learner by the monitor (the engine event).
+    else void this.start(id).catch(() => undefined);
+  }
+
   /**
-   * Starts the engine in turn and resolves once it answers; a second call for the same sandbox
-   * shares the first. With SLIPWAY_ENGINE_STARTS=0 a learner's engine is not started here (it
-   * starts with their first docker command); the pool's are, as they are meant to be warm.
+   * Starts the engine in turn (the pool's after learners') and resolves once it answers; a
+   * second call for the same sandbox shares the first.
    */
   start(id: string, forPool = false): Promise<void> {
-    if (!this.core.driver.capabilities.deferredEngine) return Promise.resolve();
-    const state = this.states.get(id);
-    if (state === 'ready') return Promise.resolve();
+    if (!this.core.driver.capabilities.deferredEngine || this.states.get(id) === 'ready') return Promise.resolve();
     const pending = this.pending.get(id);
     if (pending) return pending;
-    if (!forPool && this.core.config.engineStarts === 0 && state === undefined) {
-      this.set(id, 'on-use');
-      return Promise.resolve();
-    }
     const started = new Promise<void>((resolve, reject) => {
       (forPool ? this.forPool : this.forLearners).push({ id, resolve, reject });
       this.set(id, 'queued');
@@ -64,6 +69,21 @@ export class EngineStarts {
     }).finally(() => this.pending.delete(id));
     this.pending.set(id, started);
     return started;
+  }
+
+  /** A command in the sandbox waits for its engine: it goes first (a task of the scheduler). */
+  async promoteWanted(): Promise<void> {
+    const deferred = this.core.driver.capabilities.deferredEngine;
+    if (!deferred) return;
+    for (const [id, state] of this.states) {
+      if ((state !== 'queued' && state !== 'on-use') || !deferred.wanted(id)) continue;
+      if (state === 'on-use') void this.start(id).catch(() => undefined);
+      for (const queue of [this.forPool, this.forLearners]) {
+        const at = queue.findIndex((w) => w.id === id);
+        if (at >= 0) this.forLearners.unshift(queue.splice(at, 1)[0]!);
+      }
+    }
+    this.next();
   }
 
   /** The sandbox is gone: it leaves the queue, and its state is forgotten. */
@@ -76,8 +96,7 @@ export class EngineStarts {
   }
 
   private next(): void {
-    const limit = Math.max(1, this.core.config.engineStarts);
-    while (this.running < limit && !this.core.stopped) {
+    while (this.running < this.core.config.engineStarts && !this.core.stopped) {
       const waiting = this.forLearners.shift() ?? this.forPool.shift();
       if (!waiting) return;
       this.running++;
@@ -96,8 +115,10 @@ export class EngineStarts {
       if (this.states.has(id)) this.set(id, 'ready');
       waiting.resolve();
     } catch (err) {
-      this.core.log.warn({ sandbox: id, err: (err as Error).message }, "a sandbox's engine did not start");
-      if (this.states.has(id)) this.set(id, 'failed');
+      if (this.states.has(id)) {
+        this.core.log.warn({ sandbox: id, err: (err as Error).message }, "a sandbox's engine did not start");
+        this.set(id, 'failed');
+      }
       waiting.reject(err as Error);
     }
   }

@@ -111,8 +111,7 @@ export class SandboxPool {
       await this.core.track(driver.create(id));
       if (forSession) {
         store.assign(id, forSession, config.sandboxLifetime);
-        // Its failure is told to the learner by the monitor (the engine event).
-        void this.engines.start(id).catch(() => undefined);
+        this.engines.assigned(id);
       } else {
         await this.engines.start(id, true);
         store.markPooled(id);
