@@ -99,7 +99,7 @@ const ALLOWANCES: Allowance[] = [
   },
   {
     modules: ['sandbox-server/checks/context.ts', 'sandbox-server/checks/evaluate.ts', 'sandbox-server/checks/result.ts', 'sandbox-server/checks/attempts.ts', 'sandbox-server/store/commands.ts'],
-    importers: ['tests/checks/', 'tests/sandboxes/registry-namespace.test.ts'],
+    importers: ['tests/checks/', 'tests/sandboxes/registry-namespace.test.ts', 'tests/sandboxes/engine-start.test.ts'],
     reason: 'each check kind is evaluated against a real sandbox without HTTP in between, so a test names the check and the state it judges',
   },
   {

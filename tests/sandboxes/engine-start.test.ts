@@ -5,13 +5,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Inventory } from '../../contract/session-api.js';
-import type { EngineState } from '../../sandbox-server/feed/sandboxes.js';
 import { checkSchema } from '../../lessons/schema.js';
 import { createContext } from '../../sandbox-server/checks/context.js';
 import { ENGINE_STARTING, evaluateCheck } from '../../sandbox-server/checks/evaluate.js';
 import { stopAndClean, startTestServer, type TestServer } from '../support/server.js';
 import { learnerSession, plain, TermClient } from '../terminal/support/client.js';
 import { eventually } from '../terminal/support/wait.js';
+
+/** Where an engine is, as the lifecycle says it. */
+type EngineState = ReturnType<TestServer['manager']['engines']['state']>;
 
 const inventoryOf = async (server: TestServer, cookie: string): Promise<Inventory> => {
   const answer = await fetch(`${server.url}/api/session/sandbox/inventory`, { headers: { cookie } });
@@ -92,7 +94,12 @@ describe('a cold sandbox: the prompt first, its engine after', () => {
     it('gives five learners their prompts, then starts their engines two at a time, every one', async () => {
       const learners = await Promise.all(Array.from({ length: 5 }, () => learnerSession(server.url)));
       const ids = learners.map((l) => l.sandboxId);
+      // The instructor's dashboard shows the burst: five engines take a few seconds at two at a time.
+      const during = server.classroom.warmProgress().engines;
+      assert.ok(during.queued + during.starting > 0, `engines starting or queued just after the joins: ${JSON.stringify(during)}`);
+      assert.ok(during.starting <= 2, JSON.stringify(during));
       await eventually('every engine answers', () => ids.every((id) => server.manager.engines.state(id) === 'ready'), 120_000, 100);
+      assert.deepEqual(server.classroom.warmProgress().engines, { queued: 0, starting: 0 });
       for (const id of ids) assert.ok((await server.driver.engine(id).ping()).toString().includes('OK'));
       // Each went queued → starting → ready, and never more than two were starting at once.
       let starting = 0;

@@ -76,14 +76,17 @@ STATE=/run/slipway/engine-state
 set_state() { echo "$1" > "$STATE.new" && mv -f "$STATE.new" "$STATE"; }
 
 # Says "ready" once the engine answers on its socket (a socket that exists may not answer yet).
+# Its looks start no process until the socket is there (`read -t` on a pipe nobody writes
+# waits; `sleep` and curl would fork ten times a second in every sandbox starting).
 report_ready() {
-  local tenths
+  local tenths tick
+  exec {tick}<> <(:)
   for ((tenths = 0; tenths < 1200; tenths++)); do
-    if curl -sf --max-time 1 --unix-socket /var/run/docker.sock http://engine/_ping >/dev/null 2>&1; then
+    if [ -S /var/run/docker.sock ] && curl -sf --max-time 1 --unix-socket /var/run/docker.sock http://engine/_ping >/dev/null 2>&1; then
       set_state ready
       return
     fi
-    sleep 0.1
+    read -r -t 0.1 -u "$tick" _
   done
 }
 
@@ -157,10 +160,12 @@ set_state starting
 mkdir -p "$(dirname "$CONTAINERD_SOCK")"
 containerd_loop &
 containerd_pid=$!
+exec {tick}<> <(:)
 for ((tenths = 0; tenths < 200 && stopping == 0; tenths++)); do
   [ -S "$CONTAINERD_SOCK" ] && break
-  sleep 0.05
+  read -r -t 0.05 -u "$tick" _
 done
+exec {tick}<&-
 
 # The engine is restarted if it dies (a learner may kill it); the server notices the socket
 # going away and tells the learner.

@@ -28,6 +28,8 @@ import { applyFirewall, ensureNetwork, requireFirewall, type SandboxNetwork } fr
 const READY_TIMEOUT_MS = 60_000;
 export { WORKSHOP_REGISTRY } from './container-spec.js';
 const READY_POLL_MS = 20;
+/** While waiting for an engine, it is asked directly only every so many looks (about 0.5 s), else when it says it is ready. */
+const ENGINE_PINGS_EVERY = 25;
 /** While waiting for an engine, whether its sandbox still runs is looked at about once a second. */
 const LOOKS_PER_RUNNING_CHECK = 50;
 /** The entrypoint prepares the container (cgroups) before it says it waits; a shell comes after. */
@@ -269,7 +271,9 @@ export class DockerSandboxDriver implements SandboxDriver {
           },
         );
       }
-      if (isSocket(socket) && (await this.engine(id).ping().then(() => true, () => false))) return;
+      // The entrypoint says "ready" once the engine answers; asking a starting engine itself
+      // many times a second only slows it.
+      if (this.engineState(id) !== 'waiting' && isSocket(socket) && (looks % ENGINE_PINGS_EVERY === 0 || this.engineState(id) === 'ready') && (await this.engine(id).ping().then(() => true, () => false))) return;
       if (++looks % LOOKS_PER_RUNNING_CHECK === 0 && !(await container.inspect().then((c) => c.State.Running, () => false))) break;
       await new Promise((r) => setTimeout(r, READY_POLL_MS));
     }
