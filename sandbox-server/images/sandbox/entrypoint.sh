@@ -5,8 +5,8 @@
 # With SLIPWAY_ENGINE_START=asked (as the server starts sandboxes) the engine waits for a
 # SIGUSR1: the learner's prompt comes first, and the server starts engines a few at a time so
 # that a class arriving at once does not start thirty engines on two cores. A `docker` command
-# that comes first asks the server for it (docker-shim). Without it (a swarm node of the test
-# fixture) the engine starts at once.
+# that comes first asks the server for it (docker-shim). Without it (a container of this image
+# run by hand as a Docker host) the engine starts at once.
 #
 # /run/slipway/engine-state says where the engine is, for the shim and for the server (the
 # folder is the server's on the host): waiting, starting, ready, restarting.
@@ -146,9 +146,11 @@ rm -f /run/slipway/docker.sock /var/run/docker.sock /var/run/docker.pid /run/sli
 echo $$ > /run/slipway/entrypoint.pid
 if [ "${SLIPWAY_ENGINE_START:-now}" = asked ]; then
   set_state waiting
-  # `wait` returns as soon as a trapped signal arrives, so the ask is answered at once.
+  # A trapped signal ends `wait` at once, so the ask is answered at once. A signal that arrives
+  # just before a `wait` begins has had its trap run already, and that `wait` would not end
+  # early: hence waits of a second (one short process a second), and a look after each.
   while [ "$start_asked" = 0 ] && [ "$stopping" = 0 ]; do
-    sleep 3600 &
+    sleep 1 &
     waiter=$!
     wait "$waiter"
     kill "$waiter" 2>/dev/null

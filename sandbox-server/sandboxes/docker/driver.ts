@@ -260,7 +260,10 @@ export class DockerSandboxDriver implements SandboxDriver {
     let asked = false;
     let looks = 0;
     while (Date.now() < deadline) {
-      if (!asked && this.engineState(id) === 'waiting') {
+      const state = this.engineState(id);
+      // Asked again while it still says it waits: a signal can be lost (sent before the
+      // entrypoint waits), and a second ask changes nothing.
+      if (state === 'waiting' && (!asked || looks % LOOKS_PER_RUNNING_CHECK === 0)) {
         // docker-init passes the signal on to the entrypoint, which starts the engine.
         asked = await container.kill({ signal: 'SIGUSR1' }).then(
           () => true,
@@ -273,7 +276,8 @@ export class DockerSandboxDriver implements SandboxDriver {
       }
       // The entrypoint says "ready" once the engine answers; asking a starting engine itself
       // many times a second only slows it.
-      if (this.engineState(id) !== 'waiting' && isSocket(socket) && (looks % ENGINE_PINGS_EVERY === 0 || this.engineState(id) === 'ready') && (await this.engine(id).ping().then(() => true, () => false))) return;
+      const askEngine = state !== 'waiting' && isSocket(socket) && (state === 'ready' || looks % ENGINE_PINGS_EVERY === 0);
+      if (askEngine && (await this.engine(id).ping().then(() => true, () => false))) return;
       if (++looks % LOOKS_PER_RUNNING_CHECK === 0 && !(await container.inspect().then((c) => c.State.Running, () => false))) break;
       await new Promise((r) => setTimeout(r, READY_POLL_MS));
     }
