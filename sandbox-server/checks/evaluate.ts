@@ -2,7 +2,7 @@
 // looking (engine restarting, exec failing) becomes a failed result that says so, never an
 // exception that would stop the other checks.
 import type { Check, Step } from '../../lessons/schema.js';
-import type { EngineState } from '../feed/sandboxes.js';
+import { engineNotUpYet, type EngineState } from '../feed/sandboxes.js';
 import type { CheckContext } from './context.js';
 import { expectation } from './expectation.js';
 import { checkCommand, notYet, notYetPhrase } from './kinds/command.js';
@@ -75,8 +75,9 @@ function lookFailure(err: unknown, engineState: EngineState): string {
   const e = err as { code?: string; statusCode?: number; message?: string; json?: { message?: string } };
   if (e.code === 'ECONNREFUSED' || e.code === 'ENOENT' || e.code === 'ECONNRESET') {
     // Engines start after the prompt (sandboxes/lifecycle/engines.ts): a state, not a fault.
-    if (engineState === 'queued' || engineState === 'starting') return ENGINE_STARTING;
-    if (engineState === 'on-use') return 'Not checked yet: your sandbox\'s Docker Engine starts with your first docker command.';
+    const notUp = engineNotUpYet(engineState);
+    if (notUp === 'starting') return ENGINE_STARTING;
+    if (notUp === 'on-use') return 'Not checked yet: your sandbox\'s Docker Engine starts with your first docker command.';
     return 'Could not check: the sandbox\'s Docker Engine is not answering right now (it may be restarting). Checking again soon.';
   }
   const detail = e.json?.message ?? e.message ?? String(err);

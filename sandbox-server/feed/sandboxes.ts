@@ -13,6 +13,12 @@ export type EndReason = 'lifetime' | 'idle' | 'reset' | 'released' | 'orphan' | 
  */
 export type EngineState = 'queued' | 'starting' | 'ready' | 'failed' | 'on-use';
 
+/** An engine that is not up yet, as the learner is told of it (a state, not a fault); undefined for one that is up or failed. */
+export function engineNotUpYet(state: EngineState): 'starting' | 'on-use' | undefined {
+  if (state === 'queued' || state === 'starting') return 'starting';
+  return state === 'on-use' ? 'on-use' : undefined;
+}
+
 interface SandboxEvents {
   /** Sandboxes were created, handed out or ended. */
   changed: [];

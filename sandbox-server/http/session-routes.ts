@@ -2,7 +2,7 @@
 import { Router, type Request } from 'express';
 import { createSessionBody, type Inventory } from '../../contract/session-api.js';
 import type { Config } from '../config/config.js';
-import type { EngineState } from '../feed/sandboxes.js';
+import { engineNotUpYet, type EngineState } from '../feed/sandboxes.js';
 import { readInventory } from '../sandboxes/inventory.js';
 import type { SandboxDriver } from '../sandboxes/driver.js';
 import { sessionIdOf, setSessionCookie } from '../sessions/cookie.js';
@@ -87,9 +87,9 @@ export function sessionRoutes(
       res.json(await readInventory(driver.engine(sandbox.id)));
     } catch (err) {
       // Not up yet is a state of the sandbox, not a fault: the panel says so and waits.
-      const state = engineState(sandbox.id);
-      if (state === 'queued' || state === 'starting' || state === 'on-use') {
-        const empty: Inventory = { containers: [], images: [], volumes: [], networks: [], engine: state === 'on-use' ? 'on-use' : 'starting' };
+      const notUp = engineNotUpYet(engineState(sandbox.id));
+      if (notUp) {
+        const empty: Inventory = { containers: [], images: [], volumes: [], networks: [], engine: notUp };
         res.json(empty);
         return;
       }
