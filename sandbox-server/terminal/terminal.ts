@@ -71,6 +71,12 @@ export class Terminal {
   private graceTimer: NodeJS.Timeout | undefined;
   private holdTimer: NodeJS.Timeout | undefined;
   private ended = false;
+  /**
+   * Its shell is being ended (the grace ran out, the tab was closed): ending takes a command in
+   * the sandbox, which may take a while on a busy machine, and a viewer arriving meanwhile must
+   * get a new shell rather than this one's exit.
+   */
+  private ending = false;
   private endReason: ExitReason | undefined;
 
   constructor(
@@ -91,13 +97,14 @@ export class Terminal {
     if (!options.awaitFirstViewer) this.startGrace();
   }
 
+  /** The shell has ended or is being ended: no viewer may attach any more. */
   get isEnded(): boolean {
-    return this.ended;
+    return this.ended || this.ending;
   }
 
   /** Adds a viewer: sends it the hello, then the replay it needs, then live output. */
   attach(sink: ViewerSink, mode: ViewerMode, hello: Pick<HelloMessage, 'cols' | 'rows' | 'resume'>): Viewer {
-    if (this.ended) throw new Error('This terminal has ended.');
+    if (this.isEnded) throw new Error('This terminal has ended.');
     const viewer = new Viewer(mode, sink);
     const { resume } = hello;
     const resumable = resume !== undefined && resume.terminal === this.id && resume.seq >= this.replay.start && resume.seq <= this.replay.head;
@@ -162,6 +169,7 @@ export class Terminal {
   /** Ends the shell (and its processes). The viewers get an exit frame. */
   async kill(reason: ExitReason): Promise<void> {
     if (this.ended) return;
+    this.ending = true;
     this.endReason ??= reason;
     clearTimeout(this.graceTimer);
     await this.shell.kill();
