@@ -61,6 +61,31 @@ describe('a cold sandbox: the prompt first, its engine after', () => {
       assert.deepEqual([inventory.containers, inventory.images], [[], []]);
     });
 
+    it('completes `docker vers` with Tab and answers help at once, with no wait shown, and takes them as the wish for the engine', async () => {
+      // What bash completion asks the CLI (its plugins), and help: answered with no engine.
+      // The engine's state read right after them: had they waited for the engine, it would be ready.
+      const client = await server.driver.exec(sandboxId, ['bash', '-c', "docker info --format '{{range .ClientInfo.Plugins}}{{.Name}} {{end}}'; docker run --help | head -n 2; cat /run/slipway/engine-state"]);
+      assert.equal(client.exitCode, 0, client.stderr);
+      assert.match(client.stdout, /compose/);
+      assert.match(client.stdout, /Usage:\s+docker run/);
+      assert.match(client.stdout, /\n(waiting|starting)\n$/, 'they answered before the engine was up');
+      assert.doesNotMatch(client.stderr, /Waiting|Cannot connect/);
+
+      const term = await TermClient.connect(server.url, { cookie, cols: 120, rows: 30 });
+      try {
+        await term.waitFor(/workshop.*# $/);
+        term.mark();
+        term.type('docker vers\t');
+        await term.waitFor(/docker version /);
+        assert.doesNotMatch(plain(term.output), /Waiting for your Docker engine/);
+        term.type('\x15'); // Ctrl-U: the line is cleared, not run
+      } finally {
+        await term.close();
+      }
+      // A learner pressing Tab after `docker` is about to use it: the engine starts.
+      await eventually('the engine asked for by the completion', () => server.manager.engines.state(sandboxId) !== 'on-use', 30_000);
+    });
+
     it('runs `docker run hello-world` typed the instant the prompt appears, with no daemon error', async () => {
       const term = await TermClient.connect(server.url, { cookie, cols: 120, rows: 30 });
       try {
