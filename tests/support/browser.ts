@@ -9,10 +9,25 @@ import { SITE_DIR } from '../../sandbox-server/http/app.js';
 export const CHROMIUM = '/usr/bin/chromium';
 export const RESULTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-results');
 
+const IPV6_DEFAULT = '/proc/sys/net/ipv6/conf/default/disable_ipv6';
+let warned = false;
+
+/**
+ * Says once when new interfaces get IPv6 addresses: each sandbox's veth then makes Chromium drop
+ * the requests it has in flight (net::ERR_NETWORK_CHANGED), and a page may never run its scripts.
+ */
+function warnOfNetworkChanges(): void {
+  if (warned) return;
+  warned = true;
+  const value = fs.existsSync(IPV6_DEFAULT) ? fs.readFileSync(IPV6_DEFAULT, 'utf8').trim() : '1';
+  if (value === '0') console.log(`  (new network interfaces get IPv6 addresses: Chromium may drop page loads with ERR_NETWORK_CHANGED while sandboxes start; as root: sysctl -w net.ipv6.conf.default.disable_ipv6=1)`);
+}
+
 /** Launches Chromium; `page` must exist in the built site (dist/). `args` go to Chromium too. */
 export async function launchBrowser(requiredPage: string, args: string[] = []): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: this test needs Debian's chromium (apt-get install -y chromium).`);
   if (!fs.existsSync(path.join(SITE_DIR, requiredPage))) throw new Error(`The site is not built (no ${path.join(SITE_DIR, requiredPage)}): run npx astro build, or npm test, which builds it.`);
+  warnOfNetworkChanges();
   return chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...args],
@@ -37,4 +52,25 @@ export async function waitForScreen(page: Page, pattern: RegExp, timeoutMs = 30_
 export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   fs.mkdirSync(RESULTS, { recursive: true });
   await page.screenshot({ path: path.join(RESULTS, `${name}.png`), ...options });
+}
+
+/**
+ * Waits until the lesson page shows `step` done. When it does not, the error says what the page
+ * showed instead: the step's status and message, the terminal's state and the last lines on its
+ * screen (a command still waiting, an error the learner would have read).
+ */
+export async function waitForStepDone(page: Page, step: string, timeoutMs = 30_000): Promise<void> {
+  try {
+    await page.waitForSelector(`li.step[data-step="${step}"][data-status="done"]`, { timeout: timeoutMs });
+  } catch (err) {
+    const shown = await page
+      .evaluate((id) => {
+        const item = document.querySelector<HTMLElement>(`li.step[data-step="${id}"]`);
+        return { status: item?.dataset.status, text: item?.textContent?.replace(/\s+/g, ' ').trim().slice(0, 400), terminal: document.querySelector<HTMLElement>('slipway-terminal')?.dataset.state };
+      }, step)
+      .catch((e: Error) => ({ error: e.message }));
+    const screen = await screenText(page).catch(() => '');
+    const lastLines = screen.trimEnd().split('\n').slice(-8).join('\n');
+    throw new Error(`step ${step} was not done within ${timeoutMs} ms: ${JSON.stringify(shown)}; the terminal's last lines:\n${lastLines}\n${(err as Error).message.split('\n')[0]}`);
+  }
 }
