@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshot, waitForScreen } from '../support/browser.js';
 import { startTestServer, stopAndClean, type TestServer } from '../support/server.js';
-import { call, instructorCookie } from './support.js';
+import { call, instructorCookie, waitForRunningDashboard } from './support.js';
 
 const LESSON = 'hello-containers';
 
@@ -43,7 +43,7 @@ describe('classroom in the browser', () => {
     await instructor.click('#create button[type="submit"]');
     await instructor.waitForURL(/\/instructor\/workshop\/\?id=/);
     await instructor.click('#ws-start');
-    await instructor.waitForSelector('.dashboard[data-state="running"]');
+    await waitForRunningDashboard(instructor, server);
     const code = (await instructor.locator('#ws-code').innerText()).trim();
     assert.match(code, /^[A-Z0-9]{6}$/);
     await instructor.waitForFunction(() => (document.querySelector('#warm .warm-text')?.textContent ?? '').includes('2 ready'), null, { timeout: 60_000 });

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, screenshot } from '../support/browser.js';
 import { startTestServer, stopAndClean, type TestServer } from '../support/server.js';
+import { waitForRunningDashboard } from './support.js';
 
 const LESSONS = path.join(import.meta.dirname, 'fixtures', 'lessons');
 
@@ -59,7 +60,7 @@ describe('several instructors in the browser', () => {
     await dana.waitForURL(/\/instructor\/workshop\/\?id=/);
     const id = new URL(dana.url()).searchParams.get('id')!;
     await dana.click('#ws-start');
-    await dana.waitForSelector('.dashboard[data-state="running"]');
+    await waitForRunningDashboard(dana, server);
 
     // Lee opens the link: logged in as Lee, the token out of the address bar.
     const lee = await newPage();

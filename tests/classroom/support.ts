@@ -1,6 +1,6 @@
 // Helpers for the classroom tests: an instructor logged in over HTTP, learners joining, and a
 // reader of the dashboard's server-sent events.
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestServer } from '../support/server.js';
 import { readServerSentEvents } from '../support/sse.js';
 
@@ -32,6 +32,31 @@ export const cookieOf = (res: Http, name: string): string => {
   if (!header) throw new Error(`no ${name} cookie in the answer (${res.status}: ${res.text.slice(0, 200)})`);
   return header.split(';')[0]!;
 };
+
+/**
+ * Waits until the instructor's dashboard shows a running workshop. When it does not, the error
+ * says what the page showed instead: its state, whether its event stream was live, its problem
+ * line, and the answer of the same event stream asked from outside the browser.
+ */
+export async function waitForRunningDashboard(page: Page, server: TestServer, timeoutMs = 90_000): Promise<void> {
+  try {
+    await page.waitForSelector('.dashboard[data-state="running"]', { timeout: timeoutMs });
+  } catch (err) {
+    const shown = await page.evaluate(() => ({
+      url: location.href,
+      state: document.querySelector<HTMLElement>('.dashboard')?.dataset.state,
+      live: document.getElementById('ws-live')?.textContent,
+      problem: document.getElementById('dash-problem')?.textContent,
+    }));
+    const cookies = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    const id = new URL(shown.url).searchParams.get('id') ?? '';
+    const controller = new AbortController();
+    const stream = await fetch(`${server.url}/api/instructor/workshops/${id}/events`, { headers: { cookie: cookies }, signal: controller.signal }).catch((e: Error) => e);
+    const answer = stream instanceof Error ? stream.message : `${stream.status} ${stream.headers.get('content-type')}`;
+    controller.abort();
+    throw new Error(`the dashboard did not show a running workshop: ${JSON.stringify(shown)}; its event stream answers ${answer}; ${(err as Error).message.split('\n')[0]}`);
+  }
+}
 
 /** Logs in with the one-time token, as the printed link does; returns the instructor cookie. */
 export async function instructorCookie(server: TestServer): Promise<string> {

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { LearnerState } from '../../contract/classroom-events.js';
 import type { LessonList } from '../../contract/lessons-api.js';
-import { launchBrowser, screenshot, waitForScreen } from '../support/browser.js';
+import { launchBrowser, screenshot, waitForScreen, waitForStepDone } from '../support/browser.js';
 import { startTestServer, stopAndClean, type TestServer } from '../support/server.js';
 import { call, joinedContext, startedWorkshop } from './support.js';
 
@@ -98,7 +98,7 @@ describe('lesson pages inside a workshop, and after its end without practice', (
     await page.waitForSelector('#terminal[data-state="connected"]', { timeout: SLOW });
     await waitForScreen(page, /#\s*$/, SLOW);
     await type(page, 'docker run hello-world');
-    await page.waitForSelector('.step[data-step="hello-world"][data-status="done"]', { timeout: SLOW });
+    await waitForStepDone(page, 'hello-world', SLOW);
     await screenshot(page, 'workshop-lesson-2-of-3');
 
     // "Next" from the keyboard leads to the workshop's third lesson, the last: no next lesson,

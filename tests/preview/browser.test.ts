@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { LEARNER_EVENTS_PATH } from '../../contract/learner-events.js';
 import { OWNER_PATH } from '../../contract/terminal.js';
-import { call, instructorCookie } from '../classroom/support.js';
+import { call, instructorCookie, waitForRunningDashboard } from '../classroom/support.js';
 import { launchBrowser, RESULTS, screenshot, waitForScreen } from '../support/browser.js';
 import { sh } from '../support/sandbox.js';
 import { startTestServer, stopAndClean, type TestServer } from '../support/server.js';
@@ -132,7 +132,7 @@ describe('web preview in the browser', () => {
     await instructor.goto(server.instructorLink(server.url));
     await instructor.waitForSelector('#create input[name="title"]');
     await instructor.goto(`${server.url}/instructor/workshop/?id=${workshop}`);
-    await instructor.waitForSelector('.dashboard[data-state="running"]');
+    await waitForRunningDashboard(instructor, server);
 
     [ada, bob] = [await join('Ada', created.body.code as string), await join('Bob', created.body.code as string)];
   });

@@ -18,7 +18,7 @@ import { names } from '../../sandbox-server/labels.js';
 import type { DockerSandboxDriver } from '../../sandbox-server/sandboxes/docker/driver.js';
 import type { NoticeKind, SandboxNotice } from '../../contract/notices.js';
 import { DEFAULT_TERMINAL_OPTIONS } from '../../sandbox-server/terminal/hub.js';
-import { call, EventReader, instructorCookie } from '../classroom/support.js';
+import { call, EventReader, instructorCookie, waitForRunningDashboard } from '../classroom/support.js';
 import { launchBrowser, screenshot, waitForScreen } from '../support/browser.js';
 import { sh } from '../support/sandbox.js';
 import { startTestServer, stopAndClean, type TestServer } from '../support/server.js';
@@ -119,7 +119,7 @@ describe('hostile learners', () => {
     await instructorPage.goto(server.instructorLink(server.url));
     await instructorPage.waitForSelector('#create input[name="title"]');
     await instructorPage.goto(`${server.url}/instructor/workshop/?id=${workshopId}`);
-    await instructorPage.waitForSelector('.dashboard[data-state="running"]');
+    await waitForRunningDashboard(instructorPage, server);
 
     // Ada joins in a browser and lands on the lesson page with her terminal.
     adaContext = await browser.newContext({ viewport: { width: 1280, height: 820 } });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { VIEWER_PATH } from '../../contract/terminal.js';
-import { launchBrowser, screenshot, waitForScreen } from '../support/browser.js';
+import { launchBrowser, screenshot, waitForScreen, waitForStepDone } from '../support/browser.js';
 import { stopAndClean, type TestServer } from '../support/server.js';
 import { TermClient } from './support/client.js';
 import { startTerminalServer } from './support/server.js';
@@ -59,7 +59,7 @@ describe('terminal tabs', () => {
     await waitForScreen(page, /tick-2\n/, 30_000, TAB2);
     await page.getByRole('tab', { name: 'Terminal 1' }).click();
     await typeIn(TAB1, 'docker run hello-world');
-    await page.waitForSelector('.step[data-step="hello-world"][data-status="done"]', { timeout: 60_000 });
+    await waitForStepDone(page, 'hello-world', 60_000);
     // Terminal 2 kept following all along.
     const before = await waitForScreen(page, /tick-\d+\n/, 10_000, TAB2);
     const last = Number([...before.matchAll(/tick-(\d+)/g)].at(-1)![1]);
