@@ -153,16 +153,19 @@ describe('a cold sandbox: the prompt first, its engine after', () => {
     });
 
     it('has their engine started next, ahead of those who wait without needing it yet', async () => {
-      const learners = await Promise.all(Array.from({ length: 4 }, () => learnerSession(server.url)));
+      const learners = await Promise.all(Array.from({ length: 5 }, () => learnerSession(server.url)));
       const ids = learners.map((l) => l.sandboxId);
       // The one whose engine would come last, by the order they queued in.
       const queued = ids.filter((id) => server.manager.engines.state(id) === 'queued');
-      assert.ok(queued.length >= 2, `at least two wait their turn: ${ids.map((id) => server.manager.engines.state(id)).join(', ')}`);
+      assert.ok(queued.length >= 3, `at least three wait their turn: ${ids.map((id) => server.manager.engines.state(id)).join(', ')}`);
       const eager = queued[queued.length - 1]!;
       const typed = await server.driver.exec(eager, ['docker', 'version', '--format', '{{.Server.Version}}'], { timeoutMs: 120_000 });
       assert.equal(typed.exitCode, 0, typed.stderr);
       const before = ids.filter((id) => id !== eager && starting.includes(id) && starting.indexOf(id) < starting.indexOf(eager));
-      assert.ok(before.length <= ids.length - queued.length, `started before the eager learner: ${before.length} (${starting.join(', ')})`);
+      // In the order they queued, every other one would have gone first. Asked for, it jumps the
+      // queue: only those already starting and those whose turn came while the command was on
+      // its way (an exec takes a moment on a busy machine) go before it.
+      assert.ok(before.length < ids.length - 1, `started before the eager learner: ${before.length} of ${ids.length - 1} (${starting.join(', ')})`);
       await eventually('every engine answers', () => ids.every((id) => server.manager.engines.state(id) === 'ready'), 120_000, 100);
     });
   });
