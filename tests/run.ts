@@ -51,14 +51,25 @@ function engineJobs(): number {
 
 let passed = 0;
 let failed = 0;
+/** Seconds spent in each engine-tier file (its top-level tests and suites), for the list of the slowest. */
+const fileSeconds = new Map<string, number>();
+
+/** Adds a top-level test's or suite's duration to its file. */
+function timeFile(event: { nesting: number; file?: string; details?: { duration_ms?: number } }): void {
+  if (event.nesting !== 0 || !event.file) return;
+  const file = path.relative(root, event.file);
+  fileSeconds.set(file, (fileSeconds.get(file) ?? 0) + (event.details?.duration_ms ?? 0) / 1000);
+}
 
 /** Runs the files with node's test runner, reports them as they go, and adds to the counts. */
 async function runFiles(files: string[], options: { concurrency: number; timeout: number }): Promise<void> {
   const stream = run({ files, ...options });
   stream.on('test:pass', (event) => {
+    timeFile(event);
     if (event.details?.type !== 'suite') passed++;
   });
   stream.on('test:fail', (event) => {
+    timeFile(event);
     if (event.details?.type !== 'suite') failed++;
   });
   const report = stream.compose(new spec());
@@ -109,6 +120,10 @@ if (engineTests.length > 0) {
   if (together.length > 0) await runFiles(together, { concurrency: jobs, timeout: 30 * 60_000 });
   await runFiles([...alone, FINAL_FILE], { concurrency: 1, timeout: 30 * 60_000 });
   endTestRun(runDir);
+  // Where the engine tier's time went: what to look at first when the suite grows slow.
+  const slowest = [...fileSeconds].sort((a, b) => b[1] - a[1]).slice(0, 15);
+  console.log(`[tests] engine tier: the slowest files (of ${fileSeconds.size}, ${Math.round([...fileSeconds.values()].reduce((a, b) => a + b, 0))} s in all):`);
+  for (const [file, seconds] of slowest) console.log(`[tests]   ${seconds.toFixed(0).padStart(5)} s  ${file}`);
 }
 
 if (specs.length === 0 && engineTests.length === 0) console.log('no test files matched');
