@@ -26,7 +26,7 @@ async function nestedRun(server: TestServer, hostConfig: Docker.HostConfig): Pro
     // Bounded waits: a sandbox that cannot run the engine should fail the check quickly. The
     // real CLI, not the sandbox's `docker` (which waits up to minutes for an engine starting).
     const script =
-      'docker() { /usr/bin/docker "$@"; }; for i in $(seq 1 25); do timeout 2 docker version >/dev/null 2>&1 && break; sleep 0.2; done; timeout 20 docker run --rm hello-world 2>&1 && timeout 20 docker run -d --name as-user --user 999 busybox sleep 60 >/dev/null && timeout 10 docker exec as-user true 2>&1; echo "exit=$?"';
+      'd=/usr/bin/docker; for i in $(seq 1 25); do timeout 2 $d version >/dev/null 2>&1 && break; sleep 0.2; done; timeout 20 $d run --rm hello-world 2>&1 && timeout 20 $d run -d --name as-user --user 999 busybox sleep 60 >/dev/null && timeout 10 $d exec as-user true 2>&1; echo "exit=$?"';
     const exec = await container.exec({ Cmd: ['bash', '-c', script], AttachStdout: true, AttachStderr: true });
     const stream = await exec.start({});
     const chunks: Buffer[] = [];

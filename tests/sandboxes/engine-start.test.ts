@@ -78,7 +78,9 @@ describe('a cold sandbox: the prompt first, its engine after', () => {
         term.type('docker vers\t');
         await term.waitFor(/docker version /);
         assert.doesNotMatch(plain(term.output), /Waiting for your Docker engine/);
-        term.type('\x15'); // Ctrl-U: the line is cleared, not run
+        term.mark();
+        term.type('\x03'); // Ctrl-C: the line is dropped, not run, and a new prompt follows
+        await term.waitFor(/\^C.*# $/s);
       } finally {
         await term.close();
       }
