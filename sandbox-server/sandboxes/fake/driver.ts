@@ -39,6 +39,12 @@ export interface FakeDriverOptions {
   isolated?: boolean;
   /** Every create() takes this long before it resolves (or fails). */
   createDelayMs?: number;
+  /**
+   * Sandboxes whose engines start only when asked, as the docker driver's do
+   * (capabilities.deferredEngine): a test holds and releases the starts, and says which
+   * sandboxes' learners "typed docker".
+   */
+  deferredEngines?: boolean;
 }
 
 const NO_ENGINE = 'the fake driver has no Docker Engine: a test that needs one is an engine test (tests/), not a fast spec';
@@ -125,7 +131,12 @@ export class FakeSandboxDriver implements SandboxDriver {
       recoverRestart: () => this.recoverRestart(),
     },
   };
+  /** With deferredEngines: sandboxes where a command waits for the engine (what wanted() reports). */
+  readonly engineWanted = new Set<string>();
+  /** With deferredEngines: the sandboxes whose engine starts began, in order. */
+  readonly engineStarts: string[] = [];
   private failures: Error[] = [];
+  private heldEngines: Array<() => void> | undefined;
   private held: Array<() => void> | undefined;
   private restarted = false;
   private reviveFails = false;
@@ -133,6 +144,9 @@ export class FakeSandboxDriver implements SandboxDriver {
   constructor(options: FakeDriverOptions = {}) {
     this.isolated = options.isolated ?? true;
     this.createDelayMs = options.createDelayMs ?? 0;
+    if (options.deferredEngines) {
+      this.capabilities.deferredEngine = { start: (id) => this.startEngine(id), wanted: (id) => this.engineWanted.has(id) };
+    }
   }
 
   // --- what a test scripts -------------------------------------------------------------------
@@ -154,6 +168,19 @@ export class FakeSandboxDriver implements SandboxDriver {
     return () => {
       if (this.held === waiting) this.held = undefined;
       for (const release of waiting.splice(0)) release();
+    };
+  }
+
+  /**
+   * Engine starts from now on wait until released: the returned function lets the oldest
+   * waiting one finish; with 'all', every waiting one, and the hold ends.
+   */
+  holdEngines(): (all?: 'all') => void {
+    const waiting: Array<() => void> = [];
+    this.heldEngines = waiting;
+    return (all) => {
+      if (all && this.heldEngines === waiting) this.heldEngines = undefined;
+      for (const release of waiting.splice(0, all ? waiting.length : 1)) release();
     };
   }
 
@@ -305,6 +332,14 @@ export class FakeSandboxDriver implements SandboxDriver {
     sandbox.shells.add(shell);
     shell.onExit(() => sandbox.shells.delete(shell));
     return shell;
+  }
+
+  private async startEngine(id: string): Promise<void> {
+    this.must(id);
+    this.engineStarts.push(id);
+    const held = this.heldEngines;
+    if (held) await new Promise<void>((resolve) => held.push(resolve));
+    if (!this.sandboxes.get(id)?.running) throw new Error(`fake sandbox ${id} is gone or stopped: its engine cannot start`);
   }
 
   private must(id: string): FakeSandbox {
