@@ -79,7 +79,9 @@ export async function checkNestedDocker(docker: Docker, mode: IsolationMode | 'a
       await container.start();
       const deadline = Date.now() + 30_000;
       while (Date.now() < deadline) {
-        const exec = await container.exec({ Cmd: ['docker', 'version', '--format', '{{.Server.Version}}'], AttachStdout: true, AttachStderr: true });
+        // The real CLI: the sandbox's `docker` waits minutes for an engine still starting, and
+        // this loop must see an engine that cannot start fail within its own deadline.
+        const exec = await container.exec({ Cmd: ['/usr/bin/docker', 'version', '--format', '{{.Server.Version}}'], AttachStdout: true, AttachStderr: true });
         const stream = await exec.start({});
         await new Promise((resolve) => { stream.on('end', resolve); stream.resume(); });
         if ((await exec.inspect()).ExitCode === 0) {
