@@ -175,15 +175,21 @@ export class LessonChecks {
    * sandbox, so reopening never overwrites the learner's edits), starts following the sandbox
    * and evaluates the current step (running the lesson's and that step's setup first, once per
    * sandbox).
+   *
+   * `ahead`: opened for the learner rather than by them (a workshop's lesson, right after they
+   * join). It does not count as the learner opening it, and once its files are in, it follows
+   * the sandbox only if the learner has opened no other lesson meanwhile: the lesson page they
+   * went to first keeps the commands they type.
    */
-  async open(session: SessionRow, slug: string): Promise<LessonProgressView> {
+  async open(session: SessionRow, slug: string, options: { ahead?: boolean } = {}): Promise<LessonProgressView> {
     const loaded = this.lesson(slug);
     const sandbox = await this.deps.sessions.ensureSandbox(session);
-    const row = this.deps.progress.open(session.id, slug);
+    const row = (options.ahead ? this.deps.progress.lesson(session.id, slug) : undefined) ?? this.deps.progress.open(session.id, slug);
     if (row.files_sandbox_id !== sandbox.id) {
       if (loaded.filesDir) await this.deps.driver.copyIn(sandbox.id, starterFilesTar(loaded.filesDir));
       this.deps.progress.setFilesSandbox(session.id, slug, sandbox.id);
     }
+    if (options.ahead && this.deps.progress.lastOpened(session.id)?.lesson !== slug) return this.view(session.id, slug);
     const watch = this.watch(session.id, sandbox.id, slug);
     await this.evaluate(watch, new Set(['open']));
     const view = this.view(session.id, slug);

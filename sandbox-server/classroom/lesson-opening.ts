@@ -64,18 +64,21 @@ export class LessonOpening {
       wake.add(done);
     });
     const opening = delay
-      .then(() => this.limit(() => (this.stopped ? undefined : this.now(learner, workshop))))
+      .then(() => this.limit(() => (this.stopped ? undefined : this.now(learner, workshop, { ahead: true }))))
       .catch((err: Error) => this.deps.log.warn({ err: err.message }, 'could not open the lesson for a learner'))
       .finally(() => this.pending.delete(opening));
     this.pending.add(opening);
   }
 
-  /** Opens the lesson the learner is on, while they are still in the running workshop. */
-  async now(learner: LearnerRow, workshop: WorkshopRow): Promise<void> {
+  /**
+   * Opens the lesson the learner is on, while they are still in the running workshop. `ahead`
+   * (after a join): should the learner open another lesson meanwhile, theirs keeps the checks.
+   */
+  async now(learner: LearnerRow, workshop: WorkshopRow, options: { ahead?: boolean } = {}): Promise<void> {
     const current = this.deps.store.learner(learner.session_id);
     if (!current || current.removed_at !== null || this.deps.store.get(workshop.id)?.state !== 'running') return;
     const lesson = this.lessonOf(learner, workshop);
-    if (lesson) await this.deps.checks.open(lesson.session, lesson.slug);
+    if (lesson) await this.deps.checks.open(lesson.session, lesson.slug, options);
   }
 
   /** The lesson the learner is on: their last opened one of the workshop, else its first. */

@@ -98,7 +98,12 @@ describe('lesson pages inside a workshop, and after its end without practice', (
     await page.waitForSelector('#terminal[data-state="connected"]', { timeout: SLOW });
     await waitForScreen(page, /#\s*$/, SLOW);
     await type(page, 'docker run hello-world');
-    await waitForStepDone(page, 'hello-world', SLOW);
+    await waitForStepDone(page, 'hello-world', SLOW, () => ({
+      watching: server.checks.watching(),
+      engines: server.checks.watching().map((w) => server.manager.engines.state(w.sandboxId)),
+      steps: server.db.prepare("SELECT lesson, step, done_at, last_results FROM step_progress WHERE lesson = 'hello-containers'").all(),
+      commands: server.db.prepare('SELECT * FROM shell_commands ORDER BY rowid DESC LIMIT 5').all(),
+    }));
     await screenshot(page, 'workshop-lesson-2-of-3');
 
     // "Next" from the keyboard leads to the workshop's third lesson, the last: no next lesson,
@@ -172,6 +177,24 @@ describe('lesson pages inside a workshop, and after its end without practice', (
     assert.match(await page.locator('#problem-text').innerText(), /offers no practice sandboxes/);
     assert.equal(await sandboxButtons(page), 0);
     await page.context().close();
+  });
+
+  it("keeps the checks on the lesson the learner went to when the workshop's first lesson, opened for them, finishes after it", async () => {
+    const { workshop } = await startedWorkshop(server, { title: 'Straight to lesson 2', lessons: WORKSHOP, expectedSize: 1, sessionMinutes: 60 });
+    const joined = await call(server, 'POST', '/api/classroom/join', { body: { code: workshop.code, name: 'Ada' } });
+    assert.equal(joined.status, 200, joined.text);
+    const { id } = server.db.prepare('SELECT session_id AS id FROM workshop_learners WHERE workshop_id = ?').get(workshop.id) as { id: string };
+    const session = server.sessions.get(id)!;
+    // The server's opening of the workshop's first lesson (its starter files take a moment to
+    // copy in) and, just after it began, the learner's page opening the second: the first
+    // finishes last, as it did on a busy machine.
+    const ahead = server.checks.open(session, WORKSHOP[0]!, { ahead: true });
+    const own = server.checks.open(session, 'hello-containers');
+    await Promise.all([ahead, own]);
+    const filesOfFirst = server.db.prepare('SELECT files_sandbox_id AS id FROM lesson_progress WHERE session_id = ? AND lesson = ?').get(id, WORKSHOP[0]) as { id: string | null };
+    assert.ok(filesOfFirst.id, "the workshop's first lesson's starter files are in, for later");
+    assert.deepEqual(server.checks.watching().filter((w) => w.sessionId === id).map((w) => w.lesson), ['hello-containers'], 'the checks follow the lesson the learner is on');
+    assert.equal(server.checks.resume(session)?.lesson, 'hello-containers');
   });
 });
 

@@ -57,9 +57,10 @@ export async function screenshot(page: Page, name: string, options: { fullPage?:
 /**
  * Waits until the lesson page shows `step` done. When it does not, the error says what the page
  * showed instead: the step's status and message, the terminal's state and the last lines on its
- * screen (a command still waiting, an error the learner would have read).
+ * screen (a command still waiting, an error the learner would have read), and what `explain`
+ * says of the server's side.
  */
-export async function waitForStepDone(page: Page, step: string, timeoutMs = 30_000): Promise<void> {
+export async function waitForStepDone(page: Page, step: string, timeoutMs = 30_000, explain?: () => unknown): Promise<void> {
   try {
     await page.waitForSelector(`li.step[data-step="${step}"][data-status="done"]`, { timeout: timeoutMs });
   } catch (err) {
@@ -71,6 +72,7 @@ export async function waitForStepDone(page: Page, step: string, timeoutMs = 30_0
       .catch((e: Error) => ({ error: e.message }));
     const screen = await screenText(page).catch(() => '');
     const lastLines = screen.trimEnd().split('\n').slice(-8).join('\n');
-    throw new Error(`step ${step} was not done within ${timeoutMs} ms: ${JSON.stringify(shown)}; the terminal's last lines:\n${lastLines}\n${(err as Error).message.split('\n')[0]}`);
+    const server = explain ? `; the server: ${JSON.stringify(await Promise.resolve(explain()).catch((e: Error) => e.message))}` : '';
+    throw new Error(`step ${step} was not done within ${timeoutMs} ms: ${JSON.stringify(shown)}${server}; the terminal's last lines:\n${lastLines}\n${(err as Error).message.split('\n')[0]}`);
   }
 }
