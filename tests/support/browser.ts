@@ -72,7 +72,7 @@ export async function waitForStepDone(page: Page, step: string, timeoutMs = 30_0
       .catch((e: Error) => ({ error: e.message }));
     const screen = await screenText(page).catch(() => '');
     const lastLines = screen.trimEnd().split('\n').slice(-8).join('\n');
-    const server = explain ? `; the server: ${JSON.stringify(await Promise.resolve(explain()).catch((e: Error) => e.message))}` : '';
+    const server = explain ? `; the server: ${JSON.stringify(await (async () => explain())().catch((e: Error) => e.message))}` : '';
     throw new Error(`step ${step} was not done within ${timeoutMs} ms: ${JSON.stringify(shown)}${server}; the terminal's last lines:\n${lastLines}\n${(err as Error).message.split('\n')[0]}`);
   }
 }
