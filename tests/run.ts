@@ -54,9 +54,9 @@ let failed = 0;
 /** Seconds spent in each engine-tier file (its top-level tests and suites), for the list of the slowest. */
 const fileSeconds = new Map<string, number>();
 
-/** Adds a top-level test's or suite's duration to its file. */
+/** Adds a top-level test's or suite's duration to its file (engine-tier files only: those under tests/). */
 function timeFile(event: { nesting: number; file?: string; details?: { duration_ms?: number } }): void {
-  if (event.nesting !== 0 || !event.file) return;
+  if (event.nesting !== 0 || !event.file?.startsWith(testsDir + path.sep)) return;
   const file = path.relative(root, event.file);
   fileSeconds.set(file, (fileSeconds.get(file) ?? 0) + (event.details?.duration_ms ?? 0) / 1000);
 }
