@@ -38,6 +38,7 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
     PORT: '0',
     SLIPWAY_IMAGES: 'offline',
     SLIPWAY_POOL_SIZE: '0',
+    SLIPWAY_STANDBY: '0',
     LOG_LEVEL: 'warn',
     ...env,
   });

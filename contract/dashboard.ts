@@ -138,7 +138,10 @@ export type Capacity = z.infer<typeof capacity>;
 export const warmProgress = z.object({
   /** Sandboxes the pool is filling up to (SLIPWAY_POOL_SIZE plus what workshops reserve). */
   target: z.number().int(),
+  /** Warm sandboxes waiting (their engines answer). */
   pooled: z.number().int(),
+  /** While a workshop runs: sandboxes waiting with their engines not started, for learners beyond the warm ones. */
+  standby: z.object({ ready: z.number().int(), target: z.number().int() }),
   creating: z.number().int(),
   inUse: z.number().int(),
   /**

@@ -144,9 +144,11 @@ export class Classroom {
 
   warmProgress(): WarmProgress {
     const counts = this.deps.sandboxes.countByState();
+    const pooled = this.deps.sandboxes.countPooled();
     return {
       target: this.deps.manager.poolTarget(),
-      pooled: counts.pooled ?? 0,
+      pooled: pooled.warm,
+      standby: { ready: pooled.standby, target: this.deps.manager.standbyTarget() },
       creating: counts.creating ?? 0,
       inUse: (counts.assigned ?? 0) + (counts.active ?? 0),
       engines: this.deps.manager.engines.counts(),
@@ -209,9 +211,8 @@ export class Classroom {
         if (sandbox) await this.deps.manager.destroy(sandbox.id, 'released', 'The workshop has ended; your results are kept.');
       }),
     );
-    // Sandboxes warmed for learners who never came.
-    const surplus = this.deps.sandboxes.live().filter((s) => s.state === 'pooled').slice(this.deps.manager.poolTarget());
-    await Promise.all(surplus.map((s) => this.deps.manager.destroy(s.id, 'released')));
+    // Sandboxes warmed for learners who never came, and those on standby.
+    await this.deps.manager.trimPool();
     const view = workshopView(this.workshop(row.id));
     this.emit(id, { type: 'workshop', data: view });
     for (const learner of learners) {
@@ -436,7 +437,12 @@ export class Classroom {
     const counts = this.deps.sandboxes.countByState();
     const inUse = (counts.assigned ?? 0) + (counts.active ?? 0);
     const room = Math.max(0, this.capacity().total - inUse - this.deps.config.poolSize);
-    this.deps.manager.reserve(Math.min(expected, room));
+    const reserve = Math.min(expected, room);
+    this.deps.manager.reserve(reserve);
+    // Standby for whoever comes beyond the warm-up (more learners than expected, or a workshop
+    // started without one), in what room the machine has left.
+    const running = this.deps.store.running().length > 0;
+    this.deps.manager.keepOnStandby(running ? Math.min(this.deps.config.standby, room - reserve) : 0);
   }
 
   private publishWarm(): void {

@@ -15,7 +15,7 @@ import type { WorkshopStore } from './store.js';
 
 export interface SetupAheadDeps {
   workshops: Pick<WorkshopStore, 'running'>;
-  sandboxes: Pick<SandboxStore, 'live'>;
+  sandboxes: Pick<SandboxStore, 'live' | 'get'>;
   library: LessonLibrary;
   driver: SandboxDriver;
   setup: LessonSetup;
@@ -57,6 +57,8 @@ export class SetupAhead {
   }
 
   private async prepare(sandboxId: string): Promise<void> {
+    // A sandbox on standby has no engine to run a setup with; its learner's lesson runs it.
+    if (this.deps.sandboxes.get(sandboxId)?.standby) return;
     const loaded = this.lesson();
     if (!loaded) return;
     // The setup may use the starter files (it runs after them when a learner opens the lesson);

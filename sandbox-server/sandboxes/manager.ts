@@ -1,5 +1,5 @@
-// The sandbox lifecycle as the rest of the server sees it: pooled (pre-warmed) → assigned →
-// active → expired/destroyed. Each concern is a part of its own in lifecycle/ (pool, liveness,
+// The sandbox lifecycle as the rest of the server sees it: pooled (pre-warmed, or on standby) →
+// assigned → active → expired/destroyed. Each concern is a part of its own in lifecycle/ (pool, liveness,
 // expiry, what they share), and their rounds run as tasks of the server's scheduler; this class
 // puts them together and is the one door in. What happens to sandboxes goes out on the feed's
 // sandboxes channel (feed/sandboxes.ts).
@@ -76,6 +76,20 @@ export class SandboxManager {
 
   poolTarget(): number {
     return this.pool.target();
+  }
+
+  /** Keeps `count` sandboxes on standby (started, their engines not) while workshops run. */
+  keepOnStandby(count: number): void {
+    this.pool.keepOnStandby(count);
+  }
+
+  standbyTarget(): number {
+    return this.pool.standbyTarget();
+  }
+
+  /** Ends pooled sandboxes past the pool's targets (warm and standby). */
+  trimPool(): Promise<void> {
+    return this.pool.trim();
   }
 
   /** Starts pool refills in the background; concurrent calls share one run. */

@@ -185,4 +185,9 @@ export const migrations: string[] = [
     PRIMARY KEY (sandbox_id, lesson, step)
   );
   `,
+  // 11: a pooled sandbox on standby: its container runs and a shell can start in it, but its
+  // Docker Engine waits until a learner claims it (a few MiB instead of the engine's 30).
+  `
+  ALTER TABLE sandboxes ADD COLUMN standby INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

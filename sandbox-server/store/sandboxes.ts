@@ -17,6 +17,8 @@ export interface SandboxRow {
   last_active_at: number | null;
   ended_at: number | null;
   end_reason: string | null;
+  /** 1 while it waits in the pool with its engine not started (see SandboxPool); 0 otherwise. */
+  standby: number;
 }
 
 export class SandboxStore {
@@ -34,23 +36,34 @@ export class SandboxStore {
     return this.db.prepare(`SELECT * FROM sandboxes WHERE state IN ('creating','pooled','assigned','active') ORDER BY created_at`).all() as SandboxRow[];
   }
 
-  markPooled(id: string, now = Date.now()): void {
-    this.db.prepare(`UPDATE sandboxes SET state = 'pooled', ready_at = ? WHERE id = ? AND state = 'creating'`).run(now, id);
+  /** A created sandbox joins the pool: warm (its engine answers) or on standby (its engine waits). */
+  markPooled(id: string, standby = false, now = Date.now()): void {
+    this.db.prepare(`UPDATE sandboxes SET state = 'pooled', ready_at = ?, standby = ? WHERE id = ? AND state = 'creating'`).run(now, standby ? 1 : 0, id);
   }
 
-  /** Atomically hands the oldest pooled sandbox to a session; undefined when the pool is empty. */
+  /**
+   * Atomically hands a pooled sandbox to a session, the oldest warm one before any on standby;
+   * undefined when the pool is empty. The row returned still says whether it was on standby.
+   */
   claimPooled(sessionId: string, lifetimeMs: number, now = Date.now()): SandboxRow | undefined {
     return this.db.transaction(() => {
-      const row = this.db.prepare(`SELECT id FROM sandboxes WHERE state = 'pooled' ORDER BY ready_at LIMIT 1`).get() as { id: string } | undefined;
+      const row = this.db.prepare(`SELECT id FROM sandboxes WHERE state = 'pooled' ORDER BY standby, ready_at LIMIT 1`).get() as { id: string } | undefined;
       if (!row) return undefined;
+      const claimed = this.get(row.id)!;
       this.assign(row.id, sessionId, lifetimeMs, now);
-      return this.get(row.id);
+      return { ...this.get(row.id)!, standby: claimed.standby };
     })();
+  }
+
+  /** Pooled sandboxes: warm ones, and those on standby. */
+  countPooled(): { warm: number; standby: number } {
+    const rows = this.db.prepare(`SELECT standby, COUNT(*) AS n FROM sandboxes WHERE state = 'pooled' GROUP BY standby`).all() as Array<{ standby: number; n: number }>;
+    return { warm: rows.find((r) => r.standby === 0)?.n ?? 0, standby: rows.find((r) => r.standby === 1)?.n ?? 0 };
   }
 
   assign(id: string, sessionId: string, lifetimeMs: number, now = Date.now()): void {
     this.db
-      .prepare(`UPDATE sandboxes SET state = 'assigned', session_id = ?, assigned_at = ?, expires_at = ?, last_active_at = ?, ready_at = COALESCE(ready_at, ?) WHERE id = ?`)
+      .prepare(`UPDATE sandboxes SET state = 'assigned', session_id = ?, assigned_at = ?, expires_at = ?, last_active_at = ?, ready_at = COALESCE(ready_at, ?), standby = 0 WHERE id = ?`)
       .run(sessionId, now, now + lifetimeMs, now, now, id);
   }
 

@@ -264,8 +264,10 @@ export function renderWarm(node: HTMLElement, warm: WarmProgress, snapshot: Snap
   const { queued, starting } = warm.engines;
   // Learners have their prompts already; this says how far their Docker Engines are.
   const engines = queued + starting ? ` · Docker Engines starting: ${starting}${queued ? `, ${queued} waiting their turn` : ''}` : '';
+  // Standby sandboxes give a prompt at once too; their engines start when a learner takes one.
+  const standby = warm.standby.target ? ` · on standby: ${warm.standby.ready} of ${warm.standby.target}` : '';
   const lines = [
-    (state === 'running' ? `Pre-warmed: ${ready} ready${warm.creating ? `, ${warm.creating} starting` : ''} (target ${warm.target}) · in use: ${warm.inUse} · capacity: ${warm.capacity.total}` : `In use: ${warm.inUse} · capacity: ${warm.capacity.total}`) + engines,
+    (state === 'running' ? `Pre-warmed: ${ready} ready${warm.creating ? `, ${warm.creating} starting` : ''} (target ${warm.target})${standby} · in use: ${warm.inUse} · capacity: ${warm.capacity.total}` : `In use: ${warm.inUse} · capacity: ${warm.capacity.total}`) + engines,
   ];
   const progress = node.querySelector('progress');
   const text = node.querySelector('.warm-text');

@@ -1,13 +1,15 @@
 // A sandbox's prompt comes before its Docker Engine: a learner gets a shell as soon as the
 // sandbox runs, the engine starts after (a few at a time, or with the learner's first docker
 // command), a `docker` command typed the instant the prompt appears waits for it instead of
-// failing, and checks and the sandbox panel say "starting" rather than reporting an error.
+// failing, and checks and the sandbox panel say "starting" rather than reporting an error. A
+// class nobody pre-warmed for finds sandboxes on standby: started, their engines not.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Inventory } from '../../contract/session-api.js';
 import { checkSchema } from '../../lessons/schema.js';
 import { createContext } from '../../sandbox-server/checks/context.js';
 import { ENGINE_STARTING, evaluateCheck } from '../../sandbox-server/checks/evaluate.js';
+import { call, cookieOf, startedWorkshop } from '../classroom/support.js';
 import { stopAndClean, startTestServer, type TestServer } from '../support/server.js';
 import { learnerSession, plain, TermClient } from '../terminal/support/client.js';
 import { eventually } from '../terminal/support/wait.js';
@@ -169,6 +171,68 @@ describe('a cold sandbox: the prompt first, its engine after', () => {
       // its way (an exec takes a moment on a busy machine) go before it.
       assert.ok(before.length < ids.length - 1, `started before the eager learner: ${before.length} of ${ids.length - 1} (${starting.join(', ')})`);
       await eventually('every engine answers', () => ids.every((id) => server.manager.engines.state(id) === 'ready'), 120_000, 100);
+    });
+  });
+
+  describe('a class nobody pre-warmed for (SLIPWAY_STANDBY=3)', () => {
+    let server: TestServer;
+    let workshop: { id: string; code: string };
+    let instructor: string;
+    const standbyIds = () => server.manager.store.live().filter((r) => r.state === 'pooled' && r.standby).map((r) => r.id);
+
+    before(async () => {
+      server = await startTestServer({ SLIPWAY_STANDBY: '3' });
+      ({ instructor, workshop } = await startedWorkshop(server, { title: 'standby', lessons: ['hello-containers'], expectedSize: 1, sessionMinutes: 60 }));
+    });
+    after(async () => {
+      if (server) await stopAndClean(server);
+    });
+
+    it('keeps sandboxes on standby while the workshop runs, their shells able to run and their engines not started', async () => {
+      await eventually('one warm sandbox and three on standby', () => {
+        const warm = server.classroom.warmProgress();
+        return warm.pooled === 1 && warm.standby.ready === 3;
+      }, 120_000, 200);
+      for (const id of standbyIds()) {
+        const shell = await server.driver.exec(id, ['bash', '-c', 'cat /run/slipway/engine-state; pgrep -x dockerd || echo no-dockerd']);
+        assert.equal(shell.stdout, 'waiting\nno-dockerd\n', id);
+      }
+    });
+
+    it('gives learners beyond the warm-up a standby sandbox whose docker works from the first command', async () => {
+      const onStandby = standbyIds();
+      const learners = [];
+      for (const name of ['Ada', 'Grace']) {
+        const joined = await call(server, 'POST', '/api/classroom/join', { body: { code: workshop.code, name } });
+        assert.equal(joined.status, 200, joined.text);
+        const cookie = cookieOf(joined, 'slipway_session');
+        const view = await call(server, 'POST', '/api/session/sandbox', { cookie });
+        learners.push({ cookie, sandboxId: view.body.sandbox.id as string });
+      }
+      const [, second] = learners as [unknown, { cookie: string; sandboxId: string }];
+      assert.ok(onStandby.includes(second.sandboxId), `the second learner got a standby sandbox (${second.sandboxId} of ${onStandby.join(', ')})`);
+      assert.equal(server.manager.store.get(second.sandboxId)?.standby, 0, 'it is no longer on standby');
+      const term = await TermClient.connect(server.url, { cookie: second.cookie, cols: 120, rows: 30 });
+      try {
+        await term.waitFor(/workshop.*# $/);
+        const out = plain(await term.run('docker run --rm hello-world; echo "exit=$?"', /exit=\d+/, 120_000));
+        assert.doesNotMatch(out, /Cannot connect to the Docker daemon|Is the docker daemon running/);
+        assert.match(out, /Hello from Docker!/);
+        assert.match(out, /exit=0/);
+      } finally {
+        await term.close();
+      }
+    });
+
+    it('removes the standby sandboxes when the workshop ends', async () => {
+      await eventually('the standby refilled', () => standbyIds().length > 0, 120_000, 200);
+      const left = standbyIds();
+      const ended = await call(server, 'POST', `/api/instructor/workshops/${workshop.id}/end`, { cookie: instructor, body: { confirm: true } });
+      assert.equal(ended.status, 200, ended.text);
+      assert.deepEqual(standbyIds(), []);
+      const backend = new Set((await server.driver.list()).map((b) => b.id));
+      for (const id of left) assert.ok(!backend.has(id), `${id} was removed`);
+      assert.equal(server.classroom.warmProgress().standby.target, 0);
     });
   });
 });

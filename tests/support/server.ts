@@ -33,6 +33,7 @@ export function testConfig(env: Record<string, string> = {}, dataDir = fs.mkdtem
     PORT: '0',
     SLIPWAY_IMAGES: 'offline',
     SLIPWAY_POOL_SIZE: '0',
+    SLIPWAY_STANDBY: '0',
     SLIPWAY_SANDBOX_MEMORY: '768m',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     ...env,

@@ -39,6 +39,7 @@ export async function startFakeServer(env: Record<string, string> = {}, driverOp
     HOST: '127.0.0.1',
     PORT: '0',
     SLIPWAY_POOL_SIZE: '0',
+    SLIPWAY_STANDBY: '0',
     // The temporary folder's free space is not what these tests are about.
     SLIPWAY_MIN_FREE_DISK: '1m',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',

@@ -55,7 +55,9 @@ export class LifecycleCore {
   updateGauges(): void {
     const counts = this.store.countByState();
     for (const state of ['creating', 'pooled', 'assigned', 'active']) this.metrics.sandboxesByState.set({ state }, counts[state] ?? 0);
-    this.metrics.poolSize.set(counts.pooled ?? 0);
+    const pooled = this.store.countPooled();
+    this.metrics.poolSize.set(pooled.warm);
+    this.metrics.poolStandby.set(pooled.standby);
   }
 
   /** Calls to the backend under way, awaited by settle(). */

@@ -2,7 +2,7 @@
 // (the Docker Engine stops every container when it stops) they are revived with their files
 // and images; otherwise the sandbox died, its learner is told and offered a fresh one. At start,
 // reconcile makes a restarted server pick up where it was: re-adopt what the store knows, revive
-// what stopped with the engine, remove what it does not know.
+// what stopped with the engine, remove what it does not know and what waited on standby.
 import type { LifecycleCore } from './core.js';
 
 /** How often sandboxes are checked to be running: a dead one is reported within this long. */
@@ -107,7 +107,9 @@ export class Liveness {
       }
       if (restarted && restart) {
         this.suspects.delete(id);
-        await this.revive(id);
+        // A standby sandbox is made again rather than revived with its engine (see reconcile).
+        if (row.state === 'pooled' && row.standby) await core.destroy(id, 'released');
+        else await this.revive(id);
         continue;
       }
       // An engine shutting down stops its containers one by one, for many seconds, while it
@@ -147,6 +149,14 @@ export class Liveness {
     await Promise.all(
       backend.map(async ({ id, running }) => {
         const row = live.get(id);
+        if (row?.state === 'pooled' && row.standby) {
+          // Adopting or reviving waits for the engine, which a standby sandbox has not
+          // started; it costs less to make again (the pool refills) than to start its engine.
+          await driver.destroy(id);
+          store.end(id, 'destroyed', 'On standby when the server stopped; made again instead.');
+          result.removed.push(id);
+          return;
+        }
         if (row && !running && row.state !== 'creating' && restart) {
           // Stopped with the engine (a host reboot, an engine restart while the server was down).
           try {

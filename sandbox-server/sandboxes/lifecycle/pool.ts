@@ -4,6 +4,13 @@
 // time: creation is CPU-heavy (an engine starting), more in parallel only slows each one.
 // A pooled sandbox is warm (its engine answers); one created for a learner is handed out as soon
 // as a shell runs in it, and its engine starts after, in turn (engines.ts).
+//
+// Besides the warm ones, a running workshop keeps sandboxes on standby (keepOnStandby): their
+// containers run and their shells are open, but their engines wait. One costs a few MiB, so a
+// class can have them for everyone nobody pre-warmed for; creating thirty containers when thirty
+// learners arrive at once is what made them wait (the host's engine starts containers one after
+// another). A claimed standby sandbox starts its engine in turn, as a cold one would. Warm ones
+// are handed out first and made first.
 import crypto from 'node:crypto';
 import { formatSize } from '../../config/units.js';
 import type { SandboxRow } from '../../store/sandboxes.js';
@@ -19,6 +26,10 @@ export class SandboxPool {
   private filling: Promise<void> | undefined;
   /** Sandboxes pre-warmed on top of SLIPWAY_POOL_SIZE (a classroom workshop about to start). */
   private reserved = 0;
+  /** Sandboxes kept on standby (engine not started) while a workshop runs. */
+  private standby = 0;
+  /** Of those being created, how many go on standby. */
+  private creatingStandby = 0;
   private readonly onChanged = () => {
     if (!this.core.stopped) void this.fill();
   };
@@ -46,7 +57,9 @@ export class SandboxPool {
     const started = performance.now();
     const pooled = store.claimPooled(sessionId, config.sandboxLifetime);
     if (pooled) {
-      metrics.assignSeconds.observe({ source: 'pool' }, (performance.now() - started) / 1000);
+      // Its engine starts now, in turn among the learners' (or on their first docker command).
+      if (pooled.standby) this.engines.assigned(pooled.id);
+      metrics.assignSeconds.observe({ source: pooled.standby ? 'standby' : 'pool' }, (performance.now() - started) / 1000);
       events.emit('assigned', pooled.id, sessionId);
       this.core.changed();
       return pooled;
@@ -69,6 +82,27 @@ export class SandboxPool {
     return this.core.config.poolSize + this.reserved;
   }
 
+  /** Keeps `count` sandboxes on standby from now on (0: none); refills at once when it grows. */
+  keepOnStandby(count: number): void {
+    this.standby = Math.max(0, Math.floor(count));
+    this.core.metrics.poolStandbyTarget.set(this.standby);
+    if (!this.core.stopped) void this.fill();
+  }
+
+  standbyTarget(): number {
+    return this.standby;
+  }
+
+  /** Pooled sandboxes past their targets (a workshop ended, fewer expected): ends them. */
+  async trim(): Promise<void> {
+    // Creations under way finish first (the loop stops at the lowered targets): one landing in
+    // the pool after the count would be left over.
+    await this.filling;
+    const pooled = this.core.store.live().filter((row) => row.state === 'pooled');
+    const surplus = [...pooled.filter((row) => !row.standby).slice(this.target()), ...pooled.filter((row) => row.standby).slice(this.standby)];
+    await Promise.all(surplus.map((row) => this.core.destroy(row.id, 'released')));
+  }
+
   /** Starts pool refills in the background; concurrent calls share one run. */
   fill(): Promise<void> {
     this.filling ??= this.fillLoop().finally(() => (this.filling = undefined));
@@ -79,10 +113,12 @@ export class SandboxPool {
     const { store, config, log } = this.core;
     const workers = Array.from({ length: CREATE_CONCURRENCY }, async () => {
       while (!this.core.stopped) {
-        const waiting = (store.countByState().pooled ?? 0) + this.creating;
-        if (waiting >= this.target() || store.live().length >= config.maxSandboxes) return;
+        const pooled = store.countPooled();
+        const warmWanted = pooled.warm + (this.creating - this.creatingStandby) < this.target();
+        const standbyWanted = pooled.standby + this.creatingStandby < this.standby;
+        if ((!warmWanted && !standbyWanted) || store.live().length >= config.maxSandboxes) return;
         try {
-          await this.createOne();
+          await this.createOne(undefined, !warmWanted);
         } catch (err) {
           log.error({ err: (err as Error).message }, 'could not pre-warm a sandbox');
           return;
@@ -92,8 +128,8 @@ export class SandboxPool {
     await Promise.all(workers);
   }
 
-  /** Creates a sandbox for the pool, or straight for a session so no one else can claim it. */
-  private async createOne(forSession?: string): Promise<string> {
+  /** Creates a sandbox for the pool (warm, or on standby), or straight for a session so no one else can claim it. */
+  private async createOne(forSession?: string, standby = false): Promise<string> {
     const { store, config, driver, metrics, events } = this.core;
     if (this.core.backendDown) {
       throw new SandboxError("The server's Docker Engine is not answering (it may be restarting), so no sandbox can start right now. Try again in a minute; if it lasts, the operator should run npm run doctor.", 'engine_unavailable');
@@ -106,6 +142,7 @@ export class SandboxPool {
     const started = performance.now();
     store.insert(id, driver.kind);
     this.creating++;
+    if (standby) this.creatingStandby++;
     this.core.updateGauges();
     try {
       await this.core.track(driver.create(id));
@@ -113,8 +150,8 @@ export class SandboxPool {
         store.assign(id, forSession, config.sandboxLifetime);
         this.engines.assigned(id);
       } else {
-        await this.engines.start(id, true);
-        store.markPooled(id);
+        if (!standby) await this.engines.start(id, true);
+        store.markPooled(id, standby);
         events.emit('pooled', id);
       }
       metrics.created.inc({ result: 'ok' });
@@ -129,6 +166,7 @@ export class SandboxPool {
       throw err;
     } finally {
       this.creating--;
+      if (standby) this.creatingStandby--;
       this.core.updateGauges();
     }
   }

@@ -1,0 +1,20 @@
+// scratch: keep a sandbox with nginx up and print how to reach it
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { startBenchServer } from './support.js';
+const server = await startBenchServer({ SLIPWAY_PREVIEW_PORTS: '4520-4523', SLIPWAY_SANDBOX_MEMORY: '768m' });
+const created = await fetch(`${server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+const session = (created.headers.get('set-cookie') ?? '').split(';')[0]!;
+const view = (await (await fetch(`${server.url}/api/session/sandbox`, { method: 'POST', headers: { cookie: session } })).json()) as { sandbox: { id: string } };
+const sandbox = view.sandbox.id;
+const r = await server.driver.exec(sandbox, ['bash', '-c', `mkdir -p /root/site && echo hi > /root/site/index.html && head -c 50m /dev/urandom > /root/site/big.bin && docker run -d --name web -p 8080:80 -v /root/site:/usr/share/nginx/html:ro nginx:1.26 >/dev/null && for i in $(seq 100); do curl -fs localhost:8080/ >/dev/null && exit 0; sleep 0.2; done; exit 1`], { timeoutMs: 300000 });
+console.log(r.exitCode, r.stdout, r.stderr);
+const answer = await fetch(`${server.url}/api/session/preview`, { method: 'POST', headers: { cookie: session, 'content-type': 'application/json' }, body: JSON.stringify({ port: 8080 }) });
+const link = (await answer.json()) as { url: string };
+const opened = await fetch(link.url, { redirect: 'manual' });
+const grant = (opened.headers.get('set-cookie') ?? '').split(';')[0]!;
+const addr = await server.driver.capabilities.preview!.address(sandbox);
+writeFileSync('/tmp/pv.env', `ORIGIN=${new URL(link.url).origin}\nGRANT='${grant}'\nADDR=${addr}\nSANDBOX=${sandbox}\n`);
+console.log('ready');
+process.on('SIGINT', async () => { await server.dispose(); process.exit(0); });
+setInterval(() => {}, 1000);
