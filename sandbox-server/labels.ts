@@ -7,8 +7,12 @@ export const LABEL = {
   sandbox: 'io.slipway.sandbox',
 } as const;
 
-/** probe: a short-lived container that tries what the engine allows (isolation, doctor); image: Slipway's own images. */
-export type Role = 'sandbox' | 'mirror' | 'network' | 'probe' | 'image';
+/**
+ * probe: a short-lived container that tries what the engine allows (isolation, doctor); image:
+ * Slipway's own images; node: a Docker Engine node of a swarm made on one machine, and its
+ * network (the test fixture of the swarm driver).
+ */
+export type Role = 'sandbox' | 'mirror' | 'network' | 'probe' | 'image' | 'node';
 
 export function labels(instance: string, role: Role, sandboxId?: string): Record<string, string> {
   return { [LABEL.instance]: instance, [LABEL.role]: role, ...(sandboxId ? { [LABEL.sandbox]: sandboxId } : {}) };

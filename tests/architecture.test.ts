@@ -83,6 +83,11 @@ const ALLOWANCES: Allowance[] = [
     reason: 'driver tests drive a sandbox driver directly (its isolation, its network, a shell) and read its state, which no API shows',
   },
   {
+    modules: ['sandbox-server/images/base.ts', 'sandbox-server/images/build.ts', 'sandbox-server/sandboxes/docker/isolation.ts'],
+    importers: ['tests/swarm/'],
+    reason: "the swarm fixture makes its nodes of the sandbox image the server built, with a sandbox's own trimmed rights, as an operator's nodes would run",
+  },
+  {
     modules: ['sandbox-server/doctor/checks.ts', 'sandbox-server/images/base.ts', 'sandbox-server/images/build.ts'],
     importers: ['tests/sandboxes/isolation.test.ts'],
     reason: 'the isolation probe is tested where it runs (doctor, image build) against the real engine',
