@@ -1,19 +1,24 @@
 // The swarm fixture (support/fixture.ts) on the real engine: three nodes, one manager, all Ready
 // and labelled for sandboxes, each holding the sandbox image; a sandbox made as the swarm driver
-// will make it (a service of one task, the trimmed rights through Privileges, a labelled volume
-// for its engine's data, dnsrr on the node's bridge, placed on a worker) runs its own Docker
-// Engine three levels deep, reached by an exec through the API of the node it runs on; and the
-// fixture leaves nothing on this machine's engine when it is removed.
+// makes it (a service of one task, the trimmed rights through Privileges, limits, a labelled
+// volume for its engine's data, dnsrr on the node's bridge, placed on a worker) runs its own
+// Docker Engine three levels deep, reached through execs on the node it runs on; and the
+// fixture leaves nothing on this machine's engine when it is removed. The sandbox is the swarm
+// driver's service spec (sandboxes/swarm/service-spec.ts) and its engine is reached the way the
+// driver reaches it (sandboxes/swarm/engine-tunnel.ts).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import Docker from 'dockerode';
 import { listInstallation } from '../../sandbox-server/clean/installation.js';
-import { labels } from '../../sandbox-server/labels.js';
+import { BASE_TAG } from '../../sandbox-server/images/base.js';
+import { expectedTag } from '../../sandbox-server/images/build.js';
+import { tunnelledEngine } from '../../sandbox-server/sandboxes/swarm/engine-tunnel.js';
+import { SANDBOX_NODE_LABEL, sandboxServiceSpec } from '../../sandbox-server/sandboxes/swarm/service-spec.js';
+import { testConfig } from '../support/server.js';
 import { requireEngine } from '../support/engine.js';
 import { recordTestInstance } from '../support/test-run.js';
-import { SANDBOX_NODE_LABEL, startSwarmFixture, type SwarmFixture, type SwarmNode } from './support/fixture.js';
+import { startSwarmFixture, type SwarmFixture } from './support/fixture.js';
 
 /** This file's own fixture: a name apart from the one a person may have up by hand. */
 const INSTANCE = `sw${process.pid.toString(36)}`;
@@ -21,19 +26,6 @@ const INSTANCE = `sw${process.pid.toString(36)}`;
 interface Task {
   NodeID: string;
   Status: { State: string; Err?: string; ContainerStatus?: { ContainerID?: string } };
-}
-
-/** Runs a command in a container of a node and returns its output and exit code. */
-async function execIn(node: SwarmNode, containerId: string, command: string[]): Promise<{ exitCode: number; output: string }> {
-  const exec = await node.docker.getContainer(containerId).exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
-  const stream = await exec.start({ hijack: true, stdin: false });
-  const chunks: Buffer[] = [];
-  const sink = new PassThrough();
-  sink.on('data', (chunk: Buffer) => chunks.push(chunk));
-  node.docker.modem.demuxStream(stream, sink, sink);
-  await new Promise((resolve) => stream.on('end', resolve));
-  const { ExitCode } = await exec.inspect();
-  return { exitCode: ExitCode ?? -1, output: Buffer.concat(chunks).toString('utf8') };
 }
 
 describe('a swarm of three nodes on this machine', { timeout: 240_000 }, () => {
@@ -59,30 +51,13 @@ describe('a swarm of three nodes on this machine', { timeout: 240_000 }, () => {
     for (const node of fixture.nodes) await node.docker.getImage(fixture.image).inspect();
   });
 
-  it('runs a sandbox service on a worker whose own Docker Engine answers through the node it runs on', async () => {
+  it('runs a sandbox service on a worker, whose own engine is reached through a tunnel of the node it runs on', async () => {
     const worker = fixture.nodes.find((n) => n.role === 'worker')!;
-    const volume = `${INSTANCE}-probe-docker`;
-    const service = await fixture.manager.docker.createService({
-      Name: `${INSTANCE}-probe`,
-      Labels: labels(INSTANCE, 'sandbox', 'probe'),
-      TaskTemplate: {
-        ContainerSpec: {
-          Image: fixture.image,
-          Hostname: 'sandbox',
-          CapabilityAdd: ['CAP_SYS_ADMIN', 'CAP_NET_ADMIN', 'CAP_SYS_PTRACE'],
-          Privileges: { Seccomp: { Mode: 'unconfined' }, AppArmor: { Mode: 'disabled' } },
-          Init: true,
-          Mounts: [{ Type: 'volume', Source: volume, Target: '/var/lib/docker', VolumeOptions: { NoCopy: false, Labels: labels(INSTANCE, 'sandbox', 'probe'), DriverConfig: { Name: 'local', Options: {} } } }],
-        },
-        Resources: { Limits: { MemoryBytes: 768 * 1024 ** 2, Pids: 1024 } },
-        RestartPolicy: { Condition: 'none' },
-        Placement: { Constraints: [`node.id==${worker.id}`, `node.labels.${SANDBOX_NODE_LABEL}==true`] },
-        Networks: [{ Target: 'bridge' }],
-      },
-      EndpointSpec: { Mode: 'dnsrr' },
-      // dockerode's types predate API 1.44, where Privileges gained Seccomp and AppArmor.
-    } as Docker.CreateServiceOptions);
+    const config = testConfig({ SLIPWAY_SANDBOX_MEMORY: '768m' });
+    const spec = sandboxServiceSpec({ ...config, instance: INSTANCE }, { id: 'probe', image: fixture.image, nodeId: worker.id });
+    const service = await fixture.manager.docker.createService(spec);
     const serviceId = (service as unknown as { id: string }).id;
+    const volume = `slipway-${INSTANCE}-probe-docker`;
     try {
       let task: Task | undefined;
       const deadline = Date.now() + 60_000;
@@ -96,15 +71,37 @@ describe('a swarm of three nodes on this machine', { timeout: 240_000 }, () => {
       const containerId = task!.Status.ContainerStatus!.ContainerID!;
       // The node's engine, not the manager's, holds the container: exec is local to a node.
       await assert.rejects(fixture.manager.docker.getContainer(containerId).inspect(), 'the manager does not hold the sandbox container');
-      let answer = { exitCode: -1, output: '' };
+      const limits = await worker.docker.getContainer(containerId).inspect();
+      assert.equal(limits.HostConfig.Memory, 768 * 1024 ** 2, 'the memory limit applied');
+      assert.equal(limits.HostConfig.PidsLimit, config.sandboxPids, 'the process limit applied');
+
+      // The sandbox's own engine, three levels deep, through execs of dial-stdio on its node.
+      const engine = tunnelledEngine(worker.docker, containerId);
       const engineDeadline = Date.now() + 60_000;
-      while (Date.now() < engineDeadline) {
-        answer = await execIn(worker, containerId, ['/usr/bin/docker', 'version', '--format', '{{.Server.Version}}']);
-        if (answer.exitCode === 0) break;
-        await new Promise((r) => setTimeout(r, 250));
+      let version: { Version?: string } | undefined;
+      while (!version && Date.now() < engineDeadline) {
+        version = await engine.version().catch(() => undefined);
+        if (!version) await new Promise((r) => setTimeout(r, 250));
       }
-      assert.equal(answer.exitCode, 0, answer.output);
-      assert.match(answer.output.trim(), /^\d+\.\d+/, 'the sandbox engine, three levels deep, says its version');
+      assert.match(version?.Version ?? '', /^\d+\.\d+/, 'the inner engine says its version');
+      // An image streamed in, a container run, its output and its event read back: requests
+      // and streams both ways through the tunnel.
+      const host = new Docker();
+      const hello = (await expectedTag(host, 'standins/hello-world', 'slipway/standin-hello-world', BASE_TAG))!;
+      const loaded = await engine.loadImage(await host.getImage(hello).get());
+      await new Promise<void>((resolve, reject) => engine.modem.followProgress(loaded, (err: Error | null) => (err ? reject(err) : resolve())));
+      assert.ok((await engine.listImages()).some((i) => (i.RepoTags ?? []).includes(hello)), 'the image is in the sandbox');
+      const since = Math.floor(Date.now() / 1000) - 1;
+      const container = await engine.createContainer({ Image: hello, name: 'greeter' });
+      await container.start();
+      assert.equal((await container.wait()).StatusCode, 0);
+      const logs = (await container.logs({ stdout: true, stderr: true })).toString('utf8');
+      assert.match(logs, /Hello from Docker!/);
+      const events = (await engine.getEvents({ since, until: Math.floor(Date.now() / 1000) + 1, filters: JSON.stringify({ container: ['greeter'], event: ['die'] }) })) as unknown as NodeJS.ReadableStream;
+      let seen = '';
+      for await (const chunk of events) seen += String(chunk);
+      assert.match(seen, /"status":"die"/, 'the event stream tells the container ended');
+      await container.remove();
     } finally {
       await fixture.manager.docker.getService(serviceId).remove();
     }

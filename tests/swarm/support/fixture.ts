@@ -16,9 +16,8 @@ import { BASE_TAG } from '../../../sandbox-server/images/base.js';
 import { expectedTag } from '../../../sandbox-server/images/build.js';
 import { labels } from '../../../sandbox-server/labels.js';
 import { OWN_CGROUP_NAMESPACE, TRIMMED_CAPABILITIES } from '../../../sandbox-server/sandboxes/docker/isolation.js';
+import { SANDBOX_NODE_LABEL } from '../../../sandbox-server/sandboxes/swarm/service-spec.js';
 
-/** The node label the swarm driver places sandboxes by. */
-export const SANDBOX_NODE_LABEL = 'io.slipway.sandboxes';
 /** Addresses of the swarm's own networks: away from the host's, the nodes' and the sandboxes'. */
 const SWARM_ADDRESS_POOL = '10.240.0.0/16';
 /** The API version the nodes speak (Engine 26.1): Privileges on services need 1.44 or later. */

@@ -1,0 +1,55 @@
+// The Swarm service a sandbox is, for the swarm driver: one task, never restarted (a sandbox that
+// dies is told to its learner, not silently replaced by an empty one), the rights the nested
+// engine needs (the trimmed capabilities; seccomp and AppArmor off through Privileges, which
+// needs API 1.44 on the nodes), memory and process limits, a CPU reservation by which Swarm
+// places it (every node advertises the whole machine's memory when nodes share one, so CPUs are
+// what fills a node), a labelled volume for the nested engine's data, and the node's own bridge
+// network with DNS round robin (Swarm's virtual IPs need IPVS, which not every kernel has).
+// Only nodes labelled for sandboxes take one.
+import type Docker from 'dockerode';
+import type { Config } from '../../config/config.js';
+import { labels, names } from '../../labels.js';
+
+/** The node label that admits sandboxes: `docker node update --label-add io.slipway.sandboxes=true NODE`. */
+export const SANDBOX_NODE_LABEL = 'io.slipway.sandboxes';
+
+/** The API version a node must speak for Privileges' seccomp and AppArmor modes. */
+export const MIN_NODE_API = '1.44';
+
+export interface ServicePlace {
+  id: string;
+  image: string;
+  /** Pin to one node (revival next to the volume that holds the sandbox's images). */
+  nodeId?: string;
+}
+
+export function sandboxServiceSpec(config: Pick<Config, 'instance' | 'sandboxMemory' | 'sandboxCpus' | 'sandboxPids' | 'innerSubnet' | 'innerPool'>, place: ServicePlace): Docker.CreateServiceOptions {
+  const { instance } = config;
+  const own = labels(instance, 'sandbox', place.id);
+  const spec = {
+    Name: names.sandboxContainer(instance, place.id),
+    Labels: own,
+    TaskTemplate: {
+      ContainerSpec: {
+        Image: place.image,
+        Hostname: 'sandbox',
+        Labels: own,
+        Env: [`SLIPWAY_INNER_BIP=${config.innerSubnet}`, `SLIPWAY_INNER_POOL=${config.innerPool}`, `SLIPWAY_ENGINE_PROCS=${Math.max(1, Math.ceil(config.sandboxCpus))}`],
+        CapabilityAdd: ['CAP_SYS_ADMIN', 'CAP_NET_ADMIN', 'CAP_SYS_PTRACE'],
+        Privileges: { Seccomp: { Mode: 'unconfined' }, AppArmor: { Mode: 'disabled' } },
+        Init: true,
+        Mounts: [{ Type: 'volume', Source: names.sandboxVolume(instance, place.id), Target: '/var/lib/docker', VolumeOptions: { NoCopy: false, Labels: own, DriverConfig: { Name: 'local', Options: {} } } }],
+      },
+      Resources: {
+        Limits: { MemoryBytes: config.sandboxMemory, NanoCPUs: Math.round(config.sandboxCpus * 1e9), Pids: config.sandboxPids },
+        Reservations: { NanoCPUs: Math.round(config.sandboxCpus * 1e9) },
+      },
+      RestartPolicy: { Condition: 'none' },
+      Placement: { Constraints: [`node.labels.${SANDBOX_NODE_LABEL}==true`, ...(place.nodeId ? [`node.id==${place.nodeId}`] : [])] },
+      Networks: [{ Target: 'bridge' }],
+    },
+    EndpointSpec: { Mode: 'dnsrr' },
+  };
+  // dockerode's types predate API 1.44, where Privileges gained Seccomp and AppArmor.
+  return spec as unknown as Docker.CreateServiceOptions;
+}
