@@ -157,7 +157,7 @@ export interface DriverDescription {
 }
 
 export interface SandboxDriver {
-  readonly kind: 'docker' | 'local' | 'fake';
+  readonly kind: 'docker' | 'local' | 'fake' | 'swarm';
   /** False for drivers where the learner's shell runs on the host itself. */
   readonly isolated: boolean;
   /** Workspace folder inside the sandbox, where lesson files go and the shell starts. */

@@ -80,12 +80,15 @@ class ExecStream extends Duplex {
   }
 }
 
-/** Opens tunnels into one container of one node. */
+/** Where a sandbox's container is: the client of its node's engine, and its id there. */
+export interface TunnelTarget {
+  node: Docker;
+  containerId: string;
+}
+
+/** Opens tunnels into one sandbox's container, found anew for each (it may be found only later). */
 class TunnelAgent extends http.Agent {
-  constructor(
-    private readonly node: Docker,
-    private readonly containerId: string,
-  ) {
+  constructor(private readonly target: () => Promise<TunnelTarget>) {
     super({ keepAlive: true, maxSockets: 4, maxFreeSockets: 1, timeout: IDLE_MS });
   }
 
@@ -99,15 +102,20 @@ class TunnelAgent extends http.Agent {
   }
 
   private async open(): Promise<Duplex> {
-    const exec = await this.node.getContainer(this.containerId).exec({ Cmd: DIAL_STDIO, AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: false });
+    const { node, containerId } = await this.target();
+    const exec = await node.getContainer(containerId).exec({ Cmd: DIAL_STDIO, AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: false });
     const raw = (await exec.start({ hijack: true, stdin: true })) as unknown as Socket;
-    return new ExecStream(raw, (stream, stdout, stderr) => this.node.modem.demuxStream(stream, stdout, stderr));
+    return new ExecStream(raw, (stream, stdout, stderr) => node.modem.demuxStream(stream, stdout, stderr));
   }
 }
 
-/** A Docker client of the engine inside `containerId`, reached through the API of the node running it. */
-export function tunnelledEngine(node: Docker, containerId: string, version?: string): Docker {
+/**
+ * A Docker client of the engine inside a sandbox's container, reached through the API of the
+ * node running it; `target` is asked where that is each time a connection opens.
+ */
+export function tunnelledEngine(target: TunnelTarget | (() => Promise<TunnelTarget>)): Docker {
+  const find = typeof target === 'function' ? target : async () => target;
   // docker-modem takes an agent for its requests; dockerode's types do not list the option.
-  const options: Docker.DockerOptions & { agent: http.Agent } = { protocol: 'http', host: 'sandbox-engine', port: 2375, agent: new TunnelAgent(node, containerId), ...(version ? { version } : {}) };
+  const options: Docker.DockerOptions & { agent: http.Agent } = { protocol: 'http', host: 'sandbox-engine', port: 2375, agent: new TunnelAgent(find) };
   return new Docker(options);
 }

@@ -16,7 +16,7 @@ import { BASE_TAG } from '../../../sandbox-server/images/base.js';
 import { expectedTag } from '../../../sandbox-server/images/build.js';
 import { labels } from '../../../sandbox-server/labels.js';
 import { OWN_CGROUP_NAMESPACE, TRIMMED_CAPABILITIES } from '../../../sandbox-server/sandboxes/docker/isolation.js';
-import { SANDBOX_NODE_LABEL } from '../../../sandbox-server/sandboxes/swarm/service-spec.js';
+import { SANDBOX_NODE_LABEL } from '../../../sandbox-server/sandboxes/swarm/driver.js';
 
 /** Addresses of the swarm's own networks: away from the host's, the nodes' and the sandboxes'. */
 const SWARM_ADDRESS_POOL = '10.240.0.0/16';
@@ -28,6 +28,8 @@ const READY_TIMEOUT_MS = 60_000;
 export interface SwarmNode {
   /** The node container's name on this machine's engine. */
   container: string;
+  /** Its host name, as the swarm lists it. */
+  hostname: string;
   /** Its address on the fixture's network (where the swarm's nodes reach each other). */
   address: string;
   /** Its Docker Engine's socket on this machine (the node's /run/slipway). */
@@ -165,7 +167,7 @@ async function startNode(docker: Docker, where: { instance: string; index: numbe
   const info = await container.inspect();
   const address = Object.values(info.NetworkSettings.Networks)[0]?.IPAddress;
   if (!address) throw new Error(`swarm fixture: ${name} has no address on the fixture's network`);
-  return { container: name, address, socketPath, docker: client };
+  return { container: name, hostname: `node${index}`, address, socketPath, docker: client };
 }
 
 /** Copies an image from this machine's engine into a node's (no registry between them). */

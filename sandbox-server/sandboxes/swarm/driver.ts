@@ -1,0 +1,286 @@
+// Sandboxes as Docker Swarm services, spread over an operator's Docker hosts: Swarm places each
+// (service-spec.ts), and the server reaches a sandbox through the engine API of the node it runs
+// on, since only that node can exec into it: commands, the learner's shell and files as with the
+// docker driver, and the sandbox's own engine through a tunnel (engine-tunnel.ts). A sandbox that
+// finds no room (every node labelled for sandboxes full, or drained) is refused within seconds
+// with the same "full" answer a single machine gives.
+//
+// This is the driver core (create, destroy, list, adopt, exec, shell, files, the inner engine).
+// Not yet here, and so not yet selectable with SLIPWAY_DRIVER: images across nodes (the image
+// mirror and workshop registry per node), the egress firewall on each node, out-of-memory and
+// process-limit signals, node loss and revival.
+import type { Readable } from 'node:stream';
+import type Docker from 'dockerode';
+import type { Config } from '../../config/config.js';
+import { LABEL, names } from '../../labels.js';
+import type { Logger } from '../../log.js';
+import { execInContainer } from '../docker/exec.js';
+import { endLeftoverShells, openDockerShell } from '../docker/shell.js';
+import { SandboxError, type BackendSandbox, type DriverCapabilities, type DriverDescription, type ExecOptions, type ExecResult, type SandboxDriver, type Shell, type ShellSize } from '../driver.js';
+import { tunnelledEngine, type TunnelTarget } from './engine-tunnel.js';
+import { MIN_NODE_API, SANDBOX_NODE_LABEL, sandboxServiceSpec } from './service-spec.js';
+
+export { SANDBOX_NODE_LABEL };
+
+/** A task that stays Pending this long for lack of a node is taken for a full swarm. */
+const NO_ROOM_MS = 3000;
+const TASK_TIMEOUT_MS = 60_000;
+const ENGINE_TIMEOUT_MS = 60_000;
+const POLL_MS = 150;
+/** Removing a service ends its container a little later; its volume can go only then. */
+const VOLUME_REMOVAL_MS = 30_000;
+
+export interface SwarmEndpoints {
+  /** A client of a manager's engine: services, tasks and nodes. */
+  manager: Docker;
+  /** Clients of each node's engine, by the node's hostname as Swarm lists it. */
+  nodes: Map<string, Docker>;
+}
+
+export interface SwarmDriverOptions {
+  config: Pick<Config, 'instance' | 'sandboxMemory' | 'sandboxCpus' | 'sandboxPids' | 'innerSubnet' | 'innerPool'>;
+  endpoints: SwarmEndpoints;
+  /** The sandbox image, present on every node labelled for sandboxes. */
+  image: string;
+  log: Logger;
+}
+
+interface SwarmTask {
+  ID: string;
+  NodeID: string;
+  DesiredState: string;
+  Status: { State: string; Err?: string; Message?: string; ContainerStatus?: { ContainerID?: string } };
+}
+
+interface SwarmNodeInfo {
+  ID: string;
+  Spec: { Availability: string; Labels?: Record<string, string> };
+  Description: { Hostname: string; Engine: { EngineVersion: string } };
+  Status: { State: string };
+}
+
+/** Where a sandbox runs. */
+interface Placement extends TunnelTarget {
+  nodeId: string;
+  hostname: string;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class SwarmSandboxDriver implements SandboxDriver {
+  readonly kind = 'swarm' as const;
+  readonly isolated = true;
+  readonly workspace = '/root/workshop';
+  readonly capabilities: DriverCapabilities = {};
+  private readonly placements = new Map<string, Placement>();
+  private readonly engines = new Map<string, Docker>();
+  private nodesSeen: SwarmNodeInfo[] = [];
+
+  constructor(private readonly options: SwarmDriverOptions) {}
+
+  describe(): DriverDescription {
+    const sandboxNodes = this.nodesSeen.filter((n) => n.Spec.Labels?.[SANDBOX_NODE_LABEL] === 'true');
+    return { driver: this.kind, isolated: this.isolated, image: this.options.image, nodes: sandboxNodes.map((n) => ({ hostname: n.Description.Hostname, state: n.Status.State, availability: n.Spec.Availability })) };
+  }
+
+  /** Checks the swarm: a manager, nodes labelled for sandboxes that the server can reach and that are recent enough, the image on each. */
+  async prepare(progress: (line: string) => void): Promise<void> {
+    const { manager } = this.options.endpoints;
+    await manager.swarmInspect().catch((err: Error) => {
+      throw new SandboxError(`The swarm manager's engine is not a swarm manager or does not answer: ${err.message}`, 'engine_unavailable');
+    });
+    const nodes = await this.refreshNodes();
+    const forSandboxes = nodes.filter((n) => n.Spec.Labels?.[SANDBOX_NODE_LABEL] === 'true');
+    if (!forSandboxes.length) throw new SandboxError(`No node of the swarm is labelled for sandboxes: docker node update --label-add ${SANDBOX_NODE_LABEL}=true NODE`, 'capacity');
+    const problems: string[] = [];
+    for (const node of forSandboxes) {
+      const client = this.options.endpoints.nodes.get(node.Description.Hostname);
+      if (!client) {
+        problems.push(`node ${node.Description.Hostname}: the server has no endpoint for its engine`);
+        continue;
+      }
+      const version = (await client.version().catch(() => undefined)) as { ApiVersion?: string } | undefined;
+      if (!version) problems.push(`node ${node.Description.Hostname}: its engine does not answer`);
+      else if (apiBelow(version.ApiVersion ?? '0', MIN_NODE_API)) problems.push(`node ${node.Description.Hostname}: API ${version.ApiVersion} is older than ${MIN_NODE_API} (Docker Engine 25); sandboxes need its Privileges settings`);
+      else if (!(await client.getImage(this.options.image).inspect().then(() => true, () => false))) problems.push(`node ${node.Description.Hostname}: the image ${this.options.image} is not on it`);
+    }
+    if (problems.length) throw new SandboxError(`The swarm is not ready for sandboxes:\n  ${problems.join('\n  ')}`, 'engine_unavailable');
+    progress(`sandboxes: swarm of ${nodes.length} nodes, ${forSandboxes.length} labelled for sandboxes (${forSandboxes.map((n) => n.Description.Hostname).join(', ')})`);
+  }
+
+  async create(id: string): Promise<void> {
+    const { manager } = this.options.endpoints;
+    const spec = sandboxServiceSpec(this.options.config, { id, image: this.options.image });
+    await manager.createService(spec);
+    try {
+      const placement = await this.waitRunning(id);
+      this.placements.set(id, placement);
+      await this.waitEngine(id);
+    } catch (err) {
+      await this.destroy(id).catch(() => undefined);
+      if (err instanceof SandboxError) throw err;
+      throw new SandboxError(`Could not create a sandbox: ${(err as Error).message}`, 'create_failed');
+    }
+  }
+
+  async destroy(id: string): Promise<void> {
+    const { manager } = this.options.endpoints;
+    const name = names.sandboxContainer(this.options.config.instance, id);
+    const placement = this.placements.get(id) ?? (await this.locate(id).catch(() => undefined));
+    this.placements.delete(id);
+    this.engines.delete(id);
+    await manager.getService(name).remove().catch(ignoreMissing);
+    // The service's volume stays on the node that ran it; it is removed there once the
+    // container is gone.
+    if (!placement) return;
+    const volume = names.sandboxVolume(this.options.config.instance, id);
+    const deadline = Date.now() + VOLUME_REMOVAL_MS;
+    for (;;) {
+      const removed = await placement.node.getVolume(volume).remove().then(
+        () => true,
+        (err: { statusCode?: number }) => err.statusCode === 404,
+      );
+      if (removed) return;
+      if (Date.now() > deadline) {
+        this.options.log.warn({ sandbox: id, node: placement.hostname, volume }, 'could not remove a sandbox volume from its node');
+        return;
+      }
+      await sleep(POLL_MS);
+    }
+  }
+
+  async list(): Promise<BackendSandbox[]> {
+    const { manager } = this.options.endpoints;
+    const filters = JSON.stringify({ label: [`${LABEL.instance}=${this.options.config.instance}`, `${LABEL.role}=sandbox`] });
+    const services = (await manager.listServices({ filters })) as Array<{ ID: string; Spec: { Labels?: Record<string, string> } }>;
+    const tasks = (await manager.listTasks({ filters: JSON.stringify({ 'desired-state': ['running'] }) })) as Array<SwarmTask & { ServiceID: string }>;
+    return services.flatMap((service) => {
+      const id = service.Spec.Labels?.[LABEL.sandbox];
+      if (!id) return [];
+      return [{ id, running: tasks.some((t) => t.ServiceID === service.ID && t.Status.State === 'running') }];
+    });
+  }
+
+  async adopt(id: string): Promise<void> {
+    const placement = await this.locate(id);
+    this.placements.set(id, placement);
+    await this.waitEngine(id);
+    const ended = await endLeftoverShells((command, options) => this.exec(id, command, options)).catch(() => 0);
+    if (ended > 0) this.options.log.info({ sandbox: id, shells: ended }, 'ended shells left by a previous server');
+  }
+
+  async exec(id: string, command: string[], options?: ExecOptions): Promise<ExecResult> {
+    return execInContainer(await this.container(id), command, options);
+  }
+
+  engine(id: string): Docker {
+    let engine = this.engines.get(id);
+    if (!engine) {
+      engine = tunnelledEngine(() => this.placementOf(id));
+      this.engines.set(id, engine);
+    }
+    return engine;
+  }
+
+  async copyIn(id: string, tar: Readable, destination = this.workspace): Promise<void> {
+    await (await this.container(id)).putArchive(tar, { path: destination });
+  }
+
+  async copyOut(id: string, file: string): Promise<Readable> {
+    return (await (await this.container(id)).getArchive({ path: file })) as unknown as Readable;
+  }
+
+  workspaceOf(_id: string): string {
+    return this.workspace;
+  }
+
+  async openShell(id: string, size: ShellSize): Promise<Shell> {
+    return openDockerShell({ container: await this.container(id), workdir: this.workspace, size, exec: (command, options) => this.exec(id, command, options) });
+  }
+
+  /** The node each sandbox runs on, by hostname (for tests and the instructor's view). */
+  nodeOf(id: string): string | undefined {
+    return this.placements.get(id)?.hostname;
+  }
+
+  private async container(id: string): Promise<Docker.Container> {
+    const { node, containerId } = await this.placementOf(id);
+    return node.getContainer(containerId);
+  }
+
+  private async placementOf(id: string): Promise<Placement> {
+    const known = this.placements.get(id);
+    if (known) return known;
+    const found = await this.locate(id);
+    this.placements.set(id, found);
+    return found;
+  }
+
+  /** The running task of a sandbox's service: its node and container. */
+  private async locate(id: string): Promise<Placement> {
+    const tasks = await this.tasksOf(id);
+    const running = tasks.find((t) => t.Status.State === 'running' && t.Status.ContainerStatus?.ContainerID);
+    if (!running) throw new SandboxError(`Sandbox ${id} is not running in the swarm${tasks[0] ? ` (its task is ${tasks[0].Status.State}${tasks[0].Status.Err ? `: ${tasks[0].Status.Err}` : ''})` : ''}.`, 'not_found');
+    return this.placementFor(running);
+  }
+
+  private async placementFor(task: SwarmTask): Promise<Placement> {
+    let node = this.nodesSeen.find((n) => n.ID === task.NodeID);
+    if (!node) node = (await this.refreshNodes()).find((n) => n.ID === task.NodeID);
+    const hostname = node?.Description.Hostname ?? task.NodeID;
+    const client = this.options.endpoints.nodes.get(hostname);
+    if (!client) throw new SandboxError(`The sandbox runs on node ${hostname}, whose engine the server has no endpoint for.`, 'engine_unavailable');
+    return { node: client, containerId: task.Status.ContainerStatus!.ContainerID!, nodeId: task.NodeID, hostname };
+  }
+
+  private async tasksOf(id: string): Promise<SwarmTask[]> {
+    const name = names.sandboxContainer(this.options.config.instance, id);
+    return (await this.options.endpoints.manager.listTasks({ filters: JSON.stringify({ service: [name] }) })) as SwarmTask[];
+  }
+
+  private async refreshNodes(): Promise<SwarmNodeInfo[]> {
+    this.nodesSeen = (await this.options.endpoints.manager.listNodes()) as SwarmNodeInfo[];
+    return this.nodesSeen;
+  }
+
+  /** Waits for the service's task to run; a task no node has room for is the swarm being full. */
+  private async waitRunning(id: string): Promise<Placement> {
+    const started = Date.now();
+    let last: SwarmTask | undefined;
+    while (Date.now() - started < TASK_TIMEOUT_MS) {
+      const tasks = await this.tasksOf(id);
+      last = tasks[0];
+      const state = last?.Status.State;
+      if (state === 'running' && last?.Status.ContainerStatus?.ContainerID) return this.placementFor(last);
+      if (state === 'rejected' || state === 'failed' || state === 'shutdown' || state === 'complete') {
+        throw new SandboxError(`The swarm could not start the sandbox: ${last?.Status.Err ?? last?.Status.Message ?? state}.`, 'create_failed');
+      }
+      if (state === 'pending' && /no suitable node/i.test(last?.Status.Err ?? '') && Date.now() - started > NO_ROOM_MS) {
+        throw new SandboxError(`Every machine of the swarm is full (${last!.Status.Err}). Ask the instructor, or try again when someone leaves.`, 'capacity');
+      }
+      await sleep(POLL_MS);
+    }
+    throw new SandboxError(`The sandbox did not start within ${TASK_TIMEOUT_MS / 1000} s (its task is ${last?.Status.State ?? 'not there'}).`, 'create_failed');
+  }
+
+  /** Waits until the sandbox's own engine answers through its tunnel. */
+  private async waitEngine(id: string): Promise<void> {
+    const deadline = Date.now() + ENGINE_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      if (await this.engine(id).ping().then(() => true, () => false)) return;
+      await sleep(POLL_MS * 2);
+    }
+    throw new SandboxError(`The sandbox's Docker Engine did not answer within ${ENGINE_TIMEOUT_MS / 1000} s.`, 'create_failed');
+  }
+}
+
+function ignoreMissing(err: { statusCode?: number }): void {
+  if (err.statusCode !== 404) throw err;
+}
+
+/** Whether API version `a` (as "1.45") is older than `b`. */
+function apiBelow(a: string, b: string): boolean {
+  const [am = 0, an = 0] = a.split('.').map(Number);
+  const [bm = 0, bn = 0] = b.split('.').map(Number);
+  return am < bm || (am === bm && an < bn);
+}

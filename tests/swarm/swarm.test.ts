@@ -1,0 +1,175 @@
+// Sandboxes on a real Docker Swarm: the three-node fixture (support/fixture.ts) on this machine,
+// started once for the file. First the fixture itself: one manager and two workers, all Ready,
+// labelled for sandboxes, each holding the sandbox image; a sandbox service made from the swarm
+// driver's spec (one task, the trimmed rights through Privileges, limits, a labelled volume for
+// its engine's data, dnsrr on the node's bridge) runs its own Docker Engine three levels deep,
+// reached through execs on the node it runs on (the driver's tunnel). Then the swarm driver's
+// core as the server uses a driver: sandboxes spread over the nodes, an honest "full" answer
+// past the swarm's room, commands, a shell, files, the inner engine, adoption by a restarted
+// server and removal leaving nothing on any node. Last, the fixture leaves nothing on this
+// machine's engine.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import type { Readable } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import Docker from 'dockerode';
+import { listInstallation } from '../../sandbox-server/clean/installation.js';
+import { BASE_TAG } from '../../sandbox-server/images/base.js';
+import { expectedTag } from '../../sandbox-server/images/build.js';
+import { createLogger } from '../../sandbox-server/log.js';
+import { SANDBOX_NODE_LABEL, SwarmSandboxDriver } from '../../sandbox-server/sandboxes/swarm/driver.js';
+import { testConfig } from '../support/server.js';
+import tarStream from 'tar-stream';
+import { requireEngine } from '../support/engine.js';
+import { recordTestInstance } from '../support/test-run.js';
+import { startSwarmFixture, type SwarmFixture } from './support/fixture.js';
+
+/** This file's own fixture: a name apart from the one a person may have up by hand. */
+const INSTANCE = `sw${process.pid.toString(36)}`;
+
+describe('a swarm of three nodes on this machine', { timeout: 240_000 }, () => {
+  let fixture: SwarmFixture;
+
+  before(async () => {
+    await requireEngine();
+    recordTestInstance(INSTANCE);
+    fixture = await startSwarmFixture({ instance: INSTANCE });
+  });
+  after(async () => {
+    await fixture?.dispose();
+  });
+
+  it('has one manager and two workers, all Ready, labelled for sandboxes, holding the sandbox image', async () => {
+    assert.deepEqual(fixture.nodes.map((n) => n.role), ['manager', 'worker', 'worker']);
+    const nodes = (await fixture.manager.docker.listNodes()) as Array<{ ID: string; Spec: { Role: string; Labels?: Record<string, string> }; Status: { State: string } }>;
+    assert.equal(nodes.length, 3);
+    for (const node of nodes) {
+      assert.equal(node.Status.State, 'ready', node.ID);
+      assert.equal(node.Spec.Labels?.[SANDBOX_NODE_LABEL], 'true', node.ID);
+    }
+    for (const node of fixture.nodes) await node.docker.getImage(fixture.image).inspect();
+  });
+
+  describe('the swarm driver', () => {
+    const config = { ...testConfig({ SLIPWAY_SANDBOX_MEMORY: '512m' }), instance: INSTANCE };
+    let driver: SwarmSandboxDriver;
+    const made: string[] = [];
+    const endpoints = () => ({ manager: fixture.manager.docker, nodes: new Map(fixture.nodes.map((n) => [n.hostname, n.docker])) });
+    const newDriver = () => new SwarmSandboxDriver({ config, endpoints: endpoints(), image: fixture.image, log: createLogger('silent') });
+
+    before(() => {
+      driver = newDriver();
+    });
+    after(async () => {
+      await Promise.all(made.map((id) => driver.destroy(id).catch(() => undefined)));
+    });
+
+    it('checks the swarm before use and says what it found', async () => {
+      const lines: string[] = [];
+      await driver.prepare((line) => lines.push(line));
+      assert.match(lines.join('\n'), /swarm of 3 nodes, 3 labelled for sandboxes/);
+      const description = driver.describe() as unknown as { nodes: Array<{ hostname: string; state: string }> };
+      assert.deepEqual(description.nodes.map((n) => n.state), ['ready', 'ready', 'ready']);
+    });
+
+    it('places six sandboxes over the nodes, each with its engine answering, and refuses a seventh as full', async () => {
+      const ids = Array.from({ length: 6 }, (_, i) => `sbx-${i}`);
+      made.push(...ids);
+      await Promise.all(ids.map((id) => driver.create(id)));
+      const placed = new Set(ids.map((id) => driver.nodeOf(id)));
+      assert.ok(placed.size >= 2, `spread over ${placed.size} node(s): ${ids.map((id) => driver.nodeOf(id)).join(', ')}`);
+      assert.deepEqual((await driver.list()).filter((s) => s.running).map((s) => s.id).sort(), ids);
+      // Each node advertises two CPUs and each sandbox reserves one: six fill the swarm.
+      const started = Date.now();
+      await assert.rejects(driver.create('sbx-extra'), (err: Error & { code?: string }) => err.code === 'capacity' && /full/.test(err.message));
+      assert.ok(Date.now() - started < 20_000, 'the full swarm is told within seconds');
+      assert.ok(!(await driver.list()).some((s) => s.id === 'sbx-extra'), 'nothing is left of the refused sandbox');
+    });
+
+    it('runs commands, a shell, file copies and the inner engine of a sandbox on a worker, within its limits', async () => {
+      const id = made.find((m) => fixture.nodes.find((n) => n.hostname === driver.nodeOf(m))?.role === 'worker')!;
+      assert.ok(id, 'a sandbox on a worker');
+      const echo = await driver.exec(id, ['sh', '-c', 'echo hello; exit 3']);
+      assert.deepEqual([echo.stdout, echo.exitCode], ['hello\n', 3]);
+
+      const pack = tarStream.pack();
+      pack.entry({ name: 'notes.txt', mode: 0o644 }, 'copied in\n');
+      pack.finalize();
+      await driver.copyIn(id, pack as unknown as Readable);
+      assert.equal((await driver.exec(id, ['cat', '/root/workshop/notes.txt'])).stdout, 'copied in\n');
+      const out = await driver.copyOut(id, '/root/workshop/notes.txt');
+      const extract = tarStream.extract();
+      const names: string[] = [];
+      extract.on('entry', (header, stream, next) => {
+        names.push(header.name);
+        stream.resume();
+        stream.on('end', next);
+      });
+      await new Promise<void>((resolve, reject) => {
+        extract.on('finish', () => resolve());
+        extract.on('error', reject);
+        out.pipe(extract);
+      });
+      assert.deepEqual(names, ['notes.txt']);
+
+      const shell = await driver.openShell(id, { cols: 100, rows: 30 });
+      let screen = '';
+      shell.onData((chunk) => (screen += chunk.toString('utf8')));
+      shell.write(Buffer.from('echo shell-$((6*7))\r'));
+      const deadline = Date.now() + 20_000;
+      while (!/shell-42/.test(screen) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.match(screen, /shell-42/);
+      await shell.kill();
+
+      // Its limits, as the node that runs it applied them.
+      const node = fixture.nodes.find((n) => n.hostname === driver.nodeOf(id))!;
+      const [container] = await node.docker.listContainers({ filters: JSON.stringify({ label: [`io.slipway.sandbox=${id}`] }) });
+      const limits = await node.docker.getContainer(container!.Id).inspect();
+      assert.equal(limits.HostConfig.Memory, config.sandboxMemory, 'the memory limit applied');
+      assert.equal(limits.HostConfig.PidsLimit, config.sandboxPids, 'the process limit applied');
+
+      // The sandbox's own engine, three levels deep, through the driver's tunnel: an image
+      // streamed in, a container run, its output and its event read back.
+      const engine = driver.engine(id);
+      assert.deepEqual(await engine.listContainers({ all: true }), [], 'the inner engine answers, with nothing in it yet');
+      const host = new Docker();
+      const hello = (await expectedTag(host, 'standins/hello-world', 'slipway/standin-hello-world', BASE_TAG))!;
+      const loaded = await engine.loadImage(await host.getImage(hello).get());
+      await new Promise<void>((resolve, reject) => engine.modem.followProgress(loaded, (err: Error | null) => (err ? reject(err) : resolve())));
+      const since = Math.floor(Date.now() / 1000) - 1;
+      const greeter = await engine.createContainer({ Image: hello, name: 'greeter' });
+      await greeter.start();
+      assert.equal((await greeter.wait()).StatusCode, 0);
+      assert.match((await greeter.logs({ stdout: true, stderr: true })).toString('utf8'), /Hello from Docker!/);
+      const events = (await engine.getEvents({ since, until: Math.floor(Date.now() / 1000) + 1, filters: JSON.stringify({ container: ['greeter'], event: ['die'] }) })) as unknown as NodeJS.ReadableStream;
+      let seen = '';
+      for await (const chunk of events) seen += String(chunk);
+      assert.match(seen, /"status":"die"/, 'the event stream tells the container ended');
+    });
+
+    it('is adopted by a restarted server, whose commands reach it again', async () => {
+      const restarted = newDriver();
+      const id = made[0]!;
+      await restarted.adopt(id);
+      assert.equal((await restarted.exec(id, ['hostname'])).stdout.trim(), 'sandbox');
+      assert.equal(restarted.nodeOf(id), driver.nodeOf(id));
+    });
+
+    it('removes sandboxes with their services and their volumes on every node', async () => {
+      await Promise.all(made.map((id) => driver.destroy(id)));
+      assert.deepEqual(await driver.list(), []);
+      for (const node of fixture.nodes) {
+        const { Volumes: volumes = [] } = await node.docker.listVolumes();
+        assert.deepEqual(volumes.map((v) => v.Name).filter((name) => name.includes(INSTANCE)), [], `volumes left on ${node.hostname}`);
+      }
+      made.length = 0;
+    });
+  });
+
+  it('leaves nothing on this machine once removed', async () => {
+    const folders = fixture.nodes.map((n) => n.socketPath);
+    await fixture.dispose();
+    assert.deepEqual(await listInstallation(new Docker(), INSTANCE), []);
+    for (const socket of folders) assert.equal(fs.existsSync(socket), false, socket);
+  });
+});
