@@ -6,7 +6,8 @@
 // reached through execs on the node it runs on (the driver's tunnel). Then the swarm driver's
 // core as the server uses a driver: sandboxes spread over the nodes, an honest "full" answer
 // past the swarm's room, commands, a shell, files, the inner engine, adoption by a restarted
-// server and removal leaving nothing on any node. Last, the fixture leaves nothing on this
+// server, a drained node left alone, a lost node noticed, and removal leaving nothing on the
+// nodes. Last, the fixture leaves nothing on this
 // machine's engine.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -155,10 +156,57 @@ describe('a swarm of three nodes on this machine', { timeout: 240_000 }, () => {
       assert.equal(restarted.nodeOf(id), driver.nodeOf(id));
     });
 
-    it('removes sandboxes with their services and their volumes on every node', async () => {
+    /** Sets a node's availability (active, drain) as an operator does with docker node update. */
+    const setAvailability = async (hostname: string, availability: 'active' | 'drain') => {
+      const node = fixture.nodes.find((n) => n.hostname === hostname)!;
+      const info = (await fixture.manager.docker.getNode(node.id).inspect()) as { Version: { Index: number }; Spec: Record<string, unknown> };
+      await fixture.manager.docker.getNode(node.id).update({ version: info.Version.Index, ...info.Spec, Availability: availability });
+    };
+
+    it('places nothing on a drained node, even with room there', async () => {
+      const onNode2 = made.filter((id) => driver.nodeOf(id) === 'node2');
+      assert.equal(onNode2.length, 2, 'node2 is full');
+      await Promise.all(onNode2.map((id) => driver.destroy(id)));
+      made.splice(0, made.length, ...made.filter((id) => !onNode2.includes(id)));
+      await setAvailability('node2', 'drain');
+      try {
+        await assert.rejects(driver.create('sbx-drained'), (err: Error & { code?: string }) => err.code === 'capacity', 'node2 has room but is drained');
+      } finally {
+        await setAvailability('node2', 'active');
+      }
+      made.push('sbx-after-drain');
+      await driver.create('sbx-after-drain');
+      assert.equal(driver.nodeOf('sbx-after-drain'), 'node2', 'back in use once active');
+    });
+
+    it('notices a lost node: its sandboxes stop counting as running, the others go on', async () => {
+      const lost = made.filter((id) => driver.nodeOf(id) === 'node3');
+      const kept = made.filter((id) => driver.nodeOf(id) !== 'node3');
+      assert.ok(lost.length > 0 && kept.length > 0);
+      const node3 = fixture.nodes.find((n) => n.hostname === 'node3')!;
+      const started = Date.now();
+      await new Docker().getContainer(node3.container).kill();
+      let running: string[] = [];
+      while (Date.now() - started < 60_000) {
+        running = (await driver.list()).filter((s) => s.running).map((s) => s.id);
+        if (lost.every((id) => !running.includes(id))) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      const seconds = (Date.now() - started) / 1000;
+      assert.deepEqual(running.filter((id) => lost.includes(id)), [], `node3's sandboxes still counted as running after ${seconds} s`);
+      assert.deepEqual(running.sort(), [...kept].sort(), 'the sandboxes on the other nodes still run');
+      console.log(`# a lost node was noticed after ${seconds.toFixed(1)} s`);
+      // Their removal does not wait for the lost node.
+      const removal = Date.now();
+      await Promise.all(lost.map((id) => driver.destroy(id)));
+      assert.ok(Date.now() - removal < 20_000, 'removing the sandboxes of a lost node does not hang');
+      made.splice(0, made.length, ...kept);
+    });
+
+    it('removes sandboxes with their services and their volumes on every node still up', async () => {
       await Promise.all(made.map((id) => driver.destroy(id)));
       assert.deepEqual(await driver.list(), []);
-      for (const node of fixture.nodes) {
+      for (const node of fixture.nodes.filter((n) => n.hostname !== 'node3')) {
         const { Volumes: volumes = [] } = await node.docker.listVolumes();
         assert.deepEqual(volumes.map((v) => v.Name).filter((name) => name.includes(INSTANCE)), [], `volumes left on ${node.hostname}`);
       }

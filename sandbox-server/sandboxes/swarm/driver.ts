@@ -138,7 +138,13 @@ export class SwarmSandboxDriver implements SandboxDriver {
     for (;;) {
       const removed = await placement.node.getVolume(volume).remove().then(
         () => true,
-        (err: { statusCode?: number }) => err.statusCode === 404,
+        (err: { statusCode?: number }) => {
+          // 409: still in use by the container that is ending; try again. Anything else but
+          // 404 (gone already), such as a node that does not answer (lost): leave it there.
+          if (err.statusCode === 409) return false;
+          if (err.statusCode !== 404) this.options.log.warn({ sandbox: id, node: placement.hostname, volume, err: (err as Error).message }, "could not remove a sandbox's volume from its node; it stays there");
+          return true;
+        },
       );
       if (removed) return;
       if (Date.now() > deadline) {
@@ -149,15 +155,24 @@ export class SwarmSandboxDriver implements SandboxDriver {
     }
   }
 
+  /**
+   * The installation's sandboxes, one list of services and tasks and nodes per call. A task on a
+   * node that is down still reads "running" (the manager cannot ask a node it lost), so a
+   * sandbox runs only while its task runs on a node that is ready.
+   */
   async list(): Promise<BackendSandbox[]> {
     const { manager } = this.options.endpoints;
     const filters = JSON.stringify({ label: [`${LABEL.instance}=${this.options.config.instance}`, `${LABEL.role}=sandbox`] });
-    const services = (await manager.listServices({ filters })) as Array<{ ID: string; Spec: { Labels?: Record<string, string> } }>;
-    const tasks = (await manager.listTasks({ filters: JSON.stringify({ 'desired-state': ['running'] }) })) as Array<SwarmTask & { ServiceID: string }>;
+    const [services, tasks, nodes] = await Promise.all([
+      manager.listServices({ filters }) as Promise<Array<{ ID: string; Spec: { Labels?: Record<string, string> } }>>,
+      manager.listTasks({ filters: JSON.stringify({ 'desired-state': ['running'] }) }) as Promise<Array<SwarmTask & { ServiceID: string }>>,
+      this.refreshNodes(),
+    ]);
+    const ready = new Set(nodes.filter((n) => n.Status.State === 'ready').map((n) => n.ID));
     return services.flatMap((service) => {
       const id = service.Spec.Labels?.[LABEL.sandbox];
       if (!id) return [];
-      return [{ id, running: tasks.some((t) => t.ServiceID === service.ID && t.Status.State === 'running') }];
+      return [{ id, running: tasks.some((t) => t.ServiceID === service.ID && t.Status.State === 'running' && ready.has(t.NodeID)) }];
     });
   }
 
