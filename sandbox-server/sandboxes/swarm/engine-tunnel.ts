@@ -67,8 +67,13 @@ class ExecStream extends Duplex {
   setNoDelay(): this {
     return this;
   }
+  // As net.Socket does: a listener comes with a timeout and goes with its clearing (0), so a
+  // kept connection does not gather one per request.
   setTimeout(ms: number, listener?: () => void): this {
-    if (listener) this.once('timeout', listener);
+    if (listener) {
+      if (ms === 0) this.removeListener('timeout', listener);
+      else this.once('timeout', listener);
+    }
     this.raw.setTimeout(ms);
     return this;
   }

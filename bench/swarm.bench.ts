@@ -1,0 +1,102 @@
+// Swarm figures, on the three-node fixture of tests/swarm (a real swarm of node containers on this
+// machine): a cold sandbox (service create → its own engine answering through the tunnel, over
+// ten sandboxes made one after another), a keystroke's echo in a shell on a worker (through the
+// node's API), a check's read of the sandbox's engine (a container listing through the tunnel),
+// and how long a lost node takes to be noticed. There is no warm pool in the driver itself: a
+// warm sandbox is the lifecycle's, the same on every driver (sandbox.warm_ready_ms).
+import { createLogger } from '../sandbox-server/log.js';
+import type { Shell } from '../sandbox-server/sandboxes/driver.js';
+import { SwarmSandboxDriver } from '../sandbox-server/sandboxes/swarm/driver.js';
+import Docker from 'dockerode';
+import { testConfig } from '../tests/support/server.js';
+import { startSwarmFixture } from '../tests/swarm/support/fixture.js';
+import { percentile, round, type Bench } from './support.js';
+
+const COLD_SAMPLES = 10;
+const ECHO_SAMPLES = 200;
+const CHECK_SAMPLES = 50;
+
+/** Keystroke → its echo on the shell's terminal, one key at a time. */
+async function echoTimes(shell: Shell): Promise<number[]> {
+  let screen = '';
+  let waiting: { char: string; resolve: () => void } | undefined;
+  shell.onData((chunk) => {
+    screen += chunk.toString('utf8');
+    if (waiting && screen.includes(waiting.char)) waiting.resolve();
+  });
+  shell.write(Buffer.from('echo ready-$((6*7))\r'));
+  while (!screen.includes('ready-42')) await new Promise((r) => setTimeout(r, 20));
+  const times: number[] = [];
+  for (let i = 0; i < ECHO_SAMPLES; i++) {
+    const char = String.fromCharCode(97 + (i % 26));
+    screen = '';
+    const echoed = new Promise<void>((resolve) => (waiting = { char, resolve }));
+    const started = performance.now();
+    shell.write(Buffer.from(char));
+    await echoed;
+    times.push(performance.now() - started);
+    if (i % 26 === 25) shell.write(Buffer.from('\x15')); // Ctrl-U: keep the line short
+  }
+  return times;
+}
+
+const bench: Bench = {
+  name: 'swarm: a three-node swarm on this machine',
+  async run() {
+    const fixture = await startSwarmFixture({ instance: 'benchswarm' });
+    const config = { ...testConfig({ SLIPWAY_SANDBOX_MEMORY: '512m' }), instance: 'benchswarm' };
+    const driver = new SwarmSandboxDriver({ config, endpoints: { manager: fixture.manager.docker, nodes: new Map(fixture.nodes.map((n) => [n.hostname, n.docker])) }, image: fixture.image, log: createLogger('silent') });
+    try {
+      await driver.prepare(() => undefined);
+      const cold: number[] = [];
+      for (let i = 0; i < COLD_SAMPLES; i++) {
+        const started = performance.now();
+        await driver.create(`cold-${i}`);
+        cold.push(performance.now() - started);
+        await driver.destroy(`cold-${i}`);
+      }
+
+      // The swarm filled (two sandboxes a node): one on a worker for the shell and the checks,
+      // and node3's to be lost.
+      const kept = ['a', 'b', 'c', 'd', 'e', 'f'];
+      await Promise.all(kept.map((id) => driver.create(id)));
+      const onWorker = kept.find((id) => driver.nodeOf(id) === 'node2')!;
+      const shell = await driver.openShell(onWorker, { cols: 120, rows: 30 });
+      const echo = await echoTimes(shell);
+      await shell.kill();
+      const engine = driver.engine(onWorker);
+      const checks: number[] = [];
+      for (let i = 0; i < CHECK_SAMPLES; i++) {
+        const started = performance.now();
+        await engine.listContainers({ all: true });
+        checks.push(performance.now() - started);
+      }
+
+      const doomed = kept.filter((id) => driver.nodeOf(id) === 'node3');
+      const node3 = fixture.nodes.find((n) => n.hostname === 'node3')!;
+      const lostAt = performance.now();
+      await new Docker().getContainer(node3.container).kill();
+      let detectSeconds = Number.NaN;
+      while (performance.now() - lostAt < 120_000) {
+        const running = (await driver.list()).filter((s) => s.running).map((s) => s.id);
+        if (doomed.length && doomed.every((id) => !running.includes(id))) {
+          detectSeconds = (performance.now() - lostAt) / 1000;
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      return {
+        'swarm.cold_ready_ms.p50': round(percentile(cold, 50)),
+        'swarm.cold_ready_ms.p95': round(percentile(cold, 95)),
+        'swarm.terminal_echo_ms.p50': round(percentile(echo, 50), 2),
+        'swarm.terminal_echo_ms.p99': round(percentile(echo, 99), 2),
+        'swarm.check_ms.p95': round(percentile(checks, 95), 2),
+        'swarm.node_loss_detect_s': round(detectSeconds),
+      };
+    } finally {
+      await fixture.dispose();
+    }
+  },
+};
+
+export default bench;
