@@ -4,13 +4,15 @@
 // driver's spec (one task, the trimmed rights through Privileges, limits, a labelled volume for
 // its engine's data, dnsrr on the node's bridge) runs its own Docker Engine three levels deep,
 // reached through execs on the node it runs on (the driver's tunnel). Then the swarm driver's
-// core as the server uses a driver: sandboxes spread over the nodes, an honest "full" answer
+// core as the server uses a driver, and a whole server on it whose learner's steps turn green
+// by themselves: sandboxes spread over the nodes, an honest "full" answer
 // past the swarm's room, commands, a shell, files, the inner engine, adoption by a restarted
 // server, a drained node left alone, a lost node noticed, and removal leaving nothing on the
 // nodes. Last, the fixture leaves nothing on this
 // machine's engine.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import Docker from 'dockerode';
@@ -19,12 +21,16 @@ import { BASE_TAG } from '../../sandbox-server/images/base.js';
 import { expectedTag } from '../../sandbox-server/images/build.js';
 import { createLogger } from '../../sandbox-server/log.js';
 import { SANDBOX_NODE_LABEL, SwarmSandboxDriver } from '../../sandbox-server/sandboxes/swarm/driver.js';
-import { testConfig } from '../support/server.js';
+import { EventStream, stepEvent } from '../checks/support/events.js';
+import { startTestServer, stopAndClean, testConfig, type TestServer } from '../support/server.js';
+import { TermClient } from '../terminal/support/client.js';
 import tarStream from 'tar-stream';
 import { requireEngine } from '../support/engine.js';
 import { recordTestInstance } from '../support/test-run.js';
 import { startSwarmFixture, type SwarmFixture } from './support/fixture.js';
 
+/** Small lessons made for tests. */
+const FIXTURE_LESSONS = path.join(import.meta.dirname, '..', 'fixtures', 'lessons');
 /** This file's own fixture: a name apart from the one a person may have up by hand. */
 const INSTANCE = `sw${process.pid.toString(36)}`;
 
@@ -51,6 +57,61 @@ describe('a swarm of three nodes on this machine', { timeout: 240_000 }, () => {
     for (const node of fixture.nodes) await node.docker.getImage(fixture.image).inspect();
   });
 
+  describe('a Slipway server on the swarm driver', () => {
+    let server: TestServer;
+    let swarmDriver: SwarmSandboxDriver;
+    let cookie: string;
+    let events: EventStream | undefined;
+
+    before(async () => {
+      // The driver is handed to the server, as the fast tests hand it the fake: SLIPWAY_DRIVER
+      // does not offer swarm until images reach every node.
+      swarmDriver = new SwarmSandboxDriver({
+        config: { ...testConfig({ SLIPWAY_SANDBOX_MEMORY: '512m' }), instance: INSTANCE },
+        endpoints: { manager: fixture.manager.docker, nodes: new Map(fixture.nodes.map((n) => [n.hostname, n.docker])) },
+        image: fixture.image,
+        log: createLogger('silent'),
+      });
+      server = await startTestServer({ SLIPWAY_LESSONS_DIR: FIXTURE_LESSONS }, undefined, { driver: swarmDriver });
+      const created = await fetch(`${server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      cookie = (created.headers.get('set-cookie') ?? '').split(';')[0]!;
+    });
+    after(async () => {
+      events?.close();
+      if (server) await stopAndClean(server);
+    });
+
+    it("turns a learner's steps green by themselves, from the engine's events and from the terminal", async () => {
+      const opened = await fetch(`${server.url}/api/lessons/first-container/open`, { method: 'POST', headers: { cookie } });
+      assert.equal(opened.status, 200, await opened.clone().text());
+      const session = (await (await fetch(`${server.url}/api/session`, { headers: { cookie } })).json()) as { sandbox: { id: string } };
+      const id = session.sandbox.id;
+      assert.ok(swarmDriver.nodeOf(id), 'the learner\'s sandbox runs on a node of the swarm');
+      // The starter files went in through the node's API.
+      assert.match((await swarmDriver.exec(id, ['cat', 'site/index.html'])).stdout, /Hello from Slipway/);
+      // No image mirror on the nodes yet: the lesson's image is loaded into the sandbox directly.
+      const host = new Docker();
+      const busybox = (await expectedTag(host, 'standins/busybox', 'slipway/standin-busybox', BASE_TAG))!;
+      const engine = swarmDriver.engine(id);
+      const loaded = await engine.loadImage(await host.getImage(busybox).get());
+      await new Promise<void>((resolve, reject) => engine.modem.followProgress(loaded, (err: Error | null) => (err ? reject(err) : resolve())));
+      await engine.getImage(busybox).tag({ repo: 'busybox', tag: 'latest' });
+
+      events = await EventStream.open(`${server.url}/api/session/events`, cookie);
+      const term = await TermClient.connect(server.url, { cookie, cols: 120, rows: 30 });
+      try {
+        await term.waitFor(/workshop.*# $/);
+        term.type("docker run -d --name ticker busybox sh -c 'while true; do echo tick; sleep 1; done'\r");
+        await events.waitFor('run-ticker done', stepEvent('run-ticker', 'done'));
+        term.type('docker ps -a\r');
+        const done = await events.waitFor('list-all done', stepEvent('list-all', 'done'));
+        assert.equal((done.data as { step: { message: string } }).step.message, "You ran 'docker ps -a'.");
+      } finally {
+        await term.close();
+      }
+    });
+  });
+
   describe('the swarm driver', () => {
     const config = { ...testConfig({ SLIPWAY_SANDBOX_MEMORY: '512m' }), instance: INSTANCE };
     let driver: SwarmSandboxDriver;
@@ -68,7 +129,7 @@ describe('a swarm of three nodes on this machine', { timeout: 240_000 }, () => {
     it('checks the swarm before use and says what it found', async () => {
       const lines: string[] = [];
       await driver.prepare((line) => lines.push(line));
-      assert.match(lines.join('\n'), /swarm of 3 nodes, 3 labelled for sandboxes/);
+      assert.match(lines.join('\n'), /swarm of 3 nodes, 3 ready for sandboxes/);
       const description = driver.describe() as unknown as { nodes: Array<{ hostname: string; state: string }> };
       assert.deepEqual(description.nodes.map((n) => n.state), ['ready', 'ready', 'ready']);
     });

@@ -90,8 +90,13 @@ export class SwarmSandboxDriver implements SandboxDriver {
       throw new SandboxError(`The swarm manager's engine is not a swarm manager or does not answer: ${err.message}`, 'engine_unavailable');
     });
     const nodes = await this.refreshNodes();
-    const forSandboxes = nodes.filter((n) => n.Spec.Labels?.[SANDBOX_NODE_LABEL] === 'true');
-    if (!forSandboxes.length) throw new SandboxError(`No node of the swarm is labelled for sandboxes: docker node update --label-add ${SANDBOX_NODE_LABEL}=true NODE`, 'capacity');
+    const labelled = nodes.filter((n) => n.Spec.Labels?.[SANDBOX_NODE_LABEL] === 'true');
+    if (!labelled.length) throw new SandboxError(`No node of the swarm is labelled for sandboxes: docker node update --label-add ${SANDBOX_NODE_LABEL}=true NODE`, 'capacity');
+    // Nodes that are down or drained take no sandbox now: said, not a reason to refuse the start.
+    const forSandboxes = labelled.filter((n) => n.Status.State === 'ready' && n.Spec.Availability === 'active');
+    const resting = labelled.filter((n) => !forSandboxes.includes(n));
+    if (resting.length) progress(`sandboxes: ${resting.map((n) => `${n.Description.Hostname} (${n.Status.State === 'ready' ? n.Spec.Availability : n.Status.State})`).join(', ')} take no sandbox now`);
+    if (!forSandboxes.length) throw new SandboxError('Every node labelled for sandboxes is down or drained.', 'capacity');
     const problems: string[] = [];
     for (const node of forSandboxes) {
       const client = this.options.endpoints.nodes.get(node.Description.Hostname);
@@ -105,7 +110,7 @@ export class SwarmSandboxDriver implements SandboxDriver {
       else if (!(await client.getImage(this.options.image).inspect().then(() => true, () => false))) problems.push(`node ${node.Description.Hostname}: the image ${this.options.image} is not on it`);
     }
     if (problems.length) throw new SandboxError(`The swarm is not ready for sandboxes:\n  ${problems.join('\n  ')}`, 'engine_unavailable');
-    progress(`sandboxes: swarm of ${nodes.length} nodes, ${forSandboxes.length} labelled for sandboxes (${forSandboxes.map((n) => n.Description.Hostname).join(', ')})`);
+    progress(`sandboxes: swarm of ${nodes.length} nodes, ${forSandboxes.length} ready for sandboxes (${forSandboxes.map((n) => n.Description.Hostname).join(', ')})`);
   }
 
   async create(id: string): Promise<void> {
