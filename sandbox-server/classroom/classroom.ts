@@ -139,7 +139,10 @@ export class Classroom {
   }
 
   capacity(): Capacity {
-    return computeCapacity(this.deps.config, this.deps.sandboxes.live().length);
+    // Standby sandboxes have not taken a running sandbox's share of memory (a few MiB, no
+    // engine): counted as running, they would raise the capacity they are bounded by.
+    const taking = this.deps.sandboxes.live().filter((row) => !(row.state === 'pooled' && row.standby));
+    return computeCapacity(this.deps.config, taking.length);
   }
 
   warmProgress(): WarmProgress {

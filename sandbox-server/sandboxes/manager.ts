@@ -1,8 +1,8 @@
 // The sandbox lifecycle as the rest of the server sees it: pooled (pre-warmed, or on standby) →
-// assigned → active → expired/destroyed. Each concern is a part of its own in lifecycle/ (pool, liveness,
-// expiry, what they share), and their rounds run as tasks of the server's scheduler; this class
-// puts them together and is the one door in. What happens to sandboxes goes out on the feed's
-// sandboxes channel (feed/sandboxes.ts).
+// assigned → active → expired/destroyed. Each concern is a part of its own in lifecycle/ (pool,
+// liveness, expiry, what they share), and their rounds run as tasks of the server's scheduler;
+// this class puts them together and is the one door in. What happens to sandboxes goes out on
+// the feed's sandboxes channel (feed/sandboxes.ts).
 import type { DiskUsage } from '../../contract/session-api.js';
 import type { EndReason } from '../feed/sandboxes.js';
 import type { Scheduler } from '../scheduler/scheduler.js';

@@ -24,6 +24,7 @@ describe('standby sandboxes', () => {
     const [warm] = pooled(0);
     assert.deepEqual(fake.driver.engineStarts, [warm!.id], 'only the warm sandbox started its engine');
     assert.deepEqual(fake.server.classroom.warmProgress().standby, { ready: 2, target: 2 });
+    assert.equal(fake.server.classroom.capacity().live, 1, 'the capacity counts the warm sandbox, not those on standby');
 
     const first = await acquire();
     assert.equal(first.id, warm!.id, 'the warm one first');
