@@ -5,10 +5,11 @@
 // finds no room (every node labelled for sandboxes full, or drained) is refused within seconds
 // with the same "full" answer a single machine gives.
 //
-// This is the driver core (create, destroy, list, adopt, exec, shell, files, the inner engine).
-// Not yet here, and so not yet selectable with SLIPWAY_DRIVER: images across nodes (the image
-// mirror and workshop registry per node), the egress firewall on each node, out-of-memory and
-// process-limit signals, node loss and revival.
+// This is the driver core (create, destroy, list, adopt, exec, shell, files, the inner engine),
+// and a lost node's sandboxes stop counting as running. Not yet here, and so not yet selectable
+// with SLIPWAY_DRIVER: images across nodes (the image mirror and workshop registry per node),
+// the egress firewall on each node, out-of-memory and process-limit signals, telling a lost
+// node's learners why, and reviving a sandbox next to its volume.
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { Config } from '../../config/config.js';
