@@ -82,6 +82,8 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
       PORT: String(port),
       SLIPWAY_DATA_DIR: dataDir,
       SLIPWAY_IMAGES: 'offline',
+      // As in-process test servers: no sandboxes on standby unless a test asks for them.
+      SLIPWAY_STANDBY: '0',
       LOG_LEVEL: 'warn',
       ...options.env,
     },
