@@ -1,32 +1,29 @@
 // Sandboxes on a real Docker Swarm: the three-node fixture (support/fixture.ts) on this machine,
 // started once for the file. First the fixture itself: one manager and two workers, all Ready,
-// labelled for sandboxes, each holding the sandbox image; a sandbox service made from the swarm
-// driver's spec (one task, the trimmed rights through Privileges, limits, a labelled volume for
-// its engine's data, dnsrr on the node's bridge) runs its own Docker Engine three levels deep,
-// reached through execs on the node it runs on (the driver's tunnel). Then the swarm driver's
-// core as the server uses a driver, and a whole server on it whose learner's steps turn green
-// by themselves: sandboxes spread over the nodes, an honest "full" answer
-// past the swarm's room, commands, a shell, files, the inner engine, adoption by a restarted
-// server, a drained node left alone, a lost node noticed, and removal leaving nothing on the
-// nodes. Last, the fixture leaves nothing on this
-// machine's engine.
+// labelled for sandboxes, each holding the sandbox image. Then a whole Slipway server on the
+// swarm driver, whose learner's steps turn green by themselves (the inner engine's events
+// through the driver's tunnel, and the terminal). Then the driver's core as the server uses a
+// driver: sandboxes spread over the nodes and an honest "full" answer past the swarm's room;
+// commands, a shell, files, limits and the inner engine three levels deep; adoption by a
+// restarted server; a drained node left alone; a lost node noticed; removal leaving nothing on
+// the nodes. Last, the fixture leaves nothing on this machine's engine.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import Docker from 'dockerode';
+import tarStream from 'tar-stream';
 import { listInstallation } from '../../sandbox-server/clean/installation.js';
 import { BASE_TAG } from '../../sandbox-server/images/base.js';
 import { expectedTag } from '../../sandbox-server/images/build.js';
 import { createLogger } from '../../sandbox-server/log.js';
 import { SANDBOX_NODE_LABEL, SwarmSandboxDriver } from '../../sandbox-server/sandboxes/swarm/driver.js';
 import { EventStream, stepEvent } from '../checks/support/events.js';
-import { startTestServer, stopAndClean, testConfig, type TestServer } from '../support/server.js';
-import { TermClient } from '../terminal/support/client.js';
-import tarStream from 'tar-stream';
 import { requireEngine } from '../support/engine.js';
+import { startTestServer, stopAndClean, testConfig, type TestServer } from '../support/server.js';
 import { recordTestInstance } from '../support/test-run.js';
+import { TermClient } from '../terminal/support/client.js';
 import { startSwarmFixture, type SwarmFixture } from './support/fixture.js';
 
 /** Small lessons made for tests. */
