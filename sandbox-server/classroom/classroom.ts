@@ -21,7 +21,7 @@ import { SandboxError } from '../sandboxes/driver.js';
 import type { SandboxManager } from '../sandboxes/manager.js';
 import type { Sessions } from '../sessions/sessions.js';
 import type { ProgressStore } from '../store/progress.js';
-import type { SandboxStore } from '../store/sandboxes.js';
+import { onStandby, type SandboxStore } from '../store/sandboxes.js';
 import type { SessionRow } from '../store/sessions.js';
 import { Admission, matchLearnerTime } from './admission.js';
 import { computeCapacity } from './capacity.js';
@@ -141,7 +141,7 @@ export class Classroom {
   capacity(): Capacity {
     // Standby sandboxes have not taken a running sandbox's share of memory (a few MiB, no
     // engine): counted as running, they would raise the capacity they are bounded by.
-    const taking = this.deps.sandboxes.live().filter((row) => !(row.state === 'pooled' && row.standby));
+    const taking = this.deps.sandboxes.live().filter((row) => !onStandby(row));
     return computeCapacity(this.deps.config, taking.length);
   }
 

@@ -10,7 +10,7 @@ import type { LessonLibrary } from '../lessons/library.js';
 import { starterFilesTar } from '../lessons/starter-files.js';
 import type { Logger } from '../log.js';
 import type { SandboxDriver } from '../sandboxes/driver.js';
-import type { SandboxStore } from '../store/sandboxes.js';
+import { onStandby, type SandboxStore } from '../store/sandboxes.js';
 import type { WorkshopStore } from './store.js';
 
 export interface SetupAheadDeps {
@@ -58,7 +58,8 @@ export class SetupAhead {
 
   private async prepare(sandboxId: string): Promise<void> {
     // A sandbox on standby has no engine to run a setup with; its learner's lesson runs it.
-    if (this.deps.sandboxes.get(sandboxId)?.standby) return;
+    const row = this.deps.sandboxes.get(sandboxId);
+    if (row && onStandby(row)) return;
     const loaded = this.lesson();
     if (!loaded) return;
     // The setup may use the starter files (it runs after them when a learner opens the lesson);

@@ -21,6 +21,9 @@ export interface SandboxRow {
   standby: number;
 }
 
+/** Whether a row is a pooled sandbox waiting on standby (its engine not started). */
+export const onStandby = (row: Pick<SandboxRow, 'state' | 'standby'>): boolean => row.state === 'pooled' && row.standby === 1;
+
 export class SandboxStore {
   constructor(private readonly db: Db) {}
 
@@ -47,11 +50,10 @@ export class SandboxStore {
    */
   claimPooled(sessionId: string, lifetimeMs: number, now = Date.now()): SandboxRow | undefined {
     return this.db.transaction(() => {
-      const row = this.db.prepare(`SELECT id FROM sandboxes WHERE state = 'pooled' ORDER BY standby, ready_at LIMIT 1`).get() as { id: string } | undefined;
+      const row = this.db.prepare(`SELECT id, standby FROM sandboxes WHERE state = 'pooled' ORDER BY standby, ready_at LIMIT 1`).get() as { id: string; standby: number } | undefined;
       if (!row) return undefined;
-      const claimed = this.get(row.id)!;
       this.assign(row.id, sessionId, lifetimeMs, now);
-      return { ...this.get(row.id)!, standby: claimed.standby };
+      return { ...this.get(row.id)!, standby: row.standby };
     })();
   }
 

@@ -23,6 +23,20 @@ const inventoryOf = async (server: TestServer, cookie: string): Promise<Inventor
   return (await answer.json()) as Inventory;
 };
 
+/** `docker run hello-world` typed in the learner's terminal the instant its prompt appears: it must succeed, with no daemon error. */
+async function helloWorldAtFirstPrompt(server: TestServer, cookie: string): Promise<void> {
+  const term = await TermClient.connect(server.url, { cookie, cols: 120, rows: 30 });
+  try {
+    await term.waitFor(/workshop.*# $/);
+    const out = plain(await term.run('docker run --rm hello-world; echo "exit=$?"', /exit=\d+/, 120_000));
+    assert.doesNotMatch(out, /Cannot connect to the Docker daemon|Is the docker daemon running/);
+    assert.match(out, /Hello from Docker!/);
+    assert.match(out, /exit=0/);
+  } finally {
+    await term.close();
+  }
+}
+
 describe('a cold sandbox: the prompt first, its engine after', () => {
   describe('an engine that starts with the first docker command (SLIPWAY_ENGINE_START=on-use)', () => {
     let server: TestServer;
@@ -91,16 +105,7 @@ describe('a cold sandbox: the prompt first, its engine after', () => {
     });
 
     it('runs `docker run hello-world` typed the instant the prompt appears, with no daemon error', async () => {
-      const term = await TermClient.connect(server.url, { cookie, cols: 120, rows: 30 });
-      try {
-        await term.waitFor(/workshop.*# $/);
-        const out = plain(await term.run('docker run --rm hello-world; echo "exit=$?"', /exit=\d+/, 120_000));
-        assert.doesNotMatch(out, /Cannot connect to the Docker daemon|Is the docker daemon running/);
-        assert.match(out, /Hello from Docker!/);
-        assert.match(out, /exit=0/);
-      } finally {
-        await term.close();
-      }
+      await helloWorldAtFirstPrompt(server, cookie);
       // The engine is up now: the panel lists what it holds.
       const inventory = await inventoryOf(server, cookie);
       assert.equal(inventory.engine, undefined);
@@ -212,16 +217,7 @@ describe('a cold sandbox: the prompt first, its engine after', () => {
       const [, second] = learners as [unknown, { cookie: string; sandboxId: string }];
       assert.ok(onStandby.includes(second.sandboxId), `the second learner got a standby sandbox (${second.sandboxId} of ${onStandby.join(', ')})`);
       assert.equal(server.manager.store.get(second.sandboxId)?.standby, 0, 'it is no longer on standby');
-      const term = await TermClient.connect(server.url, { cookie: second.cookie, cols: 120, rows: 30 });
-      try {
-        await term.waitFor(/workshop.*# $/);
-        const out = plain(await term.run('docker run --rm hello-world; echo "exit=$?"', /exit=\d+/, 120_000));
-        assert.doesNotMatch(out, /Cannot connect to the Docker daemon|Is the docker daemon running/);
-        assert.match(out, /Hello from Docker!/);
-        assert.match(out, /exit=0/);
-      } finally {
-        await term.close();
-      }
+      await helloWorldAtFirstPrompt(server, second.cookie);
     });
 
     it('removes the standby sandboxes when the workshop ends', async () => {

@@ -24,6 +24,7 @@ import { requireEngine } from '../support/engine.js';
 import { startTestServer, stopAndClean, testConfig, type TestServer } from '../support/server.js';
 import { recordTestInstance } from '../support/test-run.js';
 import { TermClient } from '../terminal/support/client.js';
+import { eventually } from '../terminal/support/wait.js';
 import { startSwarmFixture, type SwarmFixture } from './support/fixture.js';
 
 /** Small lessons made for tests. */
@@ -175,8 +176,7 @@ describe('a swarm of three nodes on this machine', { timeout: 240_000 }, () => {
       let screen = '';
       shell.onData((chunk) => (screen += chunk.toString('utf8')));
       shell.write(Buffer.from('echo shell-$((6*7))\r'));
-      const deadline = Date.now() + 20_000;
-      while (!/shell-42/.test(screen) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await eventually('the shell to answer', () => /shell-42/.test(screen), 20_000).catch(() => undefined);
       assert.match(screen, /shell-42/);
       await shell.kill();
 

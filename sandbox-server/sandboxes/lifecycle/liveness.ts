@@ -3,6 +3,7 @@
 // and images; otherwise the sandbox died, its learner is told and offered a fresh one. At start,
 // reconcile makes a restarted server pick up where it was: re-adopt what the store knows, revive
 // what stopped with the engine, remove what it does not know and what waited on standby.
+import { onStandby } from '../../store/sandboxes.js';
 import type { LifecycleCore } from './core.js';
 
 /** How often sandboxes are checked to be running: a dead one is reported within this long. */
@@ -108,7 +109,7 @@ export class Liveness {
       if (restarted && restart) {
         this.suspects.delete(id);
         // A standby sandbox is made again rather than revived with its engine (see reconcile).
-        if (row.state === 'pooled' && row.standby) await core.destroy(id, 'released');
+        if (onStandby(row)) await core.destroy(id, 'released');
         else await this.revive(id);
         continue;
       }
@@ -149,7 +150,7 @@ export class Liveness {
     await Promise.all(
       backend.map(async ({ id, running }) => {
         const row = live.get(id);
-        if (row?.state === 'pooled' && row.standby) {
+        if (row && onStandby(row)) {
           // Adopting or reviving waits for the engine, which a standby sandbox has not
           // started; it costs less to make again (the pool refills) than to start its engine.
           await driver.destroy(id);

@@ -13,7 +13,7 @@
 // are handed out first and made first.
 import crypto from 'node:crypto';
 import { formatSize } from '../../config/units.js';
-import type { SandboxRow } from '../../store/sandboxes.js';
+import { onStandby, type SandboxRow } from '../../store/sandboxes.js';
 import { freeBytes } from '../disk.js';
 import { SandboxError } from '../driver.js';
 import type { LifecycleCore } from './core.js';
@@ -99,7 +99,7 @@ export class SandboxPool {
     // the pool after the count would be left over.
     await this.filling;
     const pooled = this.core.store.live().filter((row) => row.state === 'pooled');
-    const surplus = [...pooled.filter((row) => !row.standby).slice(this.target()), ...pooled.filter((row) => row.standby).slice(this.standby)];
+    const surplus = [...pooled.filter((row) => !onStandby(row)).slice(this.target()), ...pooled.filter(onStandby).slice(this.standby)];
     await Promise.all(surplus.map((row) => this.core.destroy(row.id, 'released')));
   }
 

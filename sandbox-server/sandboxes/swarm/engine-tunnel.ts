@@ -116,10 +116,9 @@ class TunnelAgent extends http.Agent {
 
 /**
  * A Docker client of the engine inside a sandbox's container, reached through the API of the
- * node running it; `target` is asked where that is each time a connection opens.
+ * node running it; `find` is asked where that is each time a connection opens.
  */
-export function tunnelledEngine(target: TunnelTarget | (() => Promise<TunnelTarget>)): Docker {
-  const find = typeof target === 'function' ? target : async () => target;
+export function tunnelledEngine(find: () => Promise<TunnelTarget>): Docker {
   // docker-modem takes an agent for its requests; dockerode's types do not list the option.
   const options: Docker.DockerOptions & { agent: http.Agent } = { protocol: 'http', host: 'sandbox-engine', port: 2375, agent: new TunnelAgent(find) };
   return new Docker(options);
