@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseEndpoint, parseNodeEndpoints } from './swarm-endpoints.js';
 import { formatDuration, formatSize, parseDuration, parseSize } from './units.js';
 
 const size = (what: string) =>
@@ -23,6 +24,17 @@ const duration = (what: string) =>
       return z.NEVER;
     }
     return ms;
+  });
+
+/** A string another parser must accept; its error message is the issue's. */
+const parsedBy = (what: string, parse: (text: string) => unknown) =>
+  z.string().superRefine((text, ctx) => {
+    if (!text.trim()) return;
+    try {
+      parse(text);
+    } catch (err) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${what}: ${(err as Error).message}` });
+    }
   });
 
 /** "N/window": at most N requests per window, e.g. 300/10m. */
@@ -90,7 +102,10 @@ export const settings = {
   dataDir: { env: 'SLIPWAY_DATA_DIR', flag: 'data-dir', default: 'data', schema: z.string().min(1), describe: 'Folder for the SQLite store, secrets and per-sandbox sockets (relative to the working directory).' },
   lessonsDir: { env: 'SLIPWAY_LESSONS_DIR', flag: 'lessons-dir', default: 'lessons', schema: z.string().min(1), describe: 'Folder of the lessons (MDX files and their starter files) the server checks progress against (relative to the working directory).' },
   instance: { env: 'SLIPWAY_INSTANCE', flag: 'instance', default: 'main', schema: z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'lowercase letters, digits and dashes, at most 31'), describe: 'Name of this installation; every Docker object it creates is labelled with it, so two installations on one engine never touch each other.' },
-  driver: { env: 'SLIPWAY_DRIVER', flag: 'driver', default: 'docker', schema: z.enum(['docker', 'local']), describe: 'Sandbox driver: docker (one isolated Docker-in-Docker container per learner) or local (a shell on this machine against its own engine; NOT isolated, for one person on a laptop).' },
+  driver: { env: 'SLIPWAY_DRIVER', flag: 'driver', default: 'docker', schema: z.enum(['docker', 'local', 'swarm']), describe: 'Sandbox driver: docker (one isolated Docker-in-Docker container per learner), swarm (the same sandboxes as services of a Docker Swarm, spread over several machines; see SLIPWAY_SWARM_MANAGER) or local (a shell on this machine against its own engine; NOT isolated, for one person on a laptop).' },
+  swarmManager: { env: 'SLIPWAY_SWARM_MANAGER', flag: 'swarm-manager', default: '', schema: parsedBy('SLIPWAY_SWARM_MANAGER', parseEndpoint), describe: "Driver swarm: the Engine API of a manager of the swarm, as unix:///var/run/docker.sock (the server runs on the manager), tcp://HOST:2376 (TLS, with SLIPWAY_SWARM_TLS) or ssh://USER@HOST (the server's SSH agent). This process builds images on its own engine (DOCKER_HOST) and copies the sandbox image to the nodes." },
+  swarmNodes: { env: 'SLIPWAY_SWARM_NODES', flag: 'swarm-nodes', default: '*=tcp://{addr}:2376', schema: parsedBy('SLIPWAY_SWARM_NODES', parseNodeEndpoints), describe: "Driver swarm: the Engine API of each node that runs sandboxes (commands, terminals and files reach a sandbox only through its node's engine), as HOSTNAME=ENDPOINT entries separated by commas; the entry *=ENDPOINT applies to every node not named, with {addr} (the node's address in the swarm) and {hostname} filled in. Access to a node's API is root on that node: TLS or SSH, never plain TCP." },
+  swarmTls: { env: 'SLIPWAY_SWARM_TLS', flag: 'swarm-tls', default: '', schema: z.string().max(500), describe: 'Driver swarm: folder holding ca.pem, cert.pem and key.pem, the client certificate for tcp:// endpoints (as docker --tlsverify uses them). Required when an endpoint is tcp://.' },
   isolation: { env: 'SLIPWAY_ISOLATION', flag: 'isolation', default: 'auto', schema: z.enum(['auto', 'sysbox', 'privileged', 'capabilities']), describe: 'How sandboxes get the rights a nested engine needs: sysbox (sysbox-runc, unprivileged), privileged (--privileged), capabilities (a trimmed capability set), or auto (sysbox when installed, else the first fallback that works on this host).' },
   images: { env: 'SLIPWAY_IMAGES', flag: 'images', default: 'auto', schema: z.enum(['auto', 'online', 'offline']), describe: 'Where lesson images come from: online (a pull-through cache of Docker Hub), offline (stand-in images built from Debian packages), auto (online when Docker Hub answers, else offline).' },
   debianMirror: { env: 'SLIPWAY_DEBIAN_MIRROR', flag: 'debian-mirror', default: 'http://deb.debian.org/debian', schema: z.string().url(), describe: 'Debian package mirror used to build the sandbox and stand-in images.' },
@@ -161,6 +176,9 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
   }
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   const config = result as Config;
+  if (config.driver === 'swarm' && !config.swarmManager.trim()) {
+    throw new ConfigError('Invalid configuration:\n  SLIPWAY_DRIVER=swarm needs SLIPWAY_SWARM_MANAGER, the Engine API of a manager of the swarm (such as unix:///var/run/docker.sock)');
+  }
   config.dataPath = path.resolve(config.dataDir);
   return config;
 }

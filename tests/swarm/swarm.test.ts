@@ -62,21 +62,30 @@ describe('a swarm of three nodes on this machine', { timeout: 240_000 }, () => {
     let events: EventStream | undefined;
 
     before(async () => {
-      // The driver is handed to the server, as the fast tests hand it the fake: SLIPWAY_DRIVER
-      // does not offer swarm until images reach every node.
-      swarmDriver = new SwarmSandboxDriver({
-        config: { ...testConfig({ SLIPWAY_SANDBOX_MEMORY: '512m' }), instance: INSTANCE },
-        endpoints: { manager: fixture.manager.docker, nodes: new Map(fixture.nodes.map((n) => [n.hostname, n.docker])) },
-        image: fixture.image,
-        log: createLogger('silent'),
+      // Chosen by configuration, as an operator would: the manager's and the nodes' engines by
+      // their sockets. One node lacks the sandbox image, which the server copies to it.
+      await fixture.nodes[2]!.docker.getImage(fixture.image).remove();
+      server = await startTestServer({
+        SLIPWAY_INSTANCE: INSTANCE,
+        SLIPWAY_LESSONS_DIR: FIXTURE_LESSONS,
+        SLIPWAY_SANDBOX_MEMORY: '512m',
+        SLIPWAY_DRIVER: 'swarm',
+        SLIPWAY_SWARM_MANAGER: `unix://${fixture.manager.socketPath}`,
+        SLIPWAY_SWARM_NODES: fixture.nodes.map((n) => `${n.hostname}=unix://${n.socketPath}`).join(','),
       });
-      server = await startTestServer({ SLIPWAY_LESSONS_DIR: FIXTURE_LESSONS }, undefined, { driver: swarmDriver });
+      assert.ok(server.driver instanceof SwarmSandboxDriver, `SLIPWAY_DRIVER=swarm made a ${server.driver.kind} driver`);
+      swarmDriver = server.driver;
       const created = await fetch(`${server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
       cookie = (created.headers.get('set-cookie') ?? '').split(';')[0]!;
     });
     after(async () => {
       events?.close();
       if (server) await stopAndClean(server);
+    });
+
+    it('copied the sandbox image to the node that lacked it', async () => {
+      await fixture.nodes[2]!.docker.getImage(fixture.image).inspect();
+      assert.equal(swarmDriver.describe().driver, 'swarm');
     });
 
     it("turns a learner's steps green by themselves, from the engine's events and from the terminal", async () => {
@@ -114,8 +123,8 @@ describe('a swarm of three nodes on this machine', { timeout: 240_000 }, () => {
     const config = { ...testConfig({ SLIPWAY_SANDBOX_MEMORY: '512m' }), instance: INSTANCE };
     let driver: SwarmSandboxDriver;
     const made: string[] = [];
-    const endpoints = () => ({ manager: fixture.manager.docker, nodes: new Map(fixture.nodes.map((n) => [n.hostname, n.docker])) });
-    const newDriver = () => new SwarmSandboxDriver({ config, endpoints: endpoints(), image: fixture.image, log: createLogger('silent') });
+    const endpoints = () => ({ manager: fixture.manager.docker, node: ({ hostname }: { hostname: string }) => fixture.nodes.find((n) => n.hostname === hostname)?.docker });
+    const newDriver = () => new SwarmSandboxDriver({ config, endpoints: endpoints(), builder: new Docker(), image: fixture.image, log: createLogger('silent') });
 
     before(() => {
       driver = newDriver();

@@ -18,7 +18,9 @@ import type { Logger } from '../../log.js';
 import { execInContainer } from '../docker/exec.js';
 import { endLeftoverShells, openDockerShell } from '../docker/shell.js';
 import { SandboxError, type BackendSandbox, type DriverCapabilities, type DriverDescription, type ExecOptions, type ExecResult, type SandboxDriver, type Shell, type ShellSize } from '../driver.js';
+import { prepareImages, resolveOnline } from '../../images/supply.js';
 import { tunnelledEngine, type TunnelTarget } from './engine-tunnel.js';
+import type { SwarmEndpoints } from './endpoints.js';
 import { MIN_NODE_API, SANDBOX_NODE_LABEL, sandboxServiceSpec } from './service-spec.js';
 
 export { SANDBOX_NODE_LABEL };
@@ -31,18 +33,13 @@ const POLL_MS = 150;
 /** Removing a service ends its container a little later; its volume can go only then. */
 const VOLUME_REMOVAL_MS = 30_000;
 
-export interface SwarmEndpoints {
-  /** A client of a manager's engine: services, tasks and nodes. */
-  manager: Docker;
-  /** Clients of each node's engine, by the node's hostname as Swarm lists it. */
-  nodes: Map<string, Docker>;
-}
-
 export interface SwarmDriverOptions {
-  config: Pick<Config, 'instance' | 'sandboxMemory' | 'sandboxCpus' | 'sandboxPids' | 'innerSubnet' | 'innerPool'>;
+  config: Config;
   endpoints: SwarmEndpoints;
-  /** The sandbox image, present on every node labelled for sandboxes. */
-  image: string;
+  /** This process's own engine: images are built there and the sandbox image copied from it to the nodes. */
+  builder: Docker;
+  /** The sandbox image when it is known already (tests); otherwise prepare builds it on the builder. */
+  image?: string;
   log: Logger;
 }
 
@@ -57,7 +54,7 @@ interface SwarmNodeInfo {
   ID: string;
   Spec: { Availability: string; Labels?: Record<string, string> };
   Description: { Hostname: string; Engine: { EngineVersion: string } };
-  Status: { State: string };
+  Status: { State: string; Addr: string };
 }
 
 /** Where a sandbox runs. */
@@ -76,19 +73,26 @@ export class SwarmSandboxDriver implements SandboxDriver {
   private readonly placements = new Map<string, Placement>();
   private readonly engines = new Map<string, Docker>();
   private nodesSeen: SwarmNodeInfo[] = [];
+  private image: string | undefined;
 
-  constructor(private readonly options: SwarmDriverOptions) {}
+  constructor(private readonly options: SwarmDriverOptions) {
+    this.image = options.image;
+  }
 
   describe(): DriverDescription {
     const sandboxNodes = this.nodesSeen.filter((n) => n.Spec.Labels?.[SANDBOX_NODE_LABEL] === 'true');
-    return { driver: this.kind, isolated: this.isolated, image: this.options.image, nodes: sandboxNodes.map((n) => ({ hostname: n.Description.Hostname, state: n.Status.State, availability: n.Spec.Availability })) };
+    return { driver: this.kind, isolated: this.isolated, image: this.image, nodes: sandboxNodes.map((n) => ({ hostname: n.Description.Hostname, state: n.Status.State, availability: n.Spec.Availability })) };
   }
 
-  /** Checks the swarm: a manager, nodes labelled for sandboxes that the server can reach and that are recent enough, the image on each. */
+  /**
+   * Checks the swarm (a manager; nodes labelled for sandboxes that the server reaches and that are
+   * recent enough), builds the images on this process's engine, and copies the sandbox image to
+   * every node that lacks it: nodes need no registry.
+   */
   async prepare(progress: (line: string) => void): Promise<void> {
     const { manager } = this.options.endpoints;
     await manager.swarmInspect().catch((err: Error) => {
-      throw new SandboxError(`The swarm manager's engine is not a swarm manager or does not answer: ${err.message}`, 'engine_unavailable');
+      throw new SandboxError(`The swarm manager's engine (SLIPWAY_SWARM_MANAGER) is not a swarm manager or does not answer: ${err.message}`, 'engine_unavailable');
     });
     const nodes = await this.refreshNodes();
     const labelled = nodes.filter((n) => n.Spec.Labels?.[SANDBOX_NODE_LABEL] === 'true');
@@ -99,24 +103,40 @@ export class SwarmSandboxDriver implements SandboxDriver {
     if (resting.length) progress(`sandboxes: ${resting.map((n) => `${n.Description.Hostname} (${n.Status.State === 'ready' ? n.Spec.Availability : n.Status.State})`).join(', ')} take no sandbox now`);
     if (!forSandboxes.length) throw new SandboxError('Every node labelled for sandboxes is down or drained.', 'capacity');
     const problems: string[] = [];
+    const clients = new Map<SwarmNodeInfo, Docker>();
     for (const node of forSandboxes) {
-      const client = this.options.endpoints.nodes.get(node.Description.Hostname);
+      const client = this.clientOf(node);
       if (!client) {
-        problems.push(`node ${node.Description.Hostname}: the server has no endpoint for its engine`);
+        problems.push(`node ${node.Description.Hostname}: SLIPWAY_SWARM_NODES names no endpoint for its engine`);
         continue;
       }
       const version = (await client.version().catch(() => undefined)) as { ApiVersion?: string } | undefined;
-      if (!version) problems.push(`node ${node.Description.Hostname}: its engine does not answer`);
+      if (!version) problems.push(`node ${node.Description.Hostname}: its engine does not answer at its endpoint`);
       else if (apiBelow(version.ApiVersion ?? '0', MIN_NODE_API)) problems.push(`node ${node.Description.Hostname}: API ${version.ApiVersion} is older than ${MIN_NODE_API} (Docker Engine 25); sandboxes need its Privileges settings`);
-      else if (!(await client.getImage(this.options.image).inspect().then(() => true, () => false))) problems.push(`node ${node.Description.Hostname}: the image ${this.options.image} is not on it`);
+      else clients.set(node, client);
     }
     if (problems.length) throw new SandboxError(`The swarm is not ready for sandboxes:\n  ${problems.join('\n  ')}`, 'engine_unavailable');
+    if (!this.image) {
+      const online = await resolveOnline(this.options.config.images);
+      this.image = (await prepareImages(this.options.builder, this.options.config, online, progress)).sandboxImage;
+    }
+    const image = this.image;
+    await Promise.all(
+      [...clients].map(async ([node, client]) => {
+        if (await client.getImage(image).inspect().then(() => true, () => false)) return;
+        progress(`sandboxes: copying ${image} to ${node.Description.Hostname}`);
+        await copyImage(this.options.builder, client, image).catch((err: Error) => {
+          throw new SandboxError(`Could not copy the sandbox image to node ${node.Description.Hostname}: ${err.message}`, 'engine_unavailable');
+        });
+      }),
+    );
     progress(`sandboxes: swarm of ${nodes.length} nodes, ${forSandboxes.length} ready for sandboxes (${forSandboxes.map((n) => n.Description.Hostname).join(', ')})`);
   }
 
   async create(id: string): Promise<void> {
     const { manager } = this.options.endpoints;
-    const spec = sandboxServiceSpec(this.options.config, { id, image: this.options.image });
+    if (!this.image) throw new Error('The swarm driver is used before prepare() finished.');
+    const spec = sandboxServiceSpec(this.options.config, { id, image: this.image });
     await manager.createService(spec);
     try {
       const placement = await this.waitRunning(id);
@@ -249,9 +269,13 @@ export class SwarmSandboxDriver implements SandboxDriver {
     let node = this.nodesSeen.find((n) => n.ID === task.NodeID);
     if (!node) node = (await this.refreshNodes()).find((n) => n.ID === task.NodeID);
     const hostname = node?.Description.Hostname ?? task.NodeID;
-    const client = this.options.endpoints.nodes.get(hostname);
+    const client = node && this.clientOf(node);
     if (!client) throw new SandboxError(`The sandbox runs on node ${hostname}, whose engine the server has no endpoint for.`, 'engine_unavailable');
     return { node: client, containerId: task.Status.ContainerStatus!.ContainerID!, nodeId: task.NodeID, hostname };
+  }
+
+  private clientOf(node: SwarmNodeInfo): Docker | undefined {
+    return this.options.endpoints.node({ hostname: node.Description.Hostname, addr: node.Status.Addr });
   }
 
   private async tasksOf(id: string): Promise<SwarmTask[]> {
@@ -293,6 +317,14 @@ export class SwarmSandboxDriver implements SandboxDriver {
     }
     throw new SandboxError(`The sandbox's Docker Engine did not answer within ${ENGINE_TIMEOUT_MS / 1000} s.`, 'create_failed');
   }
+}
+
+/** Copies an image from one engine to another, as `docker save | docker load` (no registry between them). */
+export async function copyImage(from: Docker, to: Docker, image: string): Promise<void> {
+  const archive = await from.getImage(image).get();
+  const answer = await to.loadImage(archive);
+  await new Promise<void>((resolve, reject) => to.modem.followProgress(answer, (err: Error | null) => (err ? reject(err) : resolve())));
+  await to.getImage(image).inspect();
 }
 
 function ignoreMissing(err: { statusCode?: number }): void {

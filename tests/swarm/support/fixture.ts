@@ -16,7 +16,7 @@ import { BASE_TAG } from '../../../sandbox-server/images/base.js';
 import { expectedTag } from '../../../sandbox-server/images/build.js';
 import { labels } from '../../../sandbox-server/labels.js';
 import { OWN_CGROUP_NAMESPACE, TRIMMED_CAPABILITIES } from '../../../sandbox-server/sandboxes/docker/isolation.js';
-import { SANDBOX_NODE_LABEL } from '../../../sandbox-server/sandboxes/swarm/driver.js';
+import { copyImage, SANDBOX_NODE_LABEL } from '../../../sandbox-server/sandboxes/swarm/driver.js';
 
 /** Addresses of the swarm's own networks: away from the host's, the nodes' and the sandboxes'. */
 const SWARM_ADDRESS_POOL = '10.240.0.0/16';
@@ -117,7 +117,7 @@ export async function startSwarmFixture(options: FixtureOptions = {}): Promise<S
       swarmNodes.push({ ...node, role: i === 0 ? 'manager' : 'worker', id: entry.ID });
     }
     progress(`loading ${image} into every node`);
-    await Promise.all(swarmNodes.map((node) => loadImage(docker, node.docker, image)));
+    await Promise.all(swarmNodes.map((node) => copyImage(docker, node.docker, image)));
     return { instance, nodes: swarmNodes, manager: swarmNodes[0]!, image, dispose };
   } catch (err) {
     await dispose().catch(() => undefined);
@@ -168,12 +168,4 @@ async function startNode(docker: Docker, where: { instance: string; index: numbe
   const address = Object.values(info.NetworkSettings.Networks)[0]?.IPAddress;
   if (!address) throw new Error(`swarm fixture: ${name} has no address on the fixture's network`);
   return { container: name, hostname: `node${index}`, address, socketPath, docker: client };
-}
-
-/** Copies an image from this machine's engine into a node's (no registry between them). */
-async function loadImage(from: Docker, to: Docker, image: string): Promise<void> {
-  const archive = await from.getImage(image).get();
-  const answer = await to.loadImage(archive);
-  await new Promise<void>((resolve, reject) => to.modem.followProgress(answer, (err: Error | null) => (err ? reject(err) : resolve())));
-  await to.getImage(image).inspect();
 }
