@@ -29,6 +29,8 @@ import { startSwarmFixture, type SwarmFixture } from './support/fixture.js';
 
 /** Small lessons made for tests. */
 const FIXTURE_LESSONS = path.join(import.meta.dirname, '..', 'fixtures', 'lessons');
+/** The server's sandboxes' process limit: small, so a fork bomb reaches it at once. */
+const PIDS = 200;
 /** This file's own fixture: a name apart from the one a person may have up by hand. */
 const INSTANCE = `sw${process.pid.toString(36)}`;
 
@@ -69,6 +71,7 @@ describe('a swarm of three nodes on this machine', { timeout: 240_000 }, () => {
         SLIPWAY_INSTANCE: INSTANCE,
         SLIPWAY_LESSONS_DIR: FIXTURE_LESSONS,
         SLIPWAY_SANDBOX_MEMORY: '512m',
+        SLIPWAY_SANDBOX_PIDS: String(PIDS),
         SLIPWAY_DRIVER: 'swarm',
         SLIPWAY_SWARM_MANAGER: `unix://${fixture.manager.socketPath}`,
         SLIPWAY_SWARM_NODES: fixture.nodes.map((n) => `${n.hostname}=unix://${n.socketPath}`).join(','),
@@ -116,6 +119,33 @@ describe('a swarm of three nodes on this machine', { timeout: 240_000 }, () => {
       } finally {
         await term.close();
       }
+    });
+    it('holds a fork bomb at the limit and stops it, kills a memory hog at the limit, and tells the learner each', async () => {
+      const session = (await (await fetch(`${server.url}/api/session`, { headers: { cookie } })).json()) as { sandbox: { id: string } };
+      const id = session.sandbox.id;
+      const notice = (kind: string) => (e: { event: string; data: unknown }) => e.event === 'notice' && (e.data as { kind?: string }).kind === kind;
+      const term = await TermClient.connect(server.url, { cookie, cols: 120, rows: 30 });
+      try {
+        await term.waitFor(/workshop.*# $/);
+        term.type(':(){ :|:& };:\r');
+        await events!.waitFor('a pids_limit notice', notice('pids_limit'), 60_000);
+        const held = await swarmDriver.capabilities.signals!.read(id);
+        assert.ok(held?.pids && held.pids.current > PIDS / 2 && held.pids.current <= PIDS, `held at the limit: ${JSON.stringify(held?.pids)}`);
+        const stopped = await events!.waitFor('a runaway_stopped notice', notice('runaway_stopped'), 60_000);
+        assert.match((stopped.data as { message: string }).message, new RegExp(`limit of ${PIDS} processes`));
+        // The learner's own shell lives on and starts programs again.
+        term.type('\renv echo alive-$((40+2))\r');
+        await term.waitFor(/alive-42/, 30_000);
+        const after = await swarmDriver.capabilities.signals!.read(id);
+        assert.ok(after!.pids!.current < PIDS / 2, `the bomb's processes stayed: ${after!.pids!.current}`);
+      } finally {
+        await term.close();
+      }
+      const hog = await swarmDriver.exec(id, ['bash', '-c', 'head -c 1200m /dev/zero | tail -n 1 > /dev/null'], { timeoutMs: 120_000 });
+      assert.notEqual(hog.exitCode, 0, 'reading 1200 MiB into memory in a 512 MiB sandbox was not stopped');
+      const oom = await events!.waitFor('an out_of_memory notice', notice('out_of_memory'), 60_000);
+      assert.match((oom.data as { message: string }).message, /all of its 512 MiB of memory/);
+      assert.ok((await swarmDriver.engine(id).ping()).toString().includes('OK'), "the sandbox's engine died with the hog");
     });
   });
 
@@ -213,6 +243,48 @@ describe('a swarm of three nodes on this machine', { timeout: 240_000 }, () => {
       let seen = '';
       for await (const chunk of events) seen += String(chunk);
       assert.match(seen, /"status":"die"/, 'the event stream tells the container ended');
+    });
+
+    it("keeps sandboxes apart: none reaches another, on its node or another, nor a node's port but the mirror's", async () => {
+      const on = (hostname: string) => made.filter((id) => driver.nodeOf(id) === hostname);
+      const [a, b] = on('node1');
+      const [c] = on('node2');
+      assert.ok(a && b && c, 'two sandboxes on node1 and one on node2');
+      const bridgeOf = async (id: string) => {
+        const node = fixture.nodes.find((n) => n.hostname === driver.nodeOf(id))!;
+        const [container] = await node.docker.listContainers({ filters: JSON.stringify({ label: [`io.slipway.sandbox=${id}`] }) });
+        return (await node.docker.getContainer(container!.Id).inspect()).NetworkSettings.Networks.bridge!;
+      };
+      const [bridgeA, bridgeB, bridgeC] = await Promise.all([a, b, c].map(bridgeOf));
+      // Something listening everywhere a sandbox might try: in sandboxes B and C, and on the hosts
+      // of node1 and node2, on a port of no service and on the mirror's port.
+      const port = 9999;
+      const listener = `use IO::Socket::INET; for my $p (@ARGV) { next if fork; my $s = IO::Socket::INET->new(LocalAddr => '0.0.0.0', LocalPort => $p, Listen => 5, ReuseAddr => 1) or die "$p: $!"; while (my $c = $s->accept) { print $c "open $p\n"; close $c } exit } sleep 1 while 1;`;
+      for (const id of [b!, c!]) await driver.exec(id, ['sh', '-c', `nohup perl -e "$1" ${port} >/dev/null 2>&1 &`, 'sh', listener]);
+      const hostListeners = await Promise.all(
+        fixture.nodes.slice(0, 2).map(async (node) => {
+          const container = await node.docker.createContainer({ Image: fixture.image, Entrypoint: ['perl', '-e', listener, String(port), String(config.mirrorPort)], Labels: { 'io.slipway.instance': INSTANCE }, HostConfig: { NetworkMode: 'host' } });
+          await container.start();
+          return container;
+        }),
+      );
+      const reach = async (from: string, address: string, to: number) => {
+        const probe = await driver.exec(from, ['timeout', '4', 'bash', '-c', `exec 3<>/dev/tcp/${address}/${to} && head -n 1 <&3`]);
+        return probe.exitCode === 0 && probe.stdout.includes(`open ${to}`);
+      };
+      try {
+        await eventually('the listeners to open', async () => (await reach(b!, '127.0.0.1', port)) && (await reach(c!, '127.0.0.1', port)), 10_000);
+        const node2 = fixture.nodes[1]!;
+        assert.equal(await reach(a!, bridgeA!.Gateway, config.mirrorPort), true, "the mirror's port on its node is open");
+        assert.equal(await reach(a!, bridgeA!.Gateway, port), false, 'another port of its node');
+        assert.equal(await reach(a!, bridgeA!.Gateway, 2377), false, "its node's swarm port");
+        assert.equal(await reach(a!, bridgeB!.IPAddress, port), false, 'a sandbox on the same node');
+        assert.equal(await reach(a!, bridgeC!.IPAddress, port), false, 'a sandbox on another node');
+        assert.equal(await reach(a!, node2.address, port), false, 'another node');
+        assert.equal(await reach(a!, node2.address, 2377), false, "another node's swarm port");
+      } finally {
+        await Promise.all(hostListeners.map((container) => container.remove({ force: true })));
+      }
     });
 
     it('is adopted by a restarted server, whose commands reach it again', async () => {

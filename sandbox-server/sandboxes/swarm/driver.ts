@@ -5,11 +5,9 @@
 // finds no room (every node labelled for sandboxes full, or drained) is refused within seconds
 // with the same "full" answer a single machine gives.
 //
-// This is the driver core (create, destroy, list, adopt, exec, shell, files, the inner engine),
-// and a lost node's sandboxes stop counting as running. Not yet here, and so not yet selectable
-// with SLIPWAY_DRIVER: images across nodes (the image mirror and workshop registry per node),
-// the egress firewall on each node, out-of-memory and process-limit signals, telling a lost
-// node's learners why, and reviving a sandbox next to its volume.
+// Each node gets the sandbox image from this process's engine and the egress firewall through
+// its own engine (node-firewall.ts) before it takes sandboxes. A lost node's sandboxes stop
+// counting as running. Not yet here: lesson images and the workshop registry on every node.
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { Config } from '../../config/config.js';
@@ -21,6 +19,8 @@ import { SandboxError, type BackendSandbox, type DriverCapabilities, type Driver
 import { prepareImages, resolveOnline } from '../../images/supply.js';
 import { tunnelledEngine, type TunnelTarget } from './engine-tunnel.js';
 import type { SwarmEndpoints } from './endpoints.js';
+import { NodeFirewalls } from './node-firewall.js';
+import { SwarmHostSignals } from './node-signals.js';
 import { MIN_NODE_API, SANDBOX_NODE_LABEL, sandboxServiceSpec } from './service-spec.js';
 
 export { SANDBOX_NODE_LABEL };
@@ -69,14 +69,24 @@ export class SwarmSandboxDriver implements SandboxDriver {
   readonly kind = 'swarm' as const;
   readonly isolated = true;
   readonly workspace = '/root/workshop';
-  readonly capabilities: DriverCapabilities = {};
+  readonly capabilities: DriverCapabilities;
   private readonly placements = new Map<string, Placement>();
   private readonly engines = new Map<string, Docker>();
   private nodesSeen: SwarmNodeInfo[] = [];
   private image: string | undefined;
+  private readonly firewalls: NodeFirewalls;
+  private readonly signals: SwarmHostSignals;
 
   constructor(private readonly options: SwarmDriverOptions) {
     this.image = options.image;
+    this.firewalls = new NodeFirewalls(options.config, options.log);
+    this.signals = new SwarmHostSignals({
+      instance: options.config.instance,
+      placementOf: (id) => this.placementOf(id),
+      image: () => this.image ?? '',
+      log: options.log,
+    });
+    this.capabilities = { signals: this.signals };
   }
 
   describe(): DriverDescription {
@@ -130,6 +140,13 @@ export class SwarmSandboxDriver implements SandboxDriver {
         });
       }),
     );
+    await Promise.all(
+      [...clients].map(([node, client]) =>
+        this.firewalls.ensure({ id: node.ID, hostname: node.Description.Hostname, client }, image).catch((err: Error) => {
+          throw new SandboxError(`The swarm is not ready for sandboxes: ${err.message}`, 'engine_unavailable');
+        }),
+      ),
+    );
     progress(`sandboxes: swarm of ${nodes.length} nodes, ${forSandboxes.length} ready for sandboxes (${forSandboxes.map((n) => n.Description.Hostname).join(', ')})`);
   }
 
@@ -141,6 +158,8 @@ export class SwarmSandboxDriver implements SandboxDriver {
     try {
       const placement = await this.waitRunning(id);
       this.placements.set(id, placement);
+      // A node that joined since the start (or came back) gets its rules before its first sandbox is used.
+      await this.firewalls.ensure({ id: placement.nodeId, hostname: placement.hostname, client: placement.node }, this.image);
       await this.waitEngine(id);
     } catch (err) {
       await this.destroy(id).catch(() => undefined);
@@ -285,6 +304,15 @@ export class SwarmSandboxDriver implements SandboxDriver {
 
   private async refreshNodes(): Promise<SwarmNodeInfo[]> {
     this.nodesSeen = (await this.options.endpoints.manager.listNodes()) as SwarmNodeInfo[];
+    for (const node of this.nodesSeen) {
+      const client = this.clientOf(node);
+      if (node.Status.State === 'ready') {
+        if (client) this.signals.watchNode(client);
+        continue;
+      }
+      this.firewalls.forget(node.ID);
+      if (client) this.signals.unwatchNode(client);
+    }
     return this.nodesSeen;
   }
 
