@@ -31,6 +31,8 @@ export function roleFilter(instance: string, role: Role): string {
 export const names = {
   sandboxContainer: (instance: string, id: string) => `slipway-${instance}-${id}`,
   sandboxVolume: (instance: string, id: string) => `slipway-${instance}-${id}-docker`,
+  /** The learner's workspace, on a volume of its own where a sandbox may be made again from its volumes (swarm). */
+  workspaceVolume: (instance: string, id: string) => `slipway-${instance}-${id}-workshop`,
   network: (instance: string) => `slipway-${instance}-sandboxes`,
   mirrorContainer: (instance: string) => `slipway-${instance}-mirror`,
   mirrorVolume: (instance: string) => `slipway-${instance}-mirror`,

@@ -75,6 +75,16 @@ export interface BackendSandbox {
   running: boolean;
 }
 
+/** Why a sandbox stopped (RestartRecovery.whyStopped). */
+export interface StopReason {
+  /** In plain words, for its learner: "it was killed", "the machine it ran on, node3, stopped answering". */
+  words: string;
+  /** It was asked to stop (as an engine shutting down asks every container): it may be revived. */
+  asked: boolean;
+  /** What holds it cannot be reached (a lost machine): it cannot be revived, only replaced, and waiting helps nobody. */
+  unreachable?: boolean;
+}
+
 /**
  * What a backend restart means to its sandboxes (the Docker Engine stops every container when
  * it stops): the lifecycle's liveness task revives them instead of ending them.
@@ -86,7 +96,7 @@ export interface RestartRecovery {
    * Why a stopped sandbox stopped, in plain words (exit code, out of memory), and whether it
    * was asked to stop (as an engine shutting down asks every container); undefined while it runs.
    */
-  whyStopped(id: string): Promise<{ words: string; asked: boolean } | undefined>;
+  whyStopped(id: string): Promise<StopReason | undefined>;
   /**
    * Whether the backend restarted since the last call (or since prepare); when it has, what
    * sandboxes share (network, firewall, mirror) is set up again before this resolves.

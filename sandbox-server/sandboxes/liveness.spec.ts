@@ -2,7 +2,8 @@
 // at once; one that stopped is ended only if still stopped after a short wait (much longer when
 // it was asked to stop, as an engine shutting down asks); after an engine restart, sandboxes are
 // started again instead; an engine that does not answer ends nothing and refuses new sandboxes
-// with its own code; and a restarted server re-adopts, revives or ends what it finds.
+// with its own code; a sandbox on a lost machine is ended at once, naming the machine, and not
+// revived; and a restarted server re-adopts, revives or ends what it finds.
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { startFakeServer, until, type FakeServer } from './fake/harness.js';
@@ -80,6 +81,26 @@ describe('sandbox liveness', () => {
     const row = fake.row(id)!;
     assert.equal(row.state, 'destroyed');
     assert.match(row.end_reason ?? '', /Docker Engine restarted and your sandbox could not be started again/);
+  });
+
+  it('ends a sandbox on a lost machine at the first look, naming the machine, and never tries to revive it', async () => {
+    fake = await startFakeServer();
+    const lost = await acquire();
+    const other = await acquire();
+    const unreachable = { words: 'the machine it ran on, node3, stopped answering', asked: false, unreachable: true };
+    // Even in the round where another machine's engine came back, which revives the rest.
+    fake.driver.restartEngine();
+    fake.driver.stopSandbox(lost.id, unreachable);
+    await fake.server.manager.checkLiveness();
+    const row = fake.row(lost.id)!;
+    assert.equal(row.state, 'destroyed');
+    assert.equal(row.end_reason, 'Your sandbox stopped unexpectedly (the machine it ran on, node3, stopped answering). Start a fresh one; your progress is kept.');
+    assert.equal(fake.driver.count('revive'), 1, 'only the sandbox on a machine that answers is revived');
+    assert.ok(live(other.id));
+    // Its learner gets a fresh one in one call, as after any loss.
+    const fresh = await fake.server.manager.acquire(lost.session_id!);
+    assert.notEqual(fresh.id, lost.id);
+    assert.equal(fresh.state, 'assigned');
   });
 
   it('ends nothing while the engine does not answer, refuses new sandboxes with engine_unavailable, and recovers', async () => {

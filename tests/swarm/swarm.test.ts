@@ -295,6 +295,29 @@ describe('a swarm of three nodes on this machine', { timeout: 240_000 }, () => {
       assert.equal(restarted.nodeOf(id), driver.nodeOf(id));
     });
 
+    it("makes its sandboxes again on their node after the node's engine restarted, with their files and images", async () => {
+      const onNode2 = made.filter((id) => driver.nodeOf(id) === 'node2');
+      assert.equal(onNode2.length, 2);
+      const [id] = onNode2;
+      await driver.exec(id!, ['sh', '-c', 'echo kept > /root/workshop/kept.txt']);
+      await driver.engine(id!).createVolume({ Name: 'learners-data' });
+      const restart = driver.capabilities.restart!;
+      assert.equal(await restart.whyStopped(id!), undefined, 'it runs');
+      await restart.recoverRestart();
+      const node2 = fixture.nodes.find((n) => n.hostname === 'node2')!;
+      await new Docker().getContainer(node2.container).restart({ t: 5 });
+      await eventually('the sandboxes on node2 to stop', async () => (await driver.list()).filter((s) => onNode2.includes(s.id)).every((s) => !s.running), 60_000, 500);
+      const why = await restart.whyStopped(id!);
+      assert.ok(why && !why.unreachable, `node2 is back, so its sandbox is not lost: ${JSON.stringify(why)}`);
+      await eventually("node2's engine restart to be noticed", () => restart.recoverRestart(), 60_000, 500);
+      await Promise.all(onNode2.map((sandbox) => restart.revive(sandbox)));
+      for (const sandbox of onNode2) assert.equal(driver.nodeOf(sandbox), 'node2', 'made again next to its volumes');
+      assert.deepEqual((await driver.list()).filter((s) => onNode2.includes(s.id)).map((s) => s.running), [true, true]);
+      assert.equal((await driver.exec(id!, ['cat', '/root/workshop/kept.txt'])).stdout, 'kept\n', 'its workspace kept');
+      const { Volumes: volumes = [] } = await driver.engine(id!).listVolumes();
+      assert.ok(volumes.some((v) => v.Name === 'learners-data'), "its engine's data kept");
+    });
+
     /** Sets a node's availability (active, drain) as an operator does with docker node update. */
     const setAvailability = async (hostname: string, availability: 'active' | 'drain') => {
       const node = fixture.nodes.find((n) => n.hostname === hostname)!;

@@ -14,7 +14,7 @@ import { missingFrom, packagesHeld } from '../../packages/held.js';
 import { resolvePackageCache } from '../../packages/upstream.js';
 import { warmPackages } from '../../packages/warm.js';
 import { prepareImages, resolveOnline, startMirror } from '../../images/supply.js';
-import { SandboxError, type BackendSandbox, type DriverCapabilities, type DriverDescription, type ExecOptions, type ExecResult, type SandboxDriver, type Shell, type ShellSize } from '../driver.js';
+import { SandboxError, type BackendSandbox, type DriverCapabilities, type DriverDescription, type ExecOptions, type ExecResult, type SandboxDriver, type Shell, type ShellSize, type StopReason } from '../driver.js';
 import { DockerHostSignals } from './host-signals.js';
 import { DockerPreviewHost } from './preview-host.js';
 import { dockerRegistryHost } from './registry-host.js';
@@ -324,7 +324,7 @@ export class DockerSandboxDriver implements SandboxDriver {
     await this.waitReady(id, container);
   }
 
-  async whyStopped(id: string): Promise<{ words: string; asked: boolean } | undefined> {
+  async whyStopped(id: string): Promise<StopReason | undefined> {
     const info = await this.docker.getContainer(names.sandboxContainer(this.config.instance, id)).inspect().catch(() => undefined);
     if (!info) return { words: 'its container was removed', asked: false };
     if (info.State.Running) return undefined;

@@ -10,17 +10,13 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import tarStream from 'tar-stream';
-import type { BackendSandbox, DriverCapabilities, DriverDescription, ExecOptions, ExecResult, SandboxDriver, Shell, ShellSize } from '../driver.js';
+import type { BackendSandbox, DriverCapabilities, DriverDescription, ExecOptions, ExecResult, SandboxDriver, Shell, ShellSize, StopReason } from '../driver.js';
 
 /** The driver's methods whose calls are counted. */
 export type FakeCall = 'prepare' | 'create' | 'destroy' | 'list' | 'adopt' | 'revive' | 'whyStopped' | 'recoverRestart' | 'exec' | 'copyIn' | 'copyOut' | 'openShell';
 
 /** Why a fake sandbox stopped, as whyStopped() reports it. */
-export interface FakeStop {
-  words: string;
-  /** Asked to stop (an engine shutting down asks every container), rather than killed or crashed. */
-  asked: boolean;
-}
+export type FakeStop = StopReason;
 
 export interface FakeSandbox {
   id: string;

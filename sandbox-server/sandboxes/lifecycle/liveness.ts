@@ -106,6 +106,14 @@ export class Liveness {
         await core.destroy(id, 'lost', 'Your sandbox disappeared from the server (its container was removed). Start a fresh one; your progress is kept.');
         continue;
       }
+      const why = await restart?.whyStopped(id).catch(() => undefined);
+      if (why?.unreachable) {
+        // A lost machine: nothing to wait for or revive; its learner gets a fresh sandbox elsewhere.
+        this.suspects.delete(id);
+        log.warn({ sandbox: id, why: why.words }, 'sandbox unreachable');
+        await core.destroy(id, 'lost', stoppedMessage(why.words));
+        continue;
+      }
       if (restarted && restart) {
         this.suspects.delete(id);
         // A standby sandbox is made again rather than revived with its engine (see reconcile).
@@ -116,7 +124,6 @@ export class Liveness {
       // An engine shutting down stops its containers one by one, for many seconds, while it
       // still answers: a stopped sandbox is taken for dead only if it is still stopped a while
       // later (longer when it was asked to stop) and the engine has not gone or restarted.
-      const why = await restart?.whyStopped(id).catch(() => undefined);
       const wait = why?.asked ? ASKED_TO_STOP_SUSPECT_MS : SUSPECT_MS;
       const since = this.suspects.get(id) ?? now;
       this.suspects.set(id, since);
@@ -126,7 +133,7 @@ export class Liveness {
       }
       this.suspects.delete(id);
       log.warn({ sandbox: id, why: why?.words }, 'sandbox stopped');
-      await core.destroy(id, 'lost', `Your sandbox stopped unexpectedly${why ? ` (${why.words})` : ''}. Start a fresh one; your progress is kept.`);
+      await core.destroy(id, 'lost', stoppedMessage(why?.words));
     }
   }
 
@@ -195,4 +202,9 @@ export class Liveness {
     log.info({ adopted: result.adopted.length, removed: result.removed.length, lost: result.lost.length }, 'reconciled sandboxes');
     return result;
   }
+}
+
+/** What a learner whose sandbox stopped is told. */
+function stoppedMessage(words: string | undefined): string {
+  return `Your sandbox stopped unexpectedly${words ? ` (${words})` : ''}. Start a fresh one; your progress is kept.`;
 }

@@ -45,9 +45,10 @@ export interface SwarmDriverOptions {
 
 interface SwarmTask {
   ID: string;
+  CreatedAt: string;
   NodeID: string;
   DesiredState: string;
-  Status: { State: string; Err?: string; Message?: string; ContainerStatus?: { ContainerID?: string } };
+  Status: { State: string; Err?: string; Message?: string; ContainerStatus?: { ContainerID?: string; ExitCode?: number } };
 }
 
 interface SwarmNodeInfo {
@@ -76,6 +77,10 @@ export class SwarmSandboxDriver implements SandboxDriver {
   private image: string | undefined;
   private readonly firewalls: NodeFirewalls;
   private readonly signals: SwarmHostSignals;
+  /** Nodes whose engine restarted since liveness last asked (their sandboxes are made again). */
+  private readonly restartedNodes = new Set<string>();
+  /** Each node's state at the last look, to see one come back. */
+  private readonly nodeStates = new Map<string, string>();
 
   constructor(private readonly options: SwarmDriverOptions) {
     this.image = options.image;
@@ -84,9 +89,16 @@ export class SwarmSandboxDriver implements SandboxDriver {
       instance: options.config.instance,
       placementOf: (id) => this.placementOf(id),
       image: () => this.image ?? '',
+      onReconnect: (client) => {
+        const node = this.nodesSeen.find((n) => this.clientOf(n) === client);
+        if (node) this.nodeRestarted(node.ID);
+      },
       log: options.log,
     });
-    this.capabilities = { signals: this.signals };
+    this.capabilities = {
+      signals: this.signals,
+      restart: { revive: (id) => this.revive(id), whyStopped: (id) => this.whyStopped(id), recoverRestart: async () => this.takeRestarts() },
+    };
   }
 
   describe(): DriverDescription {
@@ -171,29 +183,34 @@ export class SwarmSandboxDriver implements SandboxDriver {
   async destroy(id: string): Promise<void> {
     const { manager } = this.options.endpoints;
     const name = names.sandboxContainer(this.options.config.instance, id);
-    const placement = this.placements.get(id) ?? (await this.locate(id).catch(() => undefined));
+    const home = this.placements.get(id) ?? (await this.homeOf(id).catch(() => undefined));
     this.placements.delete(id);
     this.engines.delete(id);
     await manager.getService(name).remove().catch(ignoreMissing);
-    // The service's volume stays on the node that ran it; it is removed there once the
+    // The service's volumes stay on the node that ran it; they are removed there once the
     // container is gone.
-    if (!placement) return;
-    const volume = names.sandboxVolume(this.options.config.instance, id);
+    const node = home?.node;
+    if (!node) return;
+    const { instance } = this.options.config;
+    await Promise.all([names.sandboxVolume(instance, id), names.workspaceVolume(instance, id)].map((volume) => this.removeVolume(id, { node, hostname: home.hostname }, volume)));
+  }
+
+  private async removeVolume(id: string, home: Pick<Placement, 'node' | 'hostname'>, volume: string): Promise<void> {
     const deadline = Date.now() + VOLUME_REMOVAL_MS;
     for (;;) {
-      const removed = await placement.node.getVolume(volume).remove().then(
+      const removed = await home.node.getVolume(volume).remove().then(
         () => true,
         (err: { statusCode?: number }) => {
           // 409: still in use by the container that is ending; try again. Anything else but
           // 404 (gone already), such as a node that does not answer (lost): leave it there.
           if (err.statusCode === 409) return false;
-          if (err.statusCode !== 404) this.options.log.warn({ sandbox: id, node: placement.hostname, volume, err: (err as Error).message }, "could not remove a sandbox's volume from its node; it stays there");
+          if (err.statusCode !== 404) this.options.log.warn({ sandbox: id, node: home.hostname, volume, err: (err as Error).message }, "could not remove a sandbox's volume from its node; it stays there");
           return true;
         },
       );
       if (removed) return;
       if (Date.now() > deadline) {
-        this.options.log.warn({ sandbox: id, node: placement.hostname, volume }, 'could not remove a sandbox volume from its node');
+        this.options.log.warn({ sandbox: id, node: home.hostname, volume }, 'could not remove a sandbox volume from its node');
         return;
       }
       await sleep(POLL_MS);
@@ -258,6 +275,58 @@ export class SwarmSandboxDriver implements SandboxDriver {
     return openDockerShell({ container: await this.container(id), workdir: this.workspace, size, exec: (command, options) => this.exec(id, command, options) });
   }
 
+  /**
+   * Makes a stopped sandbox again on the node that holds its volumes (its images, containers
+   * and files), as a new task of its service pinned there, and resolves once its engine answers.
+   * A sandbox whose node is down cannot be: its learner gets a fresh one elsewhere.
+   */
+  async revive(id: string): Promise<void> {
+    const home = await this.homeOf(id);
+    if (!home?.node) throw new SandboxError(`Sandbox ${id} has no node to be made again on.`, 'not_found');
+    const { manager } = this.options.endpoints;
+    const service = manager.getService(names.sandboxContainer(this.options.config.instance, id));
+    const current = (await service.inspect()) as { Version: { Index: number }; Spec: { TaskTemplate?: { ForceUpdate?: number } } };
+    const spec = sandboxServiceSpec(this.options.config, { id, image: this.image!, nodeId: home.nodeId }) as unknown as { TaskTemplate: { ForceUpdate?: number } };
+    // A forced update replaces the stopped task (no restart policy would) with one on the pinned node.
+    spec.TaskTemplate.ForceUpdate = (current.Spec.TaskTemplate?.ForceUpdate ?? 0) + 1;
+    this.placements.delete(id);
+    this.engines.delete(id);
+    const before = new Set((await this.tasksOf(id)).map((t) => t.ID));
+    await service.update({ version: current.Version.Index, ...spec });
+    const placement = await this.waitRunning(id, before);
+    this.placements.set(id, placement);
+    await this.firewalls.ensure({ id: placement.nodeId, hostname: placement.hostname, client: placement.node }, this.image!);
+    await this.waitEngine(id);
+  }
+
+  /** Why a sandbox does not run, in plain words; undefined while it runs. */
+  async whyStopped(id: string): Promise<{ words: string; asked: boolean; unreachable?: boolean } | undefined> {
+    const task = latest(await this.tasksOf(id));
+    if (!task) return { words: 'its service was removed', asked: false };
+    const node = this.nodesSeen.find((n) => n.ID === task.NodeID) ?? (await this.refreshNodes()).find((n) => n.ID === task.NodeID);
+    if (node && node.Status.State !== 'ready') return { words: `the machine it ran on, ${node.Description.Hostname}, stopped answering`, asked: false, unreachable: true };
+    if (task.Status.State === 'running' && task.DesiredState === 'running') return undefined;
+    if (task.Status.State === 'pending' || task.Status.State === 'assigned' || task.Status.State === 'preparing' || task.Status.State === 'starting') return undefined;
+    const code = task.Status.ContainerStatus?.ExitCode;
+    if (code === 137) return { words: 'it was killed', asked: false };
+    // Its node's engine stopping sends it SIGTERM, as docker stop does: revived once the engine is back.
+    if (code === 0 || code === 143 || task.DesiredState === 'shutdown') return { words: 'it was stopped', asked: true };
+    return { words: code === undefined ? `its task ended (${task.Status.Err ?? task.Status.State})` : `its main process exited with code ${code}`, asked: false };
+  }
+
+  private nodeRestarted(nodeId: string): void {
+    this.restartedNodes.add(nodeId);
+    // Its rules may be gone with its engine or its machine: applied again before it is used.
+    this.firewalls.forget(nodeId);
+  }
+
+  /** Whether a node's engine restarted (its events stream came back, or it was down and is ready) since the last call. */
+  private takeRestarts(): boolean {
+    const any = this.restartedNodes.size > 0;
+    this.restartedNodes.clear();
+    return any;
+  }
+
   /** The node each sandbox runs on, by hostname (for tests and the instructor's view). */
   nodeOf(id: string): string | undefined {
     return this.placements.get(id)?.hostname;
@@ -274,6 +343,14 @@ export class SwarmSandboxDriver implements SandboxDriver {
     const found = await this.locate(id);
     this.placements.set(id, found);
     return found;
+  }
+
+  /** The node that holds a sandbox's volumes: the one its latest task was placed on. */
+  private async homeOf(id: string): Promise<{ nodeId: string; hostname: string; node: Docker | undefined } | undefined> {
+    const task = latest((await this.tasksOf(id)).filter((t) => t.NodeID));
+    if (!task) return undefined;
+    const node = this.nodesSeen.find((n) => n.ID === task.NodeID) ?? (await this.refreshNodes()).find((n) => n.ID === task.NodeID);
+    return { nodeId: task.NodeID, hostname: node?.Description.Hostname ?? task.NodeID, node: node && this.clientOf(node) };
   }
 
   /** The running task of a sandbox's service: its node and container. */
@@ -306,6 +383,9 @@ export class SwarmSandboxDriver implements SandboxDriver {
     this.nodesSeen = (await this.options.endpoints.manager.listNodes()) as SwarmNodeInfo[];
     for (const node of this.nodesSeen) {
       const client = this.clientOf(node);
+      const before = this.nodeStates.get(node.ID);
+      this.nodeStates.set(node.ID, node.Status.State);
+      if (before !== undefined && before !== 'ready' && node.Status.State === 'ready') this.nodeRestarted(node.ID);
       if (node.Status.State === 'ready') {
         if (client) this.signals.watchNode(client);
         continue;
@@ -316,13 +396,12 @@ export class SwarmSandboxDriver implements SandboxDriver {
     return this.nodesSeen;
   }
 
-  /** Waits for the service's task to run; a task no node has room for is the swarm being full. */
-  private async waitRunning(id: string): Promise<Placement> {
+  /** Waits for the service's task (a new one: none of `earlier`) to run; a task no node has room for is the swarm being full. */
+  private async waitRunning(id: string, earlier = new Set<string>()): Promise<Placement> {
     const started = Date.now();
     let last: SwarmTask | undefined;
     while (Date.now() - started < TASK_TIMEOUT_MS) {
-      const tasks = await this.tasksOf(id);
-      last = tasks[0];
+      last = latest((await this.tasksOf(id)).filter((t) => !earlier.has(t.ID)));
       const state = last?.Status.State;
       if (state === 'running' && last?.Status.ContainerStatus?.ContainerID) return this.placementFor(last);
       if (state === 'rejected' || state === 'failed' || state === 'shutdown' || state === 'complete') {
@@ -353,6 +432,11 @@ export async function copyImage(from: Docker, to: Docker, image: string): Promis
   const answer = await to.loadImage(archive);
   await new Promise<void>((resolve, reject) => to.modem.followProgress(answer, (err: Error | null) => (err ? reject(err) : resolve())));
   await to.getImage(image).inspect();
+}
+
+/** The task created last. */
+function latest(tasks: SwarmTask[]): SwarmTask | undefined {
+  return tasks.reduce<SwarmTask | undefined>((last, task) => (!last || task.CreatedAt > last.CreatedAt ? task : last), undefined);
 }
 
 function ignoreMissing(err: { statusCode?: number }): void {

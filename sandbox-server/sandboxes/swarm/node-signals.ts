@@ -17,6 +17,8 @@ export interface SignalParts {
   placementOf(id: string): Promise<{ node: Docker; containerId: string }>;
   /** The image the runaway helper runs (the sandbox image: it has perl). */
   image(): string;
+  /** A node's event stream came back after it broke: its engine may have restarted. */
+  onReconnect(node: Docker): void;
   log: Logger;
 }
 
@@ -84,6 +86,7 @@ export class SwarmHostSignals implements HostSignals {
     const events = new EngineEvents(
       node,
       (event) => {
+        if (event.Type === 'engine' && event.Action === 'reconnect') return this.parts.onReconnect(node);
         const id = event.Action === 'oom' ? event.Actor?.Attributes?.[LABEL.sandbox] : undefined;
         if (id) for (const listener of this.listeners) listener(id);
       },

@@ -5,6 +5,8 @@
 // places it (every node advertises the whole machine's memory when nodes share one, so CPUs are
 // what fills a node), a labelled volume for the nested engine's data, and the node's own bridge
 // network with DNS round robin (Swarm's virtual IPs need IPVS, which not every kernel has).
+// The nested engine's data and the learner's workspace are volumes on the node, so that a
+// sandbox made again there (after the node's engine restarted) has its images and files.
 // Only nodes labelled for sandboxes take one.
 import type Docker from 'dockerode';
 import type { Config } from '../../config/config.js';
@@ -13,13 +15,16 @@ import { labels, names } from '../../labels.js';
 /** The node label that admits sandboxes: `docker node update --label-add io.slipway.sandboxes=true NODE`. */
 export const SANDBOX_NODE_LABEL = 'io.slipway.sandboxes';
 
+/** The learner's workspace in the sandbox. */
+export const WORKSPACE = '/root/workshop';
+
 /** The API version a node must speak for Privileges' seccomp and AppArmor modes. */
 export const MIN_NODE_API = '1.44';
 
 export interface ServicePlace {
   id: string;
   image: string;
-  /** Pin to one node (revival next to the volume that holds the sandbox's images). */
+  /** Pin to one node (revival next to the volumes that hold the sandbox's images and files). */
   nodeId?: string;
 }
 
@@ -38,7 +43,10 @@ export function sandboxServiceSpec(config: Pick<Config, 'instance' | 'sandboxMem
         CapabilityAdd: ['CAP_SYS_ADMIN', 'CAP_NET_ADMIN', 'CAP_SYS_PTRACE'],
         Privileges: { Seccomp: { Mode: 'unconfined' }, AppArmor: { Mode: 'disabled' } },
         Init: true,
-        Mounts: [{ Type: 'volume', Source: names.sandboxVolume(instance, place.id), Target: '/var/lib/docker', VolumeOptions: { NoCopy: false, Labels: own, DriverConfig: { Name: 'local', Options: {} } } }],
+        Mounts: [
+          { Type: 'volume', Source: names.sandboxVolume(instance, place.id), Target: '/var/lib/docker', VolumeOptions: { NoCopy: false, Labels: own, DriverConfig: { Name: 'local', Options: {} } } },
+          { Type: 'volume', Source: names.workspaceVolume(instance, place.id), Target: WORKSPACE, VolumeOptions: { NoCopy: false, Labels: own, DriverConfig: { Name: 'local', Options: {} } } },
+        ],
       },
       Resources: {
         Limits: { MemoryBytes: config.sandboxMemory, NanoCPUs: Math.round(config.sandboxCpus * 1e9), Pids: config.sandboxPids },
