@@ -45,7 +45,7 @@ const bench: Bench = {
   async run() {
     const fixture = await startSwarmFixture({ instance: 'benchswarm' });
     const config = { ...testConfig({ SLIPWAY_SANDBOX_MEMORY: '512m' }), instance: 'benchswarm' };
-    const driver = new SwarmSandboxDriver({ config, endpoints: { manager: fixture.manager.docker, node: ({ hostname }) => fixture.nodes.find((n) => n.hostname === hostname)?.docker }, builder: new Docker(), image: fixture.image, log: createLogger('silent') });
+    const driver = new SwarmSandboxDriver({ config, endpoints: { manager: fixture.manager.docker, node: ({ hostname }) => fixture.nodes.find((n) => n.hostname === hostname)?.docker }, builder: new Docker(), log: createLogger('silent') });
     try {
       await driver.prepare(() => undefined);
       const cold: number[] = [];

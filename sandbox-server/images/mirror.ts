@@ -25,6 +25,8 @@ export interface MirrorSpec {
   gateway: string;
   online: boolean;
   packages: PackageCacheSpec;
+  /** The bridges whose gateways it serves, as a regular expression (images/mirror/run.sh); default: the sandbox networks' (slw-*). */
+  bridges?: string;
 }
 
 /** The package cache's upstream: fetch through and keep (online), or serve only what it holds. */
@@ -91,7 +93,7 @@ export function tcpAnswers(host: string, port: number, timeoutMs: number): Promi
   });
 }
 
-async function replaceUnlessUpToDate(docker: Docker, spec: MirrorSpec, progress: Progress): Promise<void> {
+async function replaceUnlessUpToDate(docker: Docker, spec: Omit<MirrorSpec, 'gateway'>, progress: Progress): Promise<void> {
   const { packages } = spec;
   const env = [
     `MIRROR_PORT=${spec.port}`,
@@ -100,6 +102,7 @@ async function replaceUnlessUpToDate(docker: Docker, spec: MirrorSpec, progress:
     `PACKAGES_SECURITY_UPSTREAM=${packages.securityUpstream}`,
     `PYPI_OFFLINE=${packages.pypiOnline ? 0 : 1}`,
     ...(spec.online ? [`REGISTRY_PROXY_REMOTEURL=${DOCKER_HUB}`] : []),
+    ...(spec.bridges ? [`MIRROR_BRIDGES=${spec.bridges}`] : []),
   ];
   const existing = await docker.getContainer(MIRROR_CONTAINER).inspect().catch(() => undefined);
   const current = existing?.Config.Env ?? [];
@@ -130,6 +133,22 @@ async function replaceUnlessUpToDate(docker: Docker, spec: MirrorSpec, progress:
     });
     await container.start();
   }
+}
+
+/**
+ * Starts the mirror on an engine whose host this process cannot reach on 127.0.0.1 (a swarm
+ * node's), unless it is there and up to date, and waits until its registry answers, asked from
+ * inside it.
+ */
+export async function ensureRemoteMirror(docker: Docker, spec: Omit<MirrorSpec, 'gateway'>, progress: Progress): Promise<void> {
+  await replaceUnlessUpToDate(docker, spec, progress);
+  const deadline = Date.now() + 20_000;
+  const ask = ['bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${spec.port} && printf 'GET /v2/ HTTP/1.0\r\n\r\n' >&3 && head -n 1 <&3`];
+  while (Date.now() < deadline) {
+    if (/ 200 /.test(await execInMirror(docker, ask).catch(() => ''))) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`The image mirror did not answer inside ${MIRROR_CONTAINER} within 20 s; see its logs on that engine (docker logs ${MIRROR_CONTAINER})`);
 }
 
 export async function registryAnswers(port: number): Promise<boolean> {

@@ -35,27 +35,45 @@ export function hubReference(name: string): { repository: string; tag: string } 
  */
 const BUILDS_AT_ONCE = 3;
 
+/** A stand-in built on an engine: its local tag and the official names it stands in for. */
+export interface BuiltStandin {
+  localTag: string;
+  names: string[];
+}
+
 /** Builds every stand-in that is missing or changed and pushes it where the mirror lacks it. */
 export async function ensureStandins(docker: Docker, baseTag: string, mirrorPort: number, progress: Progress): Promise<string[]> {
+  const built = await buildStandins(docker, baseTag, progress);
+  return publishStandins(docker, built, mirrorPort, progress, async (repository, tag, imageId) => (await mirroredConfigDigest(mirrorPort, repository, tag)) === imageId);
+}
+
+/** Builds every stand-in that is missing or changed on the engine. */
+export async function buildStandins(docker: Docker, baseTag: string, progress: Progress): Promise<BuiltStandin[]> {
   const catalog = readCatalog();
-  const localTags: string[] = new Array<string>(catalog.length);
+  const built: BuiltStandin[] = new Array<BuiltStandin>(catalog.length);
   let next = 0;
   const builder = async () => {
     for (let i = next++; i < catalog.length; i = next++) {
       const entry = catalog[i]!;
-      localTags[i] = await buildImage(docker, path.join('standins', entry.dir), `slipway/standin-${entry.dir}`, baseTag, progress);
+      built[i] = { localTag: await buildImage(docker, path.join('standins', entry.dir), `slipway/standin-${entry.dir}`, baseTag, progress), names: entry.names };
     }
   };
   await Promise.all(Array.from({ length: Math.min(BUILDS_AT_ONCE, catalog.length) }, builder));
+  return built;
+}
 
-  const published: string[] = [];
-  for (const [i, entry] of catalog.entries()) {
-    const localTag = localTags[i]!;
+/**
+ * Pushes stand-ins from the engine to the mirror on its host's 127.0.0.1, under their official
+ * names, but those `published` says the mirror has already. Returns the names.
+ */
+export async function publishStandins(docker: Docker, built: BuiltStandin[], mirrorPort: number, progress: Progress, published: (repository: string, tag: string, imageId: string) => Promise<boolean> = async () => false): Promise<string[]> {
+  const names: string[] = [];
+  for (const { localTag, names: official } of built) {
     const imageId = (await docker.getImage(localTag).inspect()).Id;
-    for (const name of entry.names) {
+    for (const name of official) {
       const { repository, tag } = hubReference(name);
-      if ((await mirroredConfigDigest(mirrorPort, repository, tag)) === imageId) {
-        published.push(name);
+      if (await published(repository, tag, imageId)) {
+        names.push(name);
         continue;
       }
       progress(`pushing ${name} to the mirror`);
@@ -71,8 +89,8 @@ export async function ensureStandins(docker: Docker, baseTag: string, mirrorPort
         }),
       );
       await docker.getImage(`${target}:${tag}`).remove().catch(() => undefined);
-      published.push(name);
+      names.push(name);
     }
   }
-  return published;
+  return names;
 }

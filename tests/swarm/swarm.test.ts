@@ -19,7 +19,11 @@ import { BASE_TAG } from '../../sandbox-server/images/base.js';
 import { expectedTag } from '../../sandbox-server/images/build.js';
 import { createLogger } from '../../sandbox-server/log.js';
 import { SANDBOX_NODE_LABEL, SwarmSandboxDriver } from '../../sandbox-server/sandboxes/swarm/driver.js';
-import { EventStream, stepEvent } from '../checks/support/events.js';
+import type { Browser, Page } from 'playwright-core';
+import { parse } from 'yaml';
+import { lessonSchema } from '../../lessons/schema.js';
+import { EventStream } from '../checks/support/events.js';
+import { launchBrowser, screenshot, waitForScreen, waitForStepDone } from '../support/browser.js';
 import { requireEngine } from '../support/engine.js';
 import { startTestServer, stopAndClean, testConfig, type TestServer } from '../support/server.js';
 import { recordTestInstance } from '../support/test-run.js';
@@ -27,8 +31,7 @@ import { TermClient } from '../terminal/support/client.js';
 import { eventually } from '../terminal/support/wait.js';
 import { startSwarmFixture, type SwarmFixture } from './support/fixture.js';
 
-/** Small lessons made for tests. */
-const FIXTURE_LESSONS = path.join(import.meta.dirname, '..', 'fixtures', 'lessons');
+const LESSONS = path.resolve('lessons');
 /** The server's sandboxes' process limit: small, so a fork bomb reaches it at once. */
 const PIDS = 200;
 /** This file's own fixture: a name apart from the one a person may have up by hand. */
@@ -57,19 +60,33 @@ describe('a swarm of three nodes on this machine', { timeout: 240_000 }, () => {
     for (const node of fixture.nodes) await node.docker.getImage(fixture.image).inspect();
   });
 
-  describe('a Slipway server on the swarm driver', () => {
+  /** Labels a node for sandboxes, or takes the label off, as an operator does with docker node update. */
+  const labelForSandboxes = async (node: { id: string }, on: boolean) => {
+    const info = (await fixture.manager.docker.getNode(node.id).inspect()) as { Version: { Index: number }; Spec: { Labels?: Record<string, string> } & Record<string, unknown> };
+    const labels = { ...(info.Spec.Labels ?? {}) };
+    if (on) labels[SANDBOX_NODE_LABEL] = 'true';
+    else delete labels[SANDBOX_NODE_LABEL];
+    await fixture.manager.docker.getNode(node.id).update({ version: info.Version.Index, ...info.Spec, Labels: labels });
+  };
+
+  describe('a Slipway server on the swarm driver, its learners on the workers', () => {
     let server: TestServer;
     let swarmDriver: SwarmSandboxDriver;
+    let browser: Browser;
+    let page: Page;
     let cookie: string;
     let events: EventStream | undefined;
 
     before(async () => {
-      // Chosen by configuration, as an operator would: the manager's and the nodes' engines by
-      // their sockets. One node lacks the sandbox image, which the server copies to it.
+      // Learners' sandboxes go to the workers here: the manager takes none until this part ends.
+      await labelForSandboxes(fixture.manager, false);
+      // One node lacks the sandbox image, which the server copies to it.
       await fixture.nodes[2]!.docker.getImage(fixture.image).remove();
+      // Chosen by configuration, as an operator would: the manager's and the nodes' engines by
+      // their sockets.
       server = await startTestServer({
         SLIPWAY_INSTANCE: INSTANCE,
-        SLIPWAY_LESSONS_DIR: FIXTURE_LESSONS,
+        SLIPWAY_LESSONS_DIR: LESSONS,
         SLIPWAY_SANDBOX_MEMORY: '512m',
         SLIPWAY_SANDBOX_PIDS: String(PIDS),
         SLIPWAY_DRIVER: 'swarm',
@@ -78,49 +95,49 @@ describe('a swarm of three nodes on this machine', { timeout: 240_000 }, () => {
       });
       assert.ok(server.driver instanceof SwarmSandboxDriver, `SLIPWAY_DRIVER=swarm made a ${server.driver.kind} driver`);
       swarmDriver = server.driver;
-      const created = await fetch(`${server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-      cookie = (created.headers.get('set-cookie') ?? '').split(';')[0]!;
+      browser = await launchBrowser('lessons');
+      page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      page.on('pageerror', (err) => console.log(`  page error: ${err.message}`));
     });
     after(async () => {
       events?.close();
+      await browser?.close();
       if (server) await stopAndClean(server);
+      await labelForSandboxes(fixture.manager, true);
     });
 
-    it('copied the sandbox image to the node that lacked it', async () => {
+    it('copied the sandbox image to the node that lacked it, and gave each node its image mirror', async () => {
       await fixture.nodes[2]!.docker.getImage(fixture.image).inspect();
+      for (const node of fixture.nodes.slice(1)) assert.equal((await node.docker.getContainer('slipway-mirror').inspect()).State.Running, true, `the mirror on ${node.hostname}`);
       assert.equal(swarmDriver.describe().driver, 'swarm');
     });
 
-    it("turns a learner's steps green by themselves, from the engine's events and from the terminal", async () => {
-      const opened = await fetch(`${server.url}/api/lessons/first-container/open`, { method: 'POST', headers: { cookie } });
-      assert.equal(opened.status, 200, await opened.clone().text());
-      const session = (await (await fetch(`${server.url}/api/session`, { headers: { cookie } })).json()) as { sandbox: { id: string } };
-      const id = session.sandbox.id;
-      assert.ok(swarmDriver.nodeOf(id), 'the learner\'s sandbox runs on a node of the swarm');
-      // The starter files went in through the node's API.
-      assert.match((await swarmDriver.exec(id, ['cat', 'site/index.html'])).stdout, /Hello from Slipway/);
-      // No image mirror on the nodes yet: the lesson's image is loaded into the sandbox directly.
-      const host = new Docker();
-      const busybox = (await expectedTag(host, 'standins/busybox', 'slipway/standin-busybox', BASE_TAG))!;
-      const engine = swarmDriver.engine(id);
-      const loaded = await engine.loadImage(await host.getImage(busybox).get());
-      await new Promise<void>((resolve, reject) => engine.modem.followProgress(loaded, (err: Error | null) => (err ? reject(err) : resolve())));
-      await engine.getImage(busybox).tag({ repo: 'busybox', tag: 'latest' });
-
-      events = await EventStream.open(`${server.url}/api/session/events`, cookie);
-      const term = await TermClient.connect(server.url, { cookie, cols: 120, rows: 30 });
-      try {
-        await term.waitFor(/workshop.*# $/);
-        term.type("docker run -d --name ticker busybox sh -c 'while true; do echo tick; sleep 1; done'\r");
-        await events.waitFor('run-ticker done', stepEvent('run-ticker', 'done'));
-        term.type('docker ps -a\r');
-        const done = await events.waitFor('list-all done', stepEvent('list-all', 'done'));
-        assert.equal((done.data as { step: { message: string } }).step.message, "You ran 'docker ps -a'.");
-      } finally {
-        await term.close();
+    it('lesson 1 in Chromium: the first steps, typed into a sandbox on a worker, turn green by themselves', async () => {
+      const lesson = lessonSchema.parse(parse(/^---\n([\s\S]*?)\n---/.exec(fs.readFileSync(path.join(LESSONS, '01-hello-containers', 'index.mdx'), 'utf8'))![1]!));
+      await page.goto(`${server.url}/lessons/${lesson.slug ?? 'hello-containers'}/`);
+      await page.waitForSelector('slipway-terminal[data-state="connected"]', { timeout: 60_000 });
+      await waitForScreen(page, /#\s*$/, 60_000);
+      const session = (await page.context().cookies()).find((c) => c.name === 'slipway_session')!;
+      cookie = `${session.name}=${session.value}`;
+      const { sandbox } = (await (await fetch(`${server.url}/api/session`, { headers: { cookie } })).json()) as { sandbox: { id: string } };
+      const node = fixture.nodes.find((n) => n.hostname === swarmDriver.nodeOf(sandbox.id));
+      assert.equal(node?.role, 'worker', `the sandbox runs on ${swarmDriver.nodeOf(sandbox.id)}`);
+      for (const step of lesson.steps.slice(0, 2)) {
+        await page.locator('slipway-terminal .terminal-screen').click();
+        for (const command of step.solution) {
+          await page.keyboard.type(command);
+          await page.keyboard.press('Enter');
+        }
+        // hello-world and debian come from the image mirror on the worker.
+        await waitForStepDone(page, step.id, 120_000);
       }
+      assert.match(await page.locator('.step-count').innerText(), /^2 of \d+ done$/);
+      await screenshot(page, 'swarm-lesson1-on-a-worker');
     });
+
     it('holds a fork bomb at the limit and stops it, kills a memory hog at the limit, and tells the learner each', async () => {
+      await page.close();
+      events = await EventStream.open(`${server.url}/api/session/events`, cookie);
       const session = (await (await fetch(`${server.url}/api/session`, { headers: { cookie } })).json()) as { sandbox: { id: string } };
       const id = session.sandbox.id;
       const notice = (kind: string) => (e: { event: string; data: unknown }) => e.event === 'notice' && (e.data as { kind?: string }).kind === kind;
@@ -154,7 +171,7 @@ describe('a swarm of three nodes on this machine', { timeout: 240_000 }, () => {
     let driver: SwarmSandboxDriver;
     const made: string[] = [];
     const endpoints = () => ({ manager: fixture.manager.docker, node: ({ hostname }: { hostname: string }) => fixture.nodes.find((n) => n.hostname === hostname)?.docker });
-    const newDriver = () => new SwarmSandboxDriver({ config, endpoints: endpoints(), builder: new Docker(), image: fixture.image, log: createLogger('silent') });
+    const newDriver = () => new SwarmSandboxDriver({ config, endpoints: endpoints(), builder: new Docker(), log: createLogger('silent') });
 
     before(() => {
       driver = newDriver();
@@ -257,13 +274,13 @@ describe('a swarm of three nodes on this machine', { timeout: 240_000 }, () => {
       };
       const [bridgeA, bridgeB, bridgeC] = await Promise.all([a, b, c].map(bridgeOf));
       // Something listening everywhere a sandbox might try: in sandboxes B and C, and on the hosts
-      // of node1 and node2, on a port of no service and on the mirror's port.
+      // of node1 and node2, on a port of no service. The node's image mirror listens on its own.
       const port = 9999;
       const listener = `use IO::Socket::INET; for my $p (@ARGV) { next if fork; my $s = IO::Socket::INET->new(LocalAddr => '0.0.0.0', LocalPort => $p, Listen => 5, ReuseAddr => 1) or die "$p: $!"; while (my $c = $s->accept) { print $c "open $p\n"; close $c } exit } sleep 1 while 1;`;
       for (const id of [b!, c!]) await driver.exec(id, ['sh', '-c', `nohup perl -e "$1" ${port} >/dev/null 2>&1 &`, 'sh', listener]);
       const hostListeners = await Promise.all(
         fixture.nodes.slice(0, 2).map(async (node) => {
-          const container = await node.docker.createContainer({ Image: fixture.image, Entrypoint: ['perl', '-e', listener, String(port), String(config.mirrorPort)], Labels: { 'io.slipway.instance': INSTANCE }, HostConfig: { NetworkMode: 'host' } });
+          const container = await node.docker.createContainer({ Image: fixture.image, Entrypoint: ['perl', '-e', listener, String(port)], Labels: { 'io.slipway.instance': INSTANCE }, HostConfig: { NetworkMode: 'host' } });
           await container.start();
           return container;
         }),
@@ -275,7 +292,8 @@ describe('a swarm of three nodes on this machine', { timeout: 240_000 }, () => {
       try {
         await eventually('the listeners to open', async () => (await reach(b!, '127.0.0.1', port)) && (await reach(c!, '127.0.0.1', port)), 10_000);
         const node2 = fixture.nodes[1]!;
-        assert.equal(await reach(a!, bridgeA!.Gateway, config.mirrorPort), true, "the mirror's port on its node is open");
+        const mirror = await driver.exec(a!, ['curl', '-sS', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '4', `http://${bridgeA!.Gateway}:${config.mirrorPort + 1}/v2/`]);
+        assert.equal(mirror.stdout, '200', `its node's image mirror answers: ${mirror.stderr}`);
         assert.equal(await reach(a!, bridgeA!.Gateway, port), false, 'another port of its node');
         assert.equal(await reach(a!, bridgeA!.Gateway, 2377), false, "its node's swarm port");
         assert.equal(await reach(a!, bridgeB!.IPAddress, port), false, 'a sandbox on the same node');

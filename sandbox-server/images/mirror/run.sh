@@ -12,7 +12,8 @@
 #   127.0.0.1:P+4  the Python package index (nginx, pypi-nginx.conf): the wheels the host added,
 #                  and PyPI through a cache that keeps (PYPI_OFFLINE=0) or only what that cache
 #                  holds (PYPI_OFFLINE=1: a miss is a 404 at once)
-# On each sandbox gateway (the address of every bridge named slw-*, found as they come): P+1
+# On each sandbox gateway (the address of every bridge named slw-*, or matching MIRROR_BRIDGES, a
+# regular expression: on a swarm node, its own docker0; found as they come): P+1
 # leads to the mirror sandboxes pull through, and a DNS server answers every lookup at once with
 # "no such name", except Debian's archive names, which name the gateway itself, where port 80
 # leads to the package cache, and pypi.workshop, the gateway too, where P+4 leads to the Python
@@ -79,7 +80,7 @@ start nginx -c /etc/slipway/pypi-nginx.conf
 # let go, so a new installation never has to restart the mirror under another one's pulls.
 declare -A served=()
 gateways_now() {
-  ip -o -4 addr show 2>/dev/null | awk '$2 ~ /^slw-/ { split($4, address, "/"); print address[1] }' | sort -u
+  ip -o -4 addr show 2>/dev/null | awk -v bridges="${MIRROR_BRIDGES:-^slw-}" '$2 ~ bridges { split($4, address, "/"); print address[1] }' | sort -u
 }
 serve_gateway() {
   local gateway="$1" parts=()

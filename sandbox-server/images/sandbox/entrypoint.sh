@@ -45,6 +45,24 @@ make_cgroups_writable() {
   mount -o remount,rw /sys 2>/dev/null || true
 }
 
+# On a swarm node the server cannot know a sandbox's gateway before Swarm places it (each node
+# has its own bridge): "gateway" in SLIPWAY_MIRROR stands for it, and SLIPWAY_DNS=gateway makes
+# the mirror's DNS there the sandbox's resolver (egress off), as the docker driver's resolv.conf.
+use_gateway_services() {
+  case "${SLIPWAY_MIRROR:-}${SLIPWAY_DNS:-}" in *gateway*) ;; *) return 0 ;; esac
+  local gateway
+  gateway="$(ip -4 route show default 2>/dev/null | awk '{ print $3; exit }')"
+  if [ -z "$gateway" ]; then
+    log "no default gateway: the image mirror and its DNS are not used"
+    SLIPWAY_MIRROR=""
+    return 0
+  fi
+  SLIPWAY_MIRROR="${SLIPWAY_MIRROR//gateway/$gateway}"
+  if [ "${SLIPWAY_DNS:-}" = gateway ]; then
+    printf '# Written by Slipway: the image mirror'"'"'s DNS on the gateway.\nnameserver %s\noptions ndots:0\n' "$gateway" > /etc/resolv.conf
+  fi
+}
+
 CONTAINERD_SOCK=/var/run/docker/containerd/containerd.sock
 
 engine_args() {
@@ -135,6 +153,7 @@ if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
   make_cgroups_writable
   cgroups_ready=1
 fi
+use_gateway_services
 engine_args
 # A container started again (after the host's engine restarted) keeps /var/run from its last
 # run: a stale containerd PID that now names another process makes dockerd wait forever for

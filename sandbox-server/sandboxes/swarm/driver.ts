@@ -16,14 +16,17 @@ import type { Logger } from '../../log.js';
 import { execInContainer } from '../docker/exec.js';
 import { endLeftoverShells, openDockerShell } from '../docker/shell.js';
 import { SandboxError, type BackendSandbox, type DriverCapabilities, type DriverDescription, type ExecOptions, type ExecResult, type SandboxDriver, type Shell, type ShellSize } from '../driver.js';
+import { buildStandins } from '../../images/standins.js';
 import { prepareImages, resolveOnline } from '../../images/supply.js';
+import { resolvePackageCache } from '../../packages/upstream.js';
 import { tunnelledEngine, type TunnelTarget } from './engine-tunnel.js';
 import type { SwarmEndpoints } from './endpoints.js';
-import { NodeFirewalls } from './node-firewall.js';
+import { NodeFirewalls, sandboxBridge, type NodeRef } from './node-firewall.js';
+import { copyImage, prepareNodeImages } from './node-images.js';
 import { SwarmHostSignals } from './node-signals.js';
-import { MIN_NODE_API, SANDBOX_NODE_LABEL, sandboxServiceSpec } from './service-spec.js';
+import { MIN_NODE_API, preparedLabel, SANDBOX_NODE_LABEL, sandboxServiceSpec } from './service-spec.js';
 
-export { SANDBOX_NODE_LABEL };
+export { copyImage, SANDBOX_NODE_LABEL };
 
 /** A task that stays Pending this long for lack of a node is taken for a full swarm. */
 const NO_ROOM_MS = 3000;
@@ -36,10 +39,8 @@ const VOLUME_REMOVAL_MS = 30_000;
 export interface SwarmDriverOptions {
   config: Config;
   endpoints: SwarmEndpoints;
-  /** This process's own engine: images are built there and the sandbox image copied from it to the nodes. */
+  /** This process's own engine: images are built there and copied from it to the nodes. */
   builder: Docker;
-  /** The sandbox image when it is known already (tests); otherwise prepare builds it on the builder. */
-  image?: string;
   log: Logger;
 }
 
@@ -83,7 +84,6 @@ export class SwarmSandboxDriver implements SandboxDriver {
   private readonly nodeStates = new Map<string, string>();
 
   constructor(private readonly options: SwarmDriverOptions) {
-    this.image = options.image;
     this.firewalls = new NodeFirewalls(options.config, options.log);
     this.signals = new SwarmHostSignals({
       instance: options.config.instance,
@@ -107,9 +107,11 @@ export class SwarmSandboxDriver implements SandboxDriver {
   }
 
   /**
-   * Checks the swarm (a manager; nodes labelled for sandboxes that the server reaches and that are
-   * recent enough), builds the images on this process's engine, and copies the sandbox image to
-   * every node that lacks it: nodes need no registry.
+   * Checks the swarm (a manager; nodes labelled for sandboxes that the server reaches, recent
+   * enough, with icc off), builds the images on this process's engine, and gets each node ready:
+   * images copied, its image mirror running, its firewall applied (node-images.ts,
+   * node-firewall.ts). Only nodes made ready take sandboxes (a label of this installation on
+   * them), so one that joins later takes none until the next start.
    */
   async prepare(progress: (line: string) => void): Promise<void> {
     const { manager } = this.options.endpoints;
@@ -125,41 +127,53 @@ export class SwarmSandboxDriver implements SandboxDriver {
     if (resting.length) progress(`sandboxes: ${resting.map((n) => `${n.Description.Hostname} (${n.Status.State === 'ready' ? n.Spec.Availability : n.Status.State})`).join(', ')} take no sandbox now`);
     if (!forSandboxes.length) throw new SandboxError('Every node labelled for sandboxes is down or drained.', 'capacity');
     const problems: string[] = [];
-    const clients = new Map<SwarmNodeInfo, Docker>();
+    const ready: Array<NodeRef & { bridge: string }> = [];
     for (const node of forSandboxes) {
+      const hostname = node.Description.Hostname;
       const client = this.clientOf(node);
       if (!client) {
-        problems.push(`node ${node.Description.Hostname}: SLIPWAY_SWARM_NODES names no endpoint for its engine`);
+        problems.push(`node ${hostname}: SLIPWAY_SWARM_NODES names no endpoint for its engine`);
         continue;
       }
       const version = (await client.version().catch(() => undefined)) as { ApiVersion?: string } | undefined;
-      if (!version) problems.push(`node ${node.Description.Hostname}: its engine does not answer at its endpoint`);
-      else if (apiBelow(version.ApiVersion ?? '0', MIN_NODE_API)) problems.push(`node ${node.Description.Hostname}: API ${version.ApiVersion} is older than ${MIN_NODE_API} (Docker Engine 25); sandboxes need its Privileges settings`);
-      else clients.set(node, client);
+      if (!version) problems.push(`node ${hostname}: its engine does not answer at its endpoint`);
+      else if (apiBelow(version.ApiVersion ?? '0', MIN_NODE_API)) problems.push(`node ${hostname}: API ${version.ApiVersion} is older than ${MIN_NODE_API} (Docker Engine 25); sandboxes need its Privileges settings`);
+      else {
+        const ref = { id: node.ID, hostname, client };
+        const bridge = await sandboxBridge(ref).catch((err: Error) => void problems.push(err.message));
+        if (bridge) ready.push({ ...ref, bridge });
+      }
     }
     if (problems.length) throw new SandboxError(`The swarm is not ready for sandboxes:\n  ${problems.join('\n  ')}`, 'engine_unavailable');
-    if (!this.image) {
-      const online = await resolveOnline(this.options.config.images);
-      this.image = (await prepareImages(this.options.builder, this.options.config, online, progress)).sandboxImage;
-    }
-    const image = this.image;
+
+    const { config, builder } = this.options;
+    const online = await resolveOnline(config.images);
+    progress(`images: ${online ? "online (each node's mirror a pull-through cache of Docker Hub)" : 'offline (stand-in images built from Debian packages, in each node\'s mirror)'}`);
+    const built = await prepareImages(builder, config, online, progress);
+    const images = { sandbox: built.sandboxImage, mirror: built.mirrorImage, standins: online ? [] : await buildStandins(builder, built.base, progress) };
+    const packages = await resolvePackageCache(config);
+    this.image = images.sandbox;
     await Promise.all(
-      [...clients].map(async ([node, client]) => {
-        if (await client.getImage(image).inspect().then(() => true, () => false)) return;
-        progress(`sandboxes: copying ${image} to ${node.Description.Hostname}`);
-        await copyImage(this.options.builder, client, image).catch((err: Error) => {
-          throw new SandboxError(`Could not copy the sandbox image to node ${node.Description.Hostname}: ${err.message}`, 'engine_unavailable');
-        });
+      ready.map(async (node) => {
+        try {
+          await prepareNodeImages(node, { builder, images, config, online, packages, bridge: node.bridge, progress });
+          await this.firewalls.ensure(node, images.sandbox);
+          await this.markPrepared(node.id);
+        } catch (err) {
+          throw new SandboxError(`The swarm is not ready for sandboxes: node ${node.hostname}: ${(err as Error).message}`, 'engine_unavailable');
+        }
       }),
     );
-    await Promise.all(
-      [...clients].map(([node, client]) =>
-        this.firewalls.ensure({ id: node.ID, hostname: node.Description.Hostname, client }, image).catch((err: Error) => {
-          throw new SandboxError(`The swarm is not ready for sandboxes: ${err.message}`, 'engine_unavailable');
-        }),
-      ),
-    );
-    progress(`sandboxes: swarm of ${nodes.length} nodes, ${forSandboxes.length} ready for sandboxes (${forSandboxes.map((n) => n.Description.Hostname).join(', ')})`);
+    progress(`sandboxes: swarm of ${nodes.length} nodes, ${ready.length} ready for sandboxes (${ready.map((n) => n.hostname).join(', ')}), each with its image mirror and firewall, egress ${config.egress ? 'on' : 'off'}`);
+  }
+
+  /** Labels a node as made ready by this installation: its sandboxes are placed only there. */
+  private async markPrepared(nodeId: string): Promise<void> {
+    const label = preparedLabel(this.options.config.instance);
+    const node = this.options.endpoints.manager.getNode(nodeId);
+    const info = (await node.inspect()) as { Version: { Index: number }; Spec: { Labels?: Record<string, string> } & Record<string, unknown> };
+    if (info.Spec.Labels?.[label] === 'true') return;
+    await node.update({ version: info.Version.Index, ...info.Spec, Labels: { ...(info.Spec.Labels ?? {}), [label]: 'true' } });
   }
 
   async create(id: string): Promise<void> {
@@ -424,14 +438,6 @@ export class SwarmSandboxDriver implements SandboxDriver {
     }
     throw new SandboxError(`The sandbox's Docker Engine did not answer within ${ENGINE_TIMEOUT_MS / 1000} s.`, 'create_failed');
   }
-}
-
-/** Copies an image from one engine to another, as `docker save | docker load` (no registry between them). */
-export async function copyImage(from: Docker, to: Docker, image: string): Promise<void> {
-  const archive = await from.getImage(image).get();
-  const answer = await to.loadImage(archive);
-  await new Promise<void>((resolve, reject) => to.modem.followProgress(answer, (err: Error | null) => (err ? reject(err) : resolve())));
-  await to.getImage(image).inspect();
 }
 
 /** The task created last. */

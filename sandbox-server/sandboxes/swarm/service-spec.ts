@@ -15,6 +15,9 @@ import { labels, names } from '../../labels.js';
 /** The node label that admits sandboxes: `docker node update --label-add io.slipway.sandboxes=true NODE`. */
 export const SANDBOX_NODE_LABEL = 'io.slipway.sandboxes';
 
+/** The node label this installation sets on the nodes it made ready (images, mirror, firewall): only those take its sandboxes. */
+export const preparedLabel = (instance: string) => `io.slipway.prepared.${instance}`;
+
 /** The learner's workspace in the sandbox. */
 export const WORKSPACE = '/root/workshop';
 
@@ -28,7 +31,7 @@ export interface ServicePlace {
   nodeId?: string;
 }
 
-export function sandboxServiceSpec(config: Pick<Config, 'instance' | 'sandboxMemory' | 'sandboxCpus' | 'sandboxPids' | 'innerSubnet' | 'innerPool'>, place: ServicePlace): Docker.CreateServiceOptions {
+export function sandboxServiceSpec(config: Pick<Config, 'instance' | 'sandboxMemory' | 'sandboxCpus' | 'sandboxPids' | 'innerSubnet' | 'innerPool' | 'mirrorPort' | 'egress'>, place: ServicePlace): Docker.CreateServiceOptions {
   const { instance } = config;
   const own = labels(instance, 'sandbox', place.id);
   const spec = {
@@ -39,7 +42,15 @@ export function sandboxServiceSpec(config: Pick<Config, 'instance' | 'sandboxMem
         Image: place.image,
         Hostname: 'sandbox',
         Labels: own,
-        Env: [`SLIPWAY_INNER_BIP=${config.innerSubnet}`, `SLIPWAY_INNER_POOL=${config.innerPool}`, `SLIPWAY_ENGINE_PROCS=${Math.max(1, Math.ceil(config.sandboxCpus))}`],
+        Env: [
+          `SLIPWAY_INNER_BIP=${config.innerSubnet}`,
+          `SLIPWAY_INNER_POOL=${config.innerPool}`,
+          `SLIPWAY_ENGINE_PROCS=${Math.max(1, Math.ceil(config.sandboxCpus))}`,
+          // Its node's image mirror, on the gateway of the node's bridge (node-images.ts), which
+          // the sandbox finds when it starts: the nodes' bridges need not share addresses.
+          `SLIPWAY_MIRROR=gateway:${config.mirrorPort + 1}`,
+          ...(config.egress ? [] : ['SLIPWAY_DNS=gateway']),
+        ],
         CapabilityAdd: ['CAP_SYS_ADMIN', 'CAP_NET_ADMIN', 'CAP_SYS_PTRACE'],
         Privileges: { Seccomp: { Mode: 'unconfined' }, AppArmor: { Mode: 'disabled' } },
         Init: true,
@@ -53,7 +64,7 @@ export function sandboxServiceSpec(config: Pick<Config, 'instance' | 'sandboxMem
         Reservations: { NanoCPUs: Math.round(config.sandboxCpus * 1e9) },
       },
       RestartPolicy: { Condition: 'none' },
-      Placement: { Constraints: [`node.labels.${SANDBOX_NODE_LABEL}==true`, ...(place.nodeId ? [`node.id==${place.nodeId}`] : [])] },
+      Placement: { Constraints: [`node.labels.${SANDBOX_NODE_LABEL}==true`, `node.labels.${preparedLabel(instance)}==true`, ...(place.nodeId ? [`node.id==${place.nodeId}`] : [])] },
       Networks: [{ Target: 'bridge' }],
     },
     EndpointSpec: { Mode: 'dnsrr' },
