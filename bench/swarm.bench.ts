@@ -2,17 +2,18 @@
 // machine): a cold sandbox (service create → its own engine answering through the tunnel, over
 // ten sandboxes made one after another), a keystroke's echo in a shell on a worker (through the
 // node's API), a check's read of the sandbox's engine (a container listing through the tunnel),
-// and how long a lost node takes to be noticed. There is no warm pool in the driver itself: a
-// warm sandbox is the lifecycle's, the same on every driver (sandbox.warm_ready_ms).
+// and how long a lost node takes to be noticed. A warm sandbox is the lifecycle's pool, on a whole
+// server on the swarm driver: a learner asking → a command runs in the sandbox handed over.
 import { createLogger } from '../sandbox-server/log.js';
 import type { Shell } from '../sandbox-server/sandboxes/driver.js';
 import { SwarmSandboxDriver } from '../sandbox-server/sandboxes/swarm/driver.js';
 import Docker from 'dockerode';
 import { testConfig } from '../tests/support/server.js';
 import { startSwarmFixture } from '../tests/swarm/support/fixture.js';
-import { percentile, round, type Bench } from './support.js';
+import { percentile, round, startBenchServer, waitUntil, type Bench } from './support.js';
 
 const COLD_SAMPLES = 10;
+const WARM_SAMPLES = 10;
 const ECHO_SAMPLES = 200;
 const CHECK_SAMPLES = 50;
 
@@ -56,6 +57,31 @@ const bench: Bench = {
         await driver.destroy(`cold-${i}`);
       }
 
+      // Warm: a server on the same swarm keeps two sandboxes in its pool (the driver above holds none now).
+      const warm: number[] = [];
+      const server = await startBenchServer({
+        SLIPWAY_INSTANCE: 'benchswarm',
+        SLIPWAY_DRIVER: 'swarm',
+        SLIPWAY_SWARM_MANAGER: `unix://${fixture.manager.socketPath}`,
+        SLIPWAY_SWARM_NODES: fixture.nodes.map((n) => `${n.hostname}=unix://${n.socketPath}`).join(','),
+        SLIPWAY_SANDBOX_MEMORY: '512m',
+        SLIPWAY_POOL_SIZE: '2',
+      });
+      try {
+        const pooled = () => server.db.prepare(`SELECT COUNT(*) FROM sandboxes WHERE state = 'pooled'`).pluck().get() as number;
+        for (let i = 0; i < WARM_SAMPLES; i++) {
+          await waitUntil('a pooled sandbox', () => pooled() >= 1);
+          const started = performance.now();
+          const row = await server.sessions.ensureSandbox(server.sessions.create());
+          const ran = await server.driver.exec(row.id, ['true']);
+          if (ran.exitCode !== 0) throw new Error(`a command in the handed-over sandbox failed: ${ran.stderr}`);
+          warm.push(performance.now() - started);
+          await server.manager.destroy(row.id, 'released');
+        }
+      } finally {
+        await server.dispose();
+      }
+
       // The swarm filled (two sandboxes a node): one on a worker for the shell and the checks,
       // and node3's to be lost.
       const kept = ['a', 'b', 'c', 'd', 'e', 'f'];
@@ -88,6 +114,8 @@ const bench: Bench = {
       return {
         'swarm.cold_ready_ms.p50': round(percentile(cold, 50)),
         'swarm.cold_ready_ms.p95': round(percentile(cold, 95)),
+        'swarm.warm_ready_ms.p50': round(percentile(warm, 50)),
+        'swarm.warm_ready_ms.p95': round(percentile(warm, 95)),
         'swarm.terminal_echo_ms.p50': round(percentile(echo, 50), 2),
         'swarm.terminal_echo_ms.p99': round(percentile(echo, 99), 2),
         'swarm.check_ms.p95': round(percentile(checks, 95), 2),

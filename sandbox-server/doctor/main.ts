@@ -6,6 +6,7 @@ import path from 'node:path';
 import { LessonLibrary } from '../lessons/library.js';
 import { wantedPackages } from '../packages/wanted.js';
 import { checkBaseImage, checkDisk, checkEngine, checkFirewall, checkMirror, checkNestedDocker, checkNode, checkPackageCache, checkPort, checkPythonIndex, checkSysbox, type Finding } from './checks.js';
+import { checkSwarm } from './swarm.js';
 
 async function diagnose(config: Config): Promise<Finding[]> {
   const docker = new Docker();
@@ -22,6 +23,10 @@ async function diagnose(config: Config): Promise<Finding[]> {
       findings.push(await checkPythonIndex(config, docker));
       findings.push(await checkFirewall(docker, config));
     }
+    if (engine.status === 'ok' && config.images !== 'online') findings.push(await checkBaseImage(docker));
+  } else if (config.driver === 'swarm') {
+    // This machine's engine builds the images and holds the workshop registry; the nodes run the sandboxes.
+    findings.push(...(await checkSwarm(config)));
     if (engine.status === 'ok' && config.images !== 'online') findings.push(await checkBaseImage(docker));
   } else {
     findings.push({ status: 'warn', what: 'Driver', detail: 'local: learners get a shell on this machine, NOT isolated' });

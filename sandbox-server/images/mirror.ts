@@ -27,6 +27,8 @@ export interface MirrorSpec {
   packages: PackageCacheSpec;
   /** The bridges whose gateways it serves, as a regular expression (images/mirror/run.sh); default: the sandbox networks' (slw-*). */
   bridges?: string;
+  /** On a swarm node: the server's workshop registry gate (HOST:PORT), relayed on each gateway's mirror port. */
+  relay?: string;
 }
 
 /** The package cache's upstream: fetch through and keep (online), or serve only what it holds. */
@@ -103,10 +105,11 @@ async function replaceUnlessUpToDate(docker: Docker, spec: Omit<MirrorSpec, 'gat
     `PYPI_OFFLINE=${packages.pypiOnline ? 0 : 1}`,
     ...(spec.online ? [`REGISTRY_PROXY_REMOTEURL=${DOCKER_HUB}`] : []),
     ...(spec.bridges ? [`MIRROR_BRIDGES=${spec.bridges}`] : []),
+    ...(spec.relay ? [`WORKSHOP_RELAY=${spec.relay}`] : []),
   ];
   const existing = await docker.getContainer(MIRROR_CONTAINER).inspect().catch(() => undefined);
   const current = existing?.Config.Env ?? [];
-  const upToDate = existing && existing.State.Running && existing.Config.Image === spec.image && env.every((e) => current.includes(e)) && current.filter((e) => e.startsWith('REGISTRY_PROXY')).length === (spec.online ? 1 : 0);
+  const upToDate = existing && existing.State.Running && existing.Config.Image === spec.image && env.every((e) => current.includes(e)) && current.filter((e) => e.startsWith('REGISTRY_PROXY')).length === (spec.online ? 1 : 0) && current.some((e) => e.startsWith('WORKSHOP_RELAY=')) === Boolean(spec.relay);
   if (!upToDate) {
     if (existing) await docker.getContainer(MIRROR_CONTAINER).remove({ force: true, v: true });
     progress(`starting the image mirror on 127.0.0.1:${spec.port} and each sandbox network's gateway (${spec.online ? 'pull-through cache of Docker Hub' : 'stand-in images'}; package cache ${packages.online ? `online, through ${packages.upstream}` : 'offline'}; Python index ${packages.pypiOnline ? 'online, through PyPI' : 'offline'})`);

@@ -9,6 +9,9 @@ import HttpProxy from 'http-proxy';
 import type { Logger } from '../log.js';
 import { judge, type RegistryErrors } from './policy.js';
 
+/** The header a swarm node's relay names the sandbox's address in (images/mirror/run.sh). */
+const RELAYED_FOR = 'x-slipway-sandbox';
+
 /** A big layer pushed on a busy machine may take long; the default (5 min) would cut it. */
 const REQUEST_TIMEOUT_MS = 30 * 60_000;
 const RETRY_MS = 3_000;
@@ -20,8 +23,11 @@ export interface RegistryGateOptions {
   upstream: string;
   /** The registry's address as learners write it (registry.workshop:5000), for messages. */
   name: string;
-  /** Which sandbox a connection from this address comes from, if any. */
-  sandboxAt(address: string): Promise<string | undefined>;
+  /**
+   * Which sandbox a connection from this address comes from, if any; `relayedFor` is the address
+   * a relay (a swarm node's mirror) says it speaks for, which only the host can tell to trust.
+   */
+  sandboxAt(address: string, relayedFor: string | undefined): Promise<string | undefined>;
   /** The namespace of the learner who holds this sandbox, if anyone does. */
   namespaceOf(sandboxId: string): string | undefined;
   log: Logger;
@@ -34,8 +40,8 @@ export class RegistryGate {
   private retry: NodeJS.Timeout | undefined;
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   private readonly proxy: HttpProxy;
-  /** A connection's sandbox, found once per connection (a push sends many requests on one). */
-  private readonly senders = new WeakMap<net.Socket, Promise<string | undefined>>();
+  /** A connection's sandbox, found once per connection and relayed address (a push sends many requests on one). */
+  private readonly senders = new WeakMap<net.Socket, Map<string, Promise<string | undefined>>>();
 
   constructor(private readonly options: RegistryGateOptions) {
     this.proxy = HttpProxy.createProxyServer({ target: options.upstream, agent: this.agent, xfwd: false });
@@ -124,7 +130,8 @@ export class RegistryGate {
     let sandbox: string | undefined;
     if (method !== 'GET' && method !== 'HEAD') {
       try {
-        sandbox = await this.senderOf(req.socket);
+        const relayed = req.headers[RELAYED_FOR];
+        sandbox = await this.senderOf(req.socket, typeof relayed === 'string' ? relayed : undefined);
       } catch (err) {
         this.options.log.warn({ err: (err as Error).message }, 'could not tell which sandbox a push to the workshop registry came from');
         return answer(res, 503, { errors: [{ code: 'UNAVAILABLE', message: 'the workshop registry could not tell which sandbox this came from; try again in a moment' }] });
@@ -139,14 +146,20 @@ export class RegistryGate {
     this.proxy.web(req, res);
   }
 
-  private senderOf(socket: net.Socket): Promise<string | undefined> {
-    let sender = this.senders.get(socket);
+  private senderOf(socket: net.Socket, relayedFor: string | undefined): Promise<string | undefined> {
+    let known = this.senders.get(socket);
+    if (!known) {
+      known = new Map();
+      this.senders.set(socket, known);
+    }
+    const key = relayedFor ?? '';
+    let sender = known.get(key);
     if (!sender) {
       const address = socket.remoteAddress;
-      sender = address ? this.options.sandboxAt(address) : Promise.resolve(undefined);
-      this.senders.set(socket, sender);
+      sender = address ? this.options.sandboxAt(address, relayedFor) : Promise.resolve(undefined);
+      known.set(key, sender);
       // A failed look-up is asked again on the next request rather than remembered.
-      sender.catch(() => this.senders.delete(socket));
+      sender.catch(() => known.delete(key));
     }
     return sender;
   }

@@ -31,7 +31,7 @@ export function serveWorkshopRegistry(host: RegistryHost, config: Config, namesp
     port: config.mirrorPort,
     upstream: `http://127.0.0.1:${config.mirrorPort + 2}`,
     name: `${WORKSHOP_REGISTRY}:${config.mirrorPort}`,
-    sandboxAt: (address) => host.sandboxAt(address),
+    sandboxAt: (address, relayedFor) => host.sandboxAt(address, relayedFor),
     namespaceOf,
     log: log.child({ component: 'registry' }),
   });

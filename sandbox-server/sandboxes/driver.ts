@@ -119,8 +119,12 @@ export interface HostSignals {
 
 /** What the workshop registry's gate needs of the backend (registry/workshop-registry.ts). */
 export interface RegistryHost {
-  /** The sandbox a request on the sandbox network came from, by its address. */
-  sandboxAt(address: string): Promise<string | undefined>;
+  /**
+   * The sandbox a request came from, by the address it came from; when that is a relay's (a swarm
+   * node's), by the sandbox address the relay says it speaks for. A host without relays ignores
+   * `relayedFor`: anyone can write a header.
+   */
+  sandboxAt(address: string, relayedFor?: string): Promise<string | undefined>;
   /** Runs the listener each time what sandboxes share is set up (prepare, engine restart). */
   whenSharedReady(listener: (network: { gateway: string }) => Promise<void>): void;
   /** Puts a small file where the sandbox's shell reads it (not in the learner's workspace). */

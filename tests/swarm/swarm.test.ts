@@ -1,13 +1,17 @@
 // Sandboxes on a real Docker Swarm: the three-node fixture (support/fixture.ts) on this machine,
 // started once for the file. First the fixture itself: one manager and two workers, all Ready,
-// labelled for sandboxes, each holding the sandbox image. Then a whole Slipway server on the
-// swarm driver, whose learner's steps turn green by themselves (the inner engine's events
-// through the driver's tunnel, and the terminal). Then the driver's core as the server uses a
-// driver: sandboxes spread over the nodes and an honest "full" answer past the swarm's room;
-// commands, a shell, files, limits and the inner engine three levels deep; adoption by a
-// restarted server; a drained node left alone; a lost node noticed; removal leaving nothing on
-// the nodes. Last, the fixture leaves nothing on this machine's engine.
+// labelled for sandboxes, each holding the sandbox image. Then a whole Slipway server chosen by
+// configuration (SLIPWAY_DRIVER=swarm), its learners on the workers: each node given the images
+// and its own mirror; lesson 1 typed in Chromium turning green by itself; an image pushed by one
+// learner pulled by another on the other node, and nobody writing into another's namespace;
+// doctor's view of the swarm; a fork bomb and a memory hog contained and told. Then the driver's
+// core: sandboxes spread over the nodes and an honest "full" answer past the swarm's room;
+// commands, a shell, files, limits and the inner engine three levels deep; sandboxes kept apart
+// on one node and across nodes; adoption by a restarted server; sandboxes made again after their
+// node's engine restarted; a drained node left alone; a lost node noticed; removal leaving
+// nothing on the nodes. Last, the fixture leaves nothing on this machine's engine.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -92,6 +96,7 @@ describe('a swarm of three nodes on this machine', { timeout: 240_000 }, () => {
         SLIPWAY_DRIVER: 'swarm',
         SLIPWAY_SWARM_MANAGER: `unix://${fixture.manager.socketPath}`,
         SLIPWAY_SWARM_NODES: fixture.nodes.map((n) => `${n.hostname}=unix://${n.socketPath}`).join(','),
+        SLIPWAY_SWARM_ADVERTISE: fixture.hostAddress,
       });
       assert.ok(server.driver instanceof SwarmSandboxDriver, `SLIPWAY_DRIVER=swarm made a ${server.driver.kind} driver`);
       swarmDriver = server.driver;
@@ -133,6 +138,51 @@ describe('a swarm of three nodes on this machine', { timeout: 240_000 }, () => {
       }
       assert.match(await page.locator('.step-count').innerText(), /^2 of \d+ done$/);
       await screenshot(page, 'swarm-lesson1-on-a-worker');
+    });
+
+    it("lets a learner pull, on another node, the image another pushed into their namespace, and nobody write into another's", async () => {
+      const sandboxOf = async (of: string) => ((await (await fetch(`${server.url}/api/session`, { headers: { cookie: of } })).json()) as { sandbox: { id: string } }).sandbox.id;
+      const ada = await sandboxOf(cookie);
+      // Another learner, until one lands on the other worker.
+      let bob: string | undefined;
+      for (let tries = 0; tries < 3 && !bob; tries++) {
+        const created = await fetch(`${server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+        const other = (created.headers.get('set-cookie') ?? '').split(';')[0]!;
+        assert.equal((await fetch(`${server.url}/api/lessons/hello-containers/open`, { method: 'POST', headers: { cookie: other } })).status, 200);
+        const id = await sandboxOf(other);
+        if (swarmDriver.nodeOf(id) !== swarmDriver.nodeOf(ada)) bob = id;
+      }
+      assert.ok(bob, 'a second learner on the other worker');
+      const registry = `registry.workshop:${server.config.mirrorPort}`;
+      const run = async (id: string, script: string) => swarmDriver.exec(id, ['bash', '-c', script], { timeoutMs: 120_000 });
+      const adaSpace = (await run(ada, 'echo $ME')).stdout.trim();
+      assert.ok(adaSpace, "Ada's shell knows her namespace");
+      const pushed = await run(ada, `docker pull -q busybox && docker tag busybox ${registry}/$ME/hello:1 && docker push -q ${registry}/$ME/hello:1`);
+      assert.equal(pushed.exitCode, 0, `Ada's push: ${pushed.stdout}${pushed.stderr}`);
+      const pulled = await run(bob!, `docker pull -q ${registry}/${adaSpace}/hello:1 && docker run --rm ${registry}/${adaSpace}/hello:1 echo from-ada`);
+      assert.equal(pulled.exitCode, 0, `Bob's pull on ${swarmDriver.nodeOf(bob!)}: ${pulled.stdout}${pulled.stderr}`);
+      assert.match(pulled.stdout, /from-ada/);
+      const intruded = await run(bob!, `docker tag ${registry}/${adaSpace}/hello:1 ${registry}/${adaSpace}/hello:2 && docker push ${registry}/${adaSpace}/hello:2`);
+      assert.notEqual(intruded.exitCode, 0, "Bob pushed into Ada's namespace");
+      assert.match(intruded.stdout + intruded.stderr, /denied/);
+      // The relay on the node speaks for sandboxes; they cannot reach the server's gate themselves.
+      const direct = await run(ada, `timeout 4 bash -c 'exec 3<>/dev/tcp/${fixture.hostAddress}/${server.config.mirrorPort}'`);
+      assert.notEqual(direct.exitCode, 0, "a sandbox reached the server's gate past its node's relay");
+    });
+
+    it('doctor checks the swarm: the manager, each node for sandboxes, and names a node it cannot reach', async () => {
+      const doctor = (nodes: string) =>
+        new Promise<string>((resolve) => {
+          const env = { ...process.env, SLIPWAY_INSTANCE: INSTANCE, SLIPWAY_DATA_DIR: server.dataDir, PORT: '0', SLIPWAY_DRIVER: 'swarm', SLIPWAY_SWARM_MANAGER: `unix://${fixture.manager.socketPath}`, SLIPWAY_SWARM_NODES: nodes, SLIPWAY_SWARM_ADVERTISE: fixture.hostAddress };
+          execFile(process.execPath, ['--import', 'tsx', 'sandbox-server/doctor/main.ts'], { env, timeout: 60_000 }, (_err, stdout) => resolve(stdout));
+        });
+      const all = fixture.nodes.map((n) => `${n.hostname}=unix://${n.socketPath}`).join(',');
+      const said = await doctor(all);
+      assert.match(said, /^ok +Swarm manager +unix:\/\/.*a swarm of 3 node\(s\), 1 manager\(s\)$/m);
+      for (const hostname of ['node2', 'node3']) assert.match(said, new RegExp(`^ok +Swarm node ${hostname} +Docker Engine .*icc off, image mirror running$`, 'm'), said);
+      assert.match(said, /^ok +Workshop registry /m);
+      const missing = await doctor(all.split(',').filter((entry) => !entry.startsWith('node3=')).join(','));
+      assert.match(missing, /^FAIL +Swarm node node3 +SLIPWAY_SWARM_NODES names no endpoint for its engine$/m, missing);
     });
 
     it('holds a fork bomb at the limit and stops it, kills a memory hog at the limit, and tells the learner each', async () => {

@@ -19,7 +19,10 @@
 # leads to the package cache, and pypi.workshop, the gateway too, where P+4 leads to the Python
 # index. Port P there is the workshop registry's gate, in the Slipway server itself
 # (sandbox-server/registry/): it passes requests on to P+2 and lets each learner push only under
-# their own namespace, so it is not forwarded here.
+# their own namespace, so it is not forwarded here. On a swarm node (WORKSHOP_RELAY=HOST:PORT,
+# the server's gate as the nodes reach it) P on the gateway is a relay to that gate, which says
+# in a header which sandbox address it speaks for (any such header a sandbox sends is replaced);
+# registry.workshop then names the gateway too.
 set -eu
 port="${MIRROR_PORT:-5000}"
 readonly_port=$((port + 1))
@@ -87,12 +90,49 @@ serve_gateway() {
   socat "TCP-LISTEN:${readonly_port},bind=${gateway},fork,reuseaddr" "TCP:127.0.0.1:${pull_port}" & parts+=($!)
   socat "TCP-LISTEN:80,bind=${gateway},fork,reuseaddr" "TCP:127.0.0.1:${packages_port}" & parts+=($!)
   socat "TCP-LISTEN:${pypi_port},bind=${gateway},fork,reuseaddr" "TCP:127.0.0.1:${pypi_port}" & parts+=($!)
+  local names="deb.debian.org/security.debian.org/pypi.workshop"
+  if [ -n "${WORKSHOP_RELAY:-}" ]; then
+    relay_config "${gateway}"
+    nginx -c "/run/slipway-relay/${gateway}.conf" & parts+=($!)
+    names="${names}/registry.workshop"
+  fi
   # One DNS server per gateway, so that each network's sandboxes are told their own gateway.
   dnsmasq --keep-in-foreground --no-resolv --no-hosts --bind-interfaces --pid-file= \
     --listen-address="${gateway}" --address=/#/ \
-    --address="/deb.debian.org/security.debian.org/pypi.workshop/${gateway}" --log-facility=- & parts+=($!)
+    --address="/${names}/${gateway}" --log-facility=- & parts+=($!)
   served[$gateway]="${parts[*]}"
   echo "slipway-mirror: serving the sandbox gateway ${gateway}"
+}
+# The relay to the server's workshop registry gate, on one gateway: streams both ways (a layer
+# pushed is not held here), and names the sandbox's address in X-Slipway-Sandbox.
+relay_config() {
+  mkdir -p /run/slipway-relay
+  cat > "/run/slipway-relay/$1.conf" <<RELAY
+daemon off;
+worker_processes 1;
+pid /run/slipway-relay/$1.pid;
+error_log stderr warn;
+events { worker_connections 512; }
+http {
+  access_log off;
+  client_max_body_size 0;
+  client_body_temp_path /run/slipway-relay/body-$1;
+  proxy_request_buffering off;
+  proxy_buffering off;
+  proxy_http_version 1.1;
+  proxy_read_timeout 1800s;
+  proxy_send_timeout 1800s;
+  server {
+    listen $1:${port};
+    location / {
+      proxy_pass http://${WORKSHOP_RELAY};
+      proxy_set_header Host \$http_host;
+      proxy_set_header Connection "";
+      proxy_set_header X-Slipway-Sandbox \$remote_addr;
+    }
+  }
+}
+RELAY
 }
 let_go() {
   echo "slipway-mirror: letting go of the sandbox gateway $1"

@@ -47,7 +47,8 @@ make_cgroups_writable() {
 
 # On a swarm node the server cannot know a sandbox's gateway before Swarm places it (each node
 # has its own bridge): "gateway" in SLIPWAY_MIRROR stands for it, and SLIPWAY_DNS=gateway makes
-# the mirror's DNS there the sandbox's resolver (egress off), as the docker driver's resolv.conf.
+# the mirror's DNS there the sandbox's resolver (egress off), as the docker driver's resolv.conf;
+# SLIPWAY_GATEWAY_NAMES are host names given the gateway's address.
 use_gateway_services() {
   case "${SLIPWAY_MIRROR:-}${SLIPWAY_DNS:-}" in *gateway*) ;; *) return 0 ;; esac
   local gateway
@@ -58,6 +59,10 @@ use_gateway_services() {
     return 0
   fi
   SLIPWAY_MIRROR="${SLIPWAY_MIRROR//gateway/$gateway}"
+  # The workshop registry and the Python index, on the gateway, even where lookups go elsewhere (egress on).
+  if [ -n "${SLIPWAY_GATEWAY_NAMES:-}" ]; then
+    echo "$gateway ${SLIPWAY_GATEWAY_NAMES}" >> /etc/hosts
+  fi
   if [ "${SLIPWAY_DNS:-}" = gateway ]; then
     printf '# Written by Slipway: the image mirror'"'"'s DNS on the gateway.\nnameserver %s\noptions ndots:0\n' "$gateway" > /etc/resolv.conf
   fi

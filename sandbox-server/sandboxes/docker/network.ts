@@ -73,6 +73,8 @@ const chainName = (bridge: string) => `SLIPWAY-${bridge}`.toUpperCase();
 /** With egress off, what the sandboxes send beyond their own bridge is refused at once. */
 const egressRefusal = (bridge: string) => `-i ${bridge} ! -o ${bridge} -j REJECT --reject-with icmp-net-unreachable`;
 const metadataRefusal = (bridge: string) => `-i ${bridge} -d 169.254.0.0/16 -j REJECT`;
+/** An address sandboxes must never reach, even with egress on (a swarm's server, where only nodes' relays may speak for them). */
+const addressRefusal = (bridge: string, address: string) => `-i ${bridge} -d ${address}/32 -j REJECT`;
 
 /**
  * The engine writes its own rules with one of two iptables back ends (nf_tables or legacy);
@@ -104,8 +106,9 @@ function assertBridgeName(bridge: string): void {
  * it, so `curl 192.0.2.1` would hang for minutes; refused, it fails at once with "Network is
  * unreachable" and no packet leaves the host. Idempotent: run again after an engine restart.
  */
-export function firewallScript(bridge: string, mirrorPort: number, egress: boolean): string {
+export function firewallScript(bridge: string, mirrorPort: number, egress: boolean, unreachable: string[] = []): string {
   assertBridgeName(bridge);
+  for (const address of unreachable) if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(address)) throw new Error(`Not an IPv4 address: ${address}`);
   const chain = chainName(bridge);
   return `set -e
 ${PICK_BACKEND}
@@ -129,6 +132,7 @@ ipt -C INPUT -i ${bridge} -j ${chain} 2>/dev/null || ipt -I INPUT 1 -i ${bridge}
 # DOCKER-USER is consulted before the engine's own forwarding rules.
 ipt -N DOCKER-USER 2>/dev/null || true
 ipt -C DOCKER-USER ${metadataRefusal(bridge)} 2>/dev/null || ipt -I DOCKER-USER 1 ${metadataRefusal(bridge)}
+${unreachable.map((address) => `ipt -C DOCKER-USER ${addressRefusal(bridge, address)} 2>/dev/null || ipt -I DOCKER-USER 1 ${addressRefusal(bridge, address)}`).join('\n')}
 ${
   egress
     ? `while ipt -D DOCKER-USER ${egressRefusal(bridge)} 2>/dev/null; do :; done`
@@ -161,6 +165,8 @@ export interface FirewallOptions {
   image: string;
   /** SLIPWAY_NO_FIREWALL: the operator runs without the firewall, knowingly. */
   disabled: boolean;
+  /** Addresses beyond the bridge sandboxes never reach, even with egress on. */
+  unreachable?: string[];
 }
 
 const FIX =
@@ -180,7 +186,7 @@ export async function applyFirewall(docker: Docker, options: FirewallOptions, lo
     return { status: 'off' };
   }
   try {
-    const backend = await runHelper(docker, options.image, options.instance, firewallScript(options.bridge, options.mirrorPort, options.egress));
+    const backend = await runHelper(docker, options.image, options.instance, firewallScript(options.bridge, options.mirrorPort, options.egress, options.unreachable));
     return { status: 'applied', backend };
   } catch (err) {
     const reason = `The sandbox firewall could not be applied: ${(err as Error).message}. ${FIX}`;

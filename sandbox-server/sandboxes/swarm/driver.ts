@@ -5,9 +5,12 @@
 // finds no room (every node labelled for sandboxes full, or drained) is refused within seconds
 // with the same "full" answer a single machine gives.
 //
-// Each node gets the sandbox image from this process's engine and the egress firewall through
-// its own engine (node-firewall.ts) before it takes sandboxes. A lost node's sandboxes stop
-// counting as running. Not yet here: lesson images and the workshop registry on every node.
+// Before a node takes sandboxes it gets the images and its own image mirror (node-images.ts) and
+// the egress firewall (node-firewall.ts), all through its engine; the workshop registry stays on
+// this machine, reached through each node's relay (registry-host.ts). Out-of-memory kills, process
+// counts and runaway programs are read and handled through each node (node-signals.ts). A lost
+// node's sandboxes are told unreachable; a node whose engine restarted gets its sandboxes made
+// again next to their volumes.
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { Config } from '../../config/config.js';
@@ -16,6 +19,7 @@ import type { Logger } from '../../log.js';
 import { execInContainer } from '../docker/exec.js';
 import { endLeftoverShells, openDockerShell } from '../docker/shell.js';
 import { SandboxError, type BackendSandbox, type DriverCapabilities, type DriverDescription, type ExecOptions, type ExecResult, type SandboxDriver, type Shell, type ShellSize } from '../driver.js';
+import { ensureMirror } from '../../images/mirror.js';
 import { buildStandins } from '../../images/standins.js';
 import { prepareImages, resolveOnline } from '../../images/supply.js';
 import { resolvePackageCache } from '../../packages/upstream.js';
@@ -23,6 +27,7 @@ import { tunnelledEngine, type TunnelTarget } from './engine-tunnel.js';
 import type { SwarmEndpoints } from './endpoints.js';
 import { NodeFirewalls, sandboxBridge, type NodeRef } from './node-firewall.js';
 import { copyImage, prepareNodeImages } from './node-images.js';
+import { swarmRegistryHost } from './registry-host.js';
 import { SwarmHostSignals } from './node-signals.js';
 import { MIN_NODE_API, preparedLabel, SANDBOX_NODE_LABEL, sandboxServiceSpec } from './service-spec.js';
 
@@ -82,6 +87,8 @@ export class SwarmSandboxDriver implements SandboxDriver {
   private readonly restartedNodes = new Set<string>();
   /** Each node's state at the last look, to see one come back. */
   private readonly nodeStates = new Map<string, string>();
+  /** Told once the nodes are ready, with the address where the workshop registry's gate listens for their relays. */
+  private readonly sharedListeners: Array<(shared: { gateway: string }) => Promise<void>> = [];
 
   constructor(private readonly options: SwarmDriverOptions) {
     this.firewalls = new NodeFirewalls(options.config, options.log);
@@ -95,8 +102,23 @@ export class SwarmSandboxDriver implements SandboxDriver {
       },
       log: options.log,
     });
+    const advertise = options.config.swarmAdvertise;
     this.capabilities = {
       signals: this.signals,
+      ...(advertise
+        ? {
+            registry: swarmRegistryHost({
+              instance: options.config.instance,
+              nodeAt: (address) => {
+                const node = this.nodesSeen.find((n) => n.Status.Addr === address);
+                return node && this.clientOf(node);
+              },
+              exec: (id, command, execOptions) => this.exec(id, command, execOptions),
+              whenSharedReady: (listener) => void this.sharedListeners.push(listener),
+              log: options.log,
+            }),
+          }
+        : {}),
       restart: { revive: (id) => this.revive(id), whyStopped: (id) => this.whyStopped(id), recoverRestart: async () => this.takeRestarts() },
     };
   }
@@ -153,10 +175,15 @@ export class SwarmSandboxDriver implements SandboxDriver {
     const images = { sandbox: built.sandboxImage, mirror: built.mirrorImage, standins: online ? [] : await buildStandins(builder, built.base, progress) };
     const packages = await resolvePackageCache(config);
     this.image = images.sandbox;
+    // The workshop registry stays on this machine, in the mirror container a single machine runs;
+    // each node's mirror relays to its gate, which listens where the nodes reach this machine.
+    const relay = config.swarmAdvertise ? `${config.swarmAdvertise}:${config.mirrorPort}` : undefined;
+    if (relay) await ensureMirror(builder, { image: images.mirror, port: config.mirrorPort, gateway: '127.0.0.1', online, packages }, progress);
+    else progress('workshop registry: off (set SLIPWAY_SWARM_ADVERTISE to the address the nodes reach this machine at)');
     await Promise.all(
       ready.map(async (node) => {
         try {
-          await prepareNodeImages(node, { builder, images, config, online, packages, bridge: node.bridge, progress });
+          await prepareNodeImages(node, { builder, images, config, online, packages, bridge: node.bridge, relay, progress });
           await this.firewalls.ensure(node, images.sandbox);
           await this.markPrepared(node.id);
         } catch (err) {
@@ -164,6 +191,7 @@ export class SwarmSandboxDriver implements SandboxDriver {
         }
       }),
     );
+    for (const listener of this.sharedListeners) await listener({ gateway: config.swarmAdvertise });
     progress(`sandboxes: swarm of ${nodes.length} nodes, ${ready.length} ready for sandboxes (${ready.map((n) => n.hostname).join(', ')}), each with its image mirror and firewall, egress ${config.egress ? 'on' : 'off'}`);
   }
 

@@ -21,7 +21,7 @@ export class NodeFirewalls {
   private readonly applied = new Map<string, Promise<FirewallState>>();
 
   constructor(
-    private readonly config: Pick<Config, 'instance' | 'mirrorPort' | 'egress' | 'noFirewall' | 'firewallImage'>,
+    private readonly config: Pick<Config, 'instance' | 'mirrorPort' | 'egress' | 'noFirewall' | 'firewallImage' | 'swarmAdvertise'>,
     private readonly log: Logger,
   ) {}
 
@@ -45,8 +45,10 @@ export class NodeFirewalls {
 
   private async apply(node: NodeRef, image: string): Promise<FirewallState> {
     const bridge = await sandboxBridge(node);
-    const { instance, mirrorPort, egress, noFirewall, firewallImage } = this.config;
-    const state = await applyFirewall(node.client, { instance, bridge, mirrorPort, egress, disabled: noFirewall, image: firewallImage || image }, this.log);
+    const { instance, mirrorPort, egress, noFirewall, firewallImage, swarmAdvertise } = this.config;
+    // The server's address takes only the nodes' relays, which say which sandbox they speak for.
+    const unreachable = swarmAdvertise ? [swarmAdvertise] : [];
+    const state = await applyFirewall(node.client, { instance, bridge, mirrorPort, egress, disabled: noFirewall, image: firewallImage || image, unreachable }, this.log);
     this.log.info({ node: node.hostname, bridge, firewall: state.status, backend: state.backend }, 'sandbox firewall on a node');
     return state;
   }

@@ -27,12 +27,14 @@ export interface NodeImageOptions {
   packages: PackageCacheSpec;
   /** The Linux name of the node's bridge where its sandboxes run. */
   bridge: string;
+  /** The workshop registry's gate (HOST:PORT) the node's mirror relays to; none: no registry. */
+  relay: string | undefined;
   progress: (line: string) => void;
 }
 
 /** Gets a node ready to run sandboxes that pull lesson images: images copied, its mirror running and holding the stand-ins. */
 export async function prepareNodeImages(node: NodeRef, options: NodeImageOptions): Promise<void> {
-  const { builder, images, config, online, packages, bridge, progress } = options;
+  const { builder, images, config, online, packages, bridge, relay, progress } = options;
   const wanted = [images.sandbox, images.mirror, ...images.standins.map((s) => s.localTag)];
   const missing: string[] = [];
   for (const image of wanted) if (!(await node.client.getImage(image).inspect().then(() => true, () => false))) missing.push(image);
@@ -40,7 +42,7 @@ export async function prepareNodeImages(node: NodeRef, options: NodeImageOptions
     progress(`sandboxes: copying ${image} to ${node.hostname}`);
     await copyImage(builder, node.client, image);
   }
-  await ensureRemoteMirror(node.client, { image: images.mirror, port: config.mirrorPort, online, packages, bridges: `^${escapeRegExp(bridge)}$` }, (line) => progress(`${node.hostname}: ${line}`));
+  await ensureRemoteMirror(node.client, { image: images.mirror, port: config.mirrorPort, online, packages, bridges: `^${escapeRegExp(bridge)}$`, ...(relay ? { relay } : {}) }, (line) => progress(`${node.hostname}: ${line}`));
   if (images.standins.length) {
     await publishStandins(node.client, images.standins, config.mirrorPort, (line) => progress(`${node.hostname}: ${line}`), async (repository, tag, imageId) => (await configDigestInMirror(node.client, config.mirrorPort, repository, tag)) === imageId);
   }

@@ -11,6 +11,7 @@
 import type Docker from 'dockerode';
 import type { Config } from '../../config/config.js';
 import { labels, names } from '../../labels.js';
+import { PYTHON_INDEX_HOST, WORKSHOP_REGISTRY } from '../docker/container-spec.js';
 
 /** The node label that admits sandboxes: `docker node update --label-add io.slipway.sandboxes=true NODE`. */
 export const SANDBOX_NODE_LABEL = 'io.slipway.sandboxes';
@@ -50,6 +51,9 @@ export function sandboxServiceSpec(config: Pick<Config, 'instance' | 'sandboxMem
           // the sandbox finds when it starts: the nodes' bridges need not share addresses.
           `SLIPWAY_MIRROR=gateway:${config.mirrorPort + 1}`,
           ...(config.egress ? [] : ['SLIPWAY_DNS=gateway']),
+          // The workshop registry, through the relay in the node's mirror, under the name its DNS gives the gateway.
+          `SLIPWAY_REGISTRY_HOST=${WORKSHOP_REGISTRY}:${config.mirrorPort}`,
+          `SLIPWAY_GATEWAY_NAMES=${WORKSHOP_REGISTRY} ${PYTHON_INDEX_HOST}`,
         ],
         CapabilityAdd: ['CAP_SYS_ADMIN', 'CAP_NET_ADMIN', 'CAP_SYS_PTRACE'],
         Privileges: { Seccomp: { Mode: 'unconfined' }, AppArmor: { Mode: 'disabled' } },

@@ -48,6 +48,8 @@ export interface SwarmFixture {
   manager: SwarmNode;
   /** The sandbox image, loaded into every node. */
   image: string;
+  /** This machine's address on the nodes' network: where they reach a server running here (SLIPWAY_SWARM_ADVERTISE). */
+  hostAddress: string;
   /** Removes every node, volume, network and folder the fixture made. */
   dispose(): Promise<void>;
 }
@@ -93,6 +95,8 @@ export async function startSwarmFixture(options: FixtureOptions = {}): Promise<S
   const dispose = async () => removeSwarmFixture(instance);
   try {
     const network = await docker.createNetwork({ Name: `slipway-${instance}-nodes`, Driver: 'bridge', Labels: labels(instance, 'node') });
+    const hostAddress = ((await network.inspect()) as { IPAM?: { Config?: Array<{ Gateway?: string }> } }).IPAM?.Config?.[0]?.Gateway;
+    if (!hostAddress) throw new Error("swarm fixture: the nodes' network has no gateway address");
     // The nodes' engines: a cgroup namespace of their own for the containers they run, and no
     // traffic between containers on one node but through published ports (icc off), as the
     // swarm driver expects of an operator's nodes.
@@ -118,7 +122,7 @@ export async function startSwarmFixture(options: FixtureOptions = {}): Promise<S
     }
     progress(`loading ${image} into every node`);
     await Promise.all(swarmNodes.map((node) => copyImage(docker, node.docker, image)));
-    return { instance, nodes: swarmNodes, manager: swarmNodes[0]!, image, dispose };
+    return { instance, nodes: swarmNodes, manager: swarmNodes[0]!, image, hostAddress, dispose };
   } catch (err) {
     await dispose().catch(() => undefined);
     throw err;
