@@ -64,8 +64,8 @@ const DOMAINS = ['checks', 'classroom', 'preview', 'workspace', 'terminal', 'san
 const ALLOWANCES: Allowance[] = [
   {
     modules: ['sandbox-server/server.ts', 'sandbox-server/config/config.ts', 'sandbox-server/log.ts'],
-    importers: ['tests/run.ts', 'tests/support/', 'tests/reliability/support/', 'tests/server/config.test.ts', 'tests/sandboxes/isolation.test.ts', 'tests/swarm/'],
-    reason: 'a test starts a real server in-process (the composition root, its configuration, a quiet logger), as main.ts does; config.test tests the configuration itself; the swarm driver test gives its driver a quiet logger',
+    importers: ['tests/run.ts', 'tests/support/', 'tests/reliability/support/', 'tests/server/config.test.ts', 'tests/sandboxes/isolation.test.ts', 'tests/sandboxes/driver-contract.test.ts', 'tests/swarm/'],
+    reason: 'a test starts a real server in-process (the composition root, its configuration, a quiet logger), as main.ts does; config.test tests the configuration itself; the driver contract and swarm tests give the drivers they make a quiet logger',
   },
   {
     modules: ['sandbox-server/http/app.ts'],

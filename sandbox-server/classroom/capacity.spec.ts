@@ -1,8 +1,9 @@
 // The machine's capacity for sandboxes, from given memory and CPUs: the smallest of what memory,
-// CPUs and the setting allow, running sandboxes counted back in, and the computation spelled out.
+// CPUs and the setting allow, running sandboxes counted back in, and the computation spelled out;
+// over a swarm's nodes, the sum of what each node holds, CPUs counted as Swarm reserves them.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { availableMemory, computeCapacity, HOST_RESERVE_BYTES, LEARNERS_PER_CORE, MEASURED_ACTIVE_BYTES, PLAN_OVER_MEASURED, plannedBytes } from './capacity.js';
+import { availableMemory, computeCapacity, computeSpreadCapacity, HOST_RESERVE_BYTES, LEARNERS_PER_CORE, MEASURED_ACTIVE_BYTES, PLAN_OVER_MEASURED, plannedBytes } from './capacity.js';
 
 const GIB = 1024 ** 3;
 const config = { sandboxMemory: 1.5 * GIB, sandboxCpus: 1, maxSandboxes: 50 };
@@ -61,5 +62,20 @@ describe('capacity', () => {
   it('reads the available memory of this machine as a positive number of bytes', () => {
     const bytes = availableMemory();
     assert.ok(Number.isFinite(bytes) && bytes > 0, String(bytes));
+  });
+
+  it("over a swarm's nodes: each node's room by its CPU reservations and its memory, summed", () => {
+    const machines = [
+      { name: 'node2', cpus: 2, memoryBytes: 24 * GIB },
+      { name: 'node3', cpus: 4, memoryBytes: 2 * GIB },
+    ];
+    const capacity = computeSpreadCapacity(config, 3, machines);
+    assert.equal(capacity.byCpu, 2 + 4, 'one sandbox per reserved CPU, no learners-per-core sharing: Swarm refuses past the reservations');
+    assert.equal(capacity.byMemory, Math.floor((24 * GIB - HOST_RESERVE_BYTES) / plan) + Math.floor((2 * GIB - HOST_RESERVE_BYTES) / plan));
+    assert.equal(capacity.total, 6);
+    assert.equal(capacity.live, 3);
+    assert.match(capacity.computation.join('\n'), /node2 2 \+ node3 4 = 6/);
+    assert.equal(computeSpreadCapacity({ ...config, sandboxCpus: 1.5 }, 0, machines).byCpu, 1 + 2);
+    assert.equal(computeSpreadCapacity(config, 0, []).total, 0, 'no node takes sandboxes: no room');
   });
 });

@@ -1,9 +1,11 @@
 // How many sandboxes this machine can hold, from its free memory, its CPUs and the per-sandbox
-// limits, with the computation spelled out for the instructor page (contract/dashboard.ts).
+// limits, with the computation spelled out for the instructor page (contract/dashboard.ts); or,
+// where a driver spreads sandboxes over other machines (a swarm's nodes), how many those hold.
 import fs from 'node:fs';
 import os from 'node:os';
 import type { Capacity } from '../../contract/dashboard.js';
 import type { Config } from '../config/config.js';
+import type { Machine } from '../sandboxes/driver.js';
 
 /** Memory kept for the host, the server and the image mirror. */
 export const HOST_RESERVE_BYTES = 1024 ** 3;
@@ -38,6 +40,33 @@ const mib = (bytes: number) => `${Math.round(bytes / 1024 ** 2)} MiB`;
 /** Memory planned for one sandbox: twice the measured active cost, never above its limit. */
 export function plannedBytes(sandboxMemory: number): number {
   return Math.min(sandboxMemory, MEASURED_ACTIVE_BYTES * PLAN_OVER_MEASURED);
+}
+
+/**
+ * The capacity of machines other than this one (a swarm's nodes): Swarm places a sandbox only
+ * where its CPU reservation fits, so CPUs count exactly there; memory is planned as here, per node.
+ */
+export function computeSpreadCapacity(config: Pick<Config, 'sandboxMemory' | 'sandboxCpus' | 'maxSandboxes'>, live: number, machines: Machine[]): Capacity {
+  const plan = plannedBytes(config.sandboxMemory);
+  const perMachine = machines.map((m) => ({ name: m.name, byCpu: Math.floor(m.cpus / config.sandboxCpus + 1e-9), byMemory: Math.max(0, Math.floor((m.memoryBytes - HOST_RESERVE_BYTES) / plan)) }));
+  const byCpu = perMachine.reduce((sum, m) => sum + m.byCpu, 0);
+  const byMemory = perMachine.reduce((sum, m) => sum + m.byMemory, 0);
+  const bySetting = config.maxSandboxes;
+  const total = Math.min(byMemory, byCpu, bySetting);
+  return {
+    total,
+    byMemory,
+    byCpu,
+    bySetting,
+    live,
+    computation: [
+      `nodes taking sandboxes: ${machines.map((m) => `${m.name} (${m.cpus} CPUs, ${gib(m.memoryBytes)})`).join(', ') || 'none'}`,
+      `CPU: each sandbox reserves ${config.sandboxCpus} CPU: ${perMachine.map((m) => `${m.name} ${m.byCpu}`).join(' + ') || '0'} = ${byCpu}`,
+      `memory: per node (its memory − ${gib(HOST_RESERVE_BYTES)}) ÷ ${mib(plan)} planned per sandbox: ${perMachine.map((m) => `${m.name} ${m.byMemory}`).join(' + ') || '0'} = ${byMemory}`,
+      `setting: SLIPWAY_MAX_SANDBOXES = ${bySetting}`,
+      `capacity: the smallest, ${total} sandboxes`,
+    ],
+  };
 }
 
 export function computeCapacity(config: Pick<Config, 'sandboxMemory' | 'sandboxCpus' | 'maxSandboxes'>, live: number, available = availableMemory(), cpus = os.availableParallelism()): Capacity {

@@ -24,7 +24,7 @@ import type { ProgressStore } from '../store/progress.js';
 import { onStandby, type SandboxStore } from '../store/sandboxes.js';
 import type { SessionRow } from '../store/sessions.js';
 import { Admission, matchLearnerTime } from './admission.js';
-import { computeCapacity } from './capacity.js';
+import { computeCapacity, computeSpreadCapacity } from './capacity.js';
 import { newJoinCode } from './codes.js';
 import { ClassroomError } from './errors.js';
 import { columnsOf, dashboardView, learnerId, learnerView, workshopView } from './dashboard.js';
@@ -142,7 +142,8 @@ export class Classroom {
     // Standby sandboxes have not taken a running sandbox's share of memory (a few MiB, no
     // engine): counted as running, they would raise the capacity they are bounded by.
     const taking = this.deps.sandboxes.live().filter((row) => !onStandby(row));
-    return computeCapacity(this.deps.config, taking.length);
+    const machines = this.deps.manager.machines();
+    return machines ? computeSpreadCapacity(this.deps.config, taking.length, machines) : computeCapacity(this.deps.config, taking.length);
   }
 
   warmProgress(): WarmProgress {

@@ -151,6 +151,13 @@ export interface DeferredEngine {
   wanted(id: string): boolean;
 }
 
+/** A machine that runs sandboxes, as its engine advertises it. */
+export interface Machine {
+  name: string;
+  cpus: number;
+  memoryBytes: number;
+}
+
 /** What a driver can do beyond the required core; a part that needs one asks for it, never for a driver kind. */
 export interface DriverCapabilities {
   restart?: RestartRecovery;
@@ -161,6 +168,11 @@ export interface DriverCapabilities {
   preview?: PreviewHost;
   /** Host folders whose file systems fill up as sandboxes grow (checked before creating one). */
   storagePaths?(): string[];
+  /**
+   * The machines sandboxes are spread over, when they are other than this one (a swarm's nodes
+   * that take sandboxes now, as last seen): the capacity is theirs, not this machine's.
+   */
+  machines?(): Machine[];
 }
 
 /** The driver's part of /healthz. */

@@ -7,6 +7,7 @@ import type { DiskUsage } from '../../contract/session-api.js';
 import type { EndReason } from '../feed/sandboxes.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { SandboxRow, SandboxStore } from '../store/sandboxes.js';
+import type { Machine } from './driver.js';
 import { LifecycleCore, type LifecycleDeps } from './lifecycle/core.js';
 import { EngineStarts, WANTED_INTERVAL_MS } from './lifecycle/engines.js';
 import { DISK_INTERVAL_MS, EXPIRY_INTERVAL_MS, Expiry } from './lifecycle/expiry.js';
@@ -142,5 +143,10 @@ export class SandboxManager {
   /** Measures every sandbox in use; removes those past their disk allowance. */
   checkDisks(): Promise<void> {
     return this.expiry.checkDisks();
+  }
+
+  /** The machines sandboxes run on when they are not this one (a swarm's nodes), for the capacity; undefined for this machine. */
+  machines(): Machine[] | undefined {
+    return this.deps.driver.capabilities.machines?.();
   }
 }

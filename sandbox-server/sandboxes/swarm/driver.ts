@@ -18,7 +18,7 @@ import { LABEL, names } from '../../labels.js';
 import type { Logger } from '../../log.js';
 import { execInContainer } from '../docker/exec.js';
 import { endLeftoverShells, openDockerShell } from '../docker/shell.js';
-import { SandboxError, type BackendSandbox, type DriverCapabilities, type DriverDescription, type ExecOptions, type ExecResult, type SandboxDriver, type Shell, type ShellSize } from '../driver.js';
+import { SandboxError, type BackendSandbox, type DriverCapabilities, type DriverDescription, type ExecOptions, type Machine, type ExecResult, type SandboxDriver, type Shell, type ShellSize } from '../driver.js';
 import { ensureMirror } from '../../images/mirror.js';
 import { buildStandins } from '../../images/standins.js';
 import { prepareImages, resolveOnline } from '../../images/supply.js';
@@ -60,7 +60,7 @@ interface SwarmTask {
 interface SwarmNodeInfo {
   ID: string;
   Spec: { Availability: string; Labels?: Record<string, string> };
-  Description: { Hostname: string; Engine: { EngineVersion: string } };
+  Description: { Hostname: string; Engine: { EngineVersion: string }; Resources?: { NanoCPUs?: number; MemoryBytes?: number } };
   Status: { State: string; Addr: string };
 }
 
@@ -120,6 +120,7 @@ export class SwarmSandboxDriver implements SandboxDriver {
           }
         : {}),
       restart: { revive: (id) => this.revive(id), whyStopped: (id) => this.whyStopped(id), recoverRestart: async () => this.takeRestarts() },
+      machines: () => this.machines(),
     };
   }
 
@@ -191,6 +192,8 @@ export class SwarmSandboxDriver implements SandboxDriver {
         }
       }),
     );
+    // The labels just set, seen at once by what counts the swarm's room.
+    await this.refreshNodes();
     for (const listener of this.sharedListeners) await listener({ gateway: config.swarmAdvertise });
     progress(`sandboxes: swarm of ${nodes.length} nodes, ${ready.length} ready for sandboxes (${ready.map((n) => n.hostname).join(', ')}), each with its image mirror and firewall, egress ${config.egress ? 'on' : 'off'}`);
   }
@@ -367,6 +370,14 @@ export class SwarmSandboxDriver implements SandboxDriver {
     const any = this.restartedNodes.size > 0;
     this.restartedNodes.clear();
     return any;
+  }
+
+  /** The nodes that take sandboxes now (ready, active, labelled for sandboxes and made ready by this installation), as last seen. */
+  private machines(): Machine[] {
+    const prepared = preparedLabel(this.options.config.instance);
+    return this.nodesSeen
+      .filter((n) => n.Status.State === 'ready' && n.Spec.Availability === 'active' && n.Spec.Labels?.[SANDBOX_NODE_LABEL] === 'true' && n.Spec.Labels?.[prepared] === 'true')
+      .map((n) => ({ name: n.Description.Hostname, cpus: (n.Description.Resources?.NanoCPUs ?? 0) / 1e9, memoryBytes: n.Description.Resources?.MemoryBytes ?? 0 }));
   }
 
   /** The node each sandbox runs on, by hostname (for tests and the instructor's view). */
