@@ -39,6 +39,16 @@ describe('standby sandboxes', () => {
     await until(() => pooled(0).length === 1 && pooled(1).length === 2, 'the pool back at one warm and two on standby');
   });
 
+  it('keeps none on standby with a driver whose engines start with their sandboxes (swarm)', async () => {
+    fake = await startFakeServer({ SLIPWAY_POOL_SIZE: '1' });
+    await until(() => pooled(0).length === 1, 'one warm sandbox');
+    fake.server.manager.keepOnStandby(3);
+    assert.equal(fake.server.manager.standbyTarget(), 0);
+    await fake.server.manager.fillPool();
+    assert.equal(pooled(1).length, 0, 'a standby sandbox there would be a whole one');
+    assert.equal(fake.rows().length, 1);
+  });
+
   it('with SLIPWAY_ENGINE_START=on-use, a claimed standby sandbox waits for its first docker command', async () => {
     fake = await startFakeServer({ SLIPWAY_ENGINE_START: 'on-use' }, { deferredEngines: true });
     fake.server.manager.keepOnStandby(1);

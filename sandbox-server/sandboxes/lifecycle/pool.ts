@@ -82,9 +82,13 @@ export class SandboxPool {
     return this.core.config.poolSize + this.reserved;
   }
 
-  /** Keeps `count` sandboxes on standby from now on (0: none); refills at once when it grows. */
+  /**
+   * Keeps `count` sandboxes on standby from now on (0: none); refills at once when it grows. A
+   * driver whose engines start with their sandboxes (no deferred engine: swarm) keeps none: its
+   * standby sandbox would be a whole one, holding a place standby is not counted in.
+   */
   keepOnStandby(count: number): void {
-    this.standby = Math.max(0, Math.floor(count));
+    this.standby = this.core.driver.capabilities.deferredEngine ? Math.max(0, Math.floor(count)) : 0;
     this.core.metrics.poolStandbyTarget.set(this.standby);
     if (!this.core.stopped) void this.fill();
   }

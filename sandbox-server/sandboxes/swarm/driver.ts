@@ -377,7 +377,8 @@ export class SwarmSandboxDriver implements SandboxDriver {
     const prepared = preparedLabel(this.options.config.instance);
     return this.nodesSeen
       .filter((n) => n.Status.State === 'ready' && n.Spec.Availability === 'active' && n.Spec.Labels?.[SANDBOX_NODE_LABEL] === 'true' && n.Spec.Labels?.[prepared] === 'true')
-      .map((n) => ({ name: n.Description.Hostname, cpus: (n.Description.Resources?.NanoCPUs ?? 0) / 1e9, memoryBytes: n.Description.Resources?.MemoryBytes ?? 0 }));
+      .map((n) => ({ name: n.Description.Hostname, cpus: (n.Description.Resources?.NanoCPUs ?? 0) / 1e9, memoryBytes: n.Description.Resources?.MemoryBytes ?? 0 }))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** The node each sandbox runs on, by hostname (for tests and the instructor's view). */
