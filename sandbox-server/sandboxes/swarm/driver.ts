@@ -377,8 +377,7 @@ export class SwarmSandboxDriver implements SandboxDriver {
     const prepared = preparedLabel(this.options.config.instance);
     return this.nodesSeen
       .filter((n) => n.Status.State === 'ready' && n.Spec.Availability === 'active' && n.Spec.Labels?.[SANDBOX_NODE_LABEL] === 'true' && n.Spec.Labels?.[prepared] === 'true')
-      .map((n) => ({ name: n.Description.Hostname, cpus: (n.Description.Resources?.NanoCPUs ?? 0) / 1e9, memoryBytes: n.Description.Resources?.MemoryBytes ?? 0 }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+      .map((n) => ({ name: n.Description.Hostname, cpus: (n.Description.Resources?.NanoCPUs ?? 0) / 1e9, memoryBytes: n.Description.Resources?.MemoryBytes ?? 0 }));
   }
 
   /** The node each sandbox runs on, by hostname (for tests and the instructor's view). */
@@ -434,7 +433,7 @@ export class SwarmSandboxDriver implements SandboxDriver {
   }
 
   private async refreshNodes(): Promise<SwarmNodeInfo[]> {
-    this.nodesSeen = (await this.options.endpoints.manager.listNodes()) as SwarmNodeInfo[];
+    this.nodesSeen = ((await this.options.endpoints.manager.listNodes()) as SwarmNodeInfo[]).sort((a, b) => a.Description.Hostname.localeCompare(b.Description.Hostname));
     for (const node of this.nodesSeen) {
       const client = this.clientOf(node);
       const before = this.nodeStates.get(node.ID);
