@@ -14,21 +14,21 @@
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { Config } from '../../config/config.js';
-import { LABEL, names } from '../../labels.js';
-import type { Logger } from '../../log.js';
-import { execInContainer } from '../docker/exec.js';
-import { endLeftoverShells, openDockerShell } from '../docker/shell.js';
-import { SandboxError, type BackendSandbox, type DriverCapabilities, type DriverDescription, type ExecOptions, type Machine, type ExecResult, type SandboxDriver, type Shell, type ShellSize } from '../driver.js';
 import { ensureMirror } from '../../images/mirror.js';
 import { buildStandins } from '../../images/standins.js';
 import { prepareImages, resolveOnline } from '../../images/supply.js';
+import { LABEL, names } from '../../labels.js';
+import type { Logger } from '../../log.js';
 import { resolvePackageCache } from '../../packages/upstream.js';
-import { tunnelledEngine, type TunnelTarget } from './engine-tunnel.js';
+import { execInContainer } from '../docker/exec.js';
+import { endLeftoverShells, openDockerShell } from '../docker/shell.js';
+import { SandboxError, type BackendSandbox, type DriverCapabilities, type DriverDescription, type ExecOptions, type ExecResult, type Machine, type SandboxDriver, type Shell, type ShellSize, type StopReason } from '../driver.js';
 import type { SwarmEndpoints } from './endpoints.js';
+import { tunnelledEngine, type TunnelTarget } from './engine-tunnel.js';
 import { NodeFirewalls, sandboxBridge, type NodeRef } from './node-firewall.js';
 import { copyImage, prepareNodeImages } from './node-images.js';
-import { swarmRegistryHost } from './registry-host.js';
 import { SwarmHostSignals } from './node-signals.js';
+import { swarmRegistryHost } from './registry-host.js';
 import { MIN_NODE_API, preparedLabel, SANDBOX_NODE_LABEL, sandboxServiceSpec } from './service-spec.js';
 
 export { copyImage, SANDBOX_NODE_LABEL };
@@ -345,7 +345,7 @@ export class SwarmSandboxDriver implements SandboxDriver {
   }
 
   /** Why a sandbox does not run, in plain words; undefined while it runs. */
-  async whyStopped(id: string): Promise<{ words: string; asked: boolean; unreachable?: boolean } | undefined> {
+  async whyStopped(id: string): Promise<StopReason | undefined> {
     const task = latest(await this.tasksOf(id));
     if (!task) return { words: 'its service was removed', asked: false };
     const node = this.nodesSeen.find((n) => n.ID === task.NodeID) ?? (await this.refreshNodes()).find((n) => n.ID === task.NodeID);
