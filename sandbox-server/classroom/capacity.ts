@@ -51,22 +51,17 @@ export function computeSpreadCapacity(config: Pick<Config, 'sandboxMemory' | 'sa
   const perMachine = machines.map((m) => ({ name: m.name, byCpu: Math.floor(m.cpus / config.sandboxCpus + 1e-9), byMemory: Math.max(0, Math.floor((m.memoryBytes - HOST_RESERVE_BYTES) / plan)) }));
   const byCpu = perMachine.reduce((sum, m) => sum + m.byCpu, 0);
   const byMemory = perMachine.reduce((sum, m) => sum + m.byMemory, 0);
-  const bySetting = config.maxSandboxes;
-  const total = Math.min(byMemory, byCpu, bySetting);
-  return {
-    total,
-    byMemory,
-    byCpu,
-    bySetting,
-    live,
-    computation: [
-      `nodes taking sandboxes: ${machines.map((m) => `${m.name} (${m.cpus} CPUs, ${gib(m.memoryBytes)})`).join(', ') || 'none'}`,
-      `CPU: each sandbox reserves ${config.sandboxCpus} CPU: ${perMachine.map((m) => `${m.name} ${m.byCpu}`).join(' + ') || '0'} = ${byCpu}`,
-      `memory: per node (its memory − ${gib(HOST_RESERVE_BYTES)}) ÷ ${mib(plan)} planned per sandbox: ${perMachine.map((m) => `${m.name} ${m.byMemory}`).join(' + ') || '0'} = ${byMemory}`,
-      `setting: SLIPWAY_MAX_SANDBOXES = ${bySetting}`,
-      `capacity: the smallest, ${total} sandboxes`,
-    ],
-  };
+  return smallest({ byMemory, byCpu, bySetting: config.maxSandboxes, live }, [
+    `nodes taking sandboxes: ${machines.map((m) => `${m.name} (${m.cpus} CPUs, ${gib(m.memoryBytes)})`).join(', ') || 'none'}`,
+    `CPU: each sandbox reserves ${config.sandboxCpus} CPU: ${perMachine.map((m) => `${m.name} ${m.byCpu}`).join(' + ') || '0'} = ${byCpu}`,
+    `memory: per node (its memory − ${gib(HOST_RESERVE_BYTES)}) ÷ ${mib(plan)} planned per sandbox: ${perMachine.map((m) => `${m.name} ${m.byMemory}`).join(' + ') || '0'} = ${byMemory}`,
+  ]);
+}
+
+/** The capacity: the smallest of what memory, CPUs and the setting allow, with the lines that show how. */
+function smallest(bounds: Omit<Capacity, 'total' | 'computation'>, lines: string[]): Capacity {
+  const total = Math.min(bounds.byMemory, bounds.byCpu, bounds.bySetting);
+  return { total, ...bounds, computation: [...lines, `setting: SLIPWAY_MAX_SANDBOXES = ${bounds.bySetting}`, `capacity: the smallest, ${total} sandboxes`] };
 }
 
 export function computeCapacity(config: Pick<Config, 'sandboxMemory' | 'sandboxCpus' | 'maxSandboxes'>, live: number, available = availableMemory(), cpus = os.availableParallelism()): Capacity {
@@ -75,19 +70,8 @@ export function computeCapacity(config: Pick<Config, 'sandboxMemory' | 'sandboxC
   const usable = Math.max(0, available + live * plan - HOST_RESERVE_BYTES);
   const byMemory = Math.floor(usable / plan);
   const byCpu = Math.floor((cpus * LEARNERS_PER_CORE) / config.sandboxCpus);
-  const bySetting = config.maxSandboxes;
-  const total = Math.min(byMemory, byCpu, bySetting);
-  return {
-    total,
-    byMemory,
-    byCpu,
-    bySetting,
-    live,
-    computation: [
-      `memory: (${gib(available)} available + ${live} running × ${mib(plan)} − ${gib(HOST_RESERVE_BYTES)} for the host) ÷ ${mib(plan)} planned per sandbox (${plan < config.sandboxMemory ? `${PLAN_OVER_MEASURED} × the ${mib(MEASURED_ACTIVE_BYTES)} one running a lesson's app was measured at` : 'its memory limit'}) = ${byMemory}`,
-      `CPU: ${cpus} cores × ${LEARNERS_PER_CORE} learners per core ÷ ${config.sandboxCpus} CPU per sandbox = ${byCpu}`,
-      `setting: SLIPWAY_MAX_SANDBOXES = ${bySetting}`,
-      `capacity: the smallest, ${total} sandboxes`,
-    ],
-  };
+  return smallest({ byMemory, byCpu, bySetting: config.maxSandboxes, live }, [
+    `memory: (${gib(available)} available + ${live} running × ${mib(plan)} − ${gib(HOST_RESERVE_BYTES)} for the host) ÷ ${mib(plan)} planned per sandbox (${plan < config.sandboxMemory ? `${PLAN_OVER_MEASURED} × the ${mib(MEASURED_ACTIVE_BYTES)} one running a lesson's app was measured at` : 'its memory limit'}) = ${byMemory}`,
+    `CPU: ${cpus} cores × ${LEARNERS_PER_CORE} learners per core ÷ ${config.sandboxCpus} CPU per sandbox = ${byCpu}`,
+  ]);
 }

@@ -7,7 +7,7 @@ import type { Config } from '../config/config.js';
 import { MIRROR_CONTAINER } from '../images/mirror.js';
 import { configuredEndpoints } from '../sandboxes/swarm/endpoints.js';
 import { sandboxBridge } from '../sandboxes/swarm/node-firewall.js';
-import { MIN_NODE_API, SANDBOX_NODE_LABEL } from '../sandboxes/swarm/service-spec.js';
+import { MIN_NODE_API, nodeApiTooOld, SANDBOX_NODE_LABEL } from '../sandboxes/swarm/service-spec.js';
 import type { Finding } from './checks.js';
 
 interface NodeInfo {
@@ -54,9 +54,7 @@ async function checkNode(node: NodeInfo, client: Docker | undefined): Promise<Fi
   if (!client) return { status: 'fail', what, detail: 'SLIPWAY_SWARM_NODES names no endpoint for its engine', fix: `Add ${hostname}=ENDPOINT, or a *=tcp://{addr}:2376 template, to SLIPWAY_SWARM_NODES.` };
   const version = (await client.version().catch((err: Error) => err)) as { Version?: string; ApiVersion?: string } | Error;
   if (version instanceof Error) return { status: 'fail', what, detail: `its engine does not answer at its endpoint: ${version.message}`, fix: 'Check the endpoint, the TLS files (SLIPWAY_SWARM_TLS) and that its engine listens there.' };
-  const [major = 0, minor = 0] = (version.ApiVersion ?? '0').split('.').map(Number);
-  const [needMajor = 0, needMinor = 0] = MIN_NODE_API.split('.').map(Number);
-  if (major < needMajor || (major === needMajor && minor < needMinor)) return { status: 'fail', what, detail: `Docker Engine ${version.Version} (API ${version.ApiVersion}) is older than API ${MIN_NODE_API}`, fix: 'Upgrade its engine to Docker Engine 25 or newer: sandboxes need its service Privileges settings.' };
+  if (nodeApiTooOld(version.ApiVersion ?? '0')) return { status: 'fail', what, detail: `Docker Engine ${version.Version} (API ${version.ApiVersion}) is older than API ${MIN_NODE_API}`, fix: 'Upgrade its engine to Docker Engine 25 or newer: sandboxes need its service Privileges settings.' };
   const info = (await client.info()) as { SecurityOptions?: string[]; CgroupVersion?: string };
   if (!(info.SecurityOptions ?? []).some((o) => o.includes('name=cgroupns'))) {
     return { status: 'fail', what, detail: 'its containers share the host cgroup namespace', fix: 'Set "default-cgroupns-mode": "private" in its /etc/docker/daemon.json and restart its engine: a nested engine needs a cgroup namespace of its own.' };

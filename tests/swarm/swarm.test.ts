@@ -36,6 +36,8 @@ import { eventually } from '../terminal/support/wait.js';
 import { startSwarmFixture, type SwarmFixture } from './support/fixture.js';
 
 const LESSONS = path.resolve('lessons');
+/** A swarm node's spec, as the Engine API gives it and takes it back. */
+type NodeSpec = Record<string, unknown> & { Labels?: Record<string, string> };
 /** The server's sandboxes' process limit: small, so a fork bomb reaches it at once. */
 const PIDS = 200;
 /** This file's own fixture: a name apart from the one a person may have up by hand. */
@@ -64,14 +66,19 @@ describe('a swarm of three nodes on this machine', { timeout: 240_000 }, () => {
     for (const node of fixture.nodes) await node.docker.getImage(fixture.image).inspect();
   });
 
-  /** Labels a node for sandboxes, or takes the label off, as an operator does with docker node update. */
-  const labelForSandboxes = async (node: { id: string }, on: boolean) => {
-    const info = (await fixture.manager.docker.getNode(node.id).inspect()) as { Version: { Index: number }; Spec: { Labels?: Record<string, string> } & Record<string, unknown> };
-    const labels = { ...(info.Spec.Labels ?? {}) };
-    if (on) labels[SANDBOX_NODE_LABEL] = 'true';
-    else delete labels[SANDBOX_NODE_LABEL];
-    await fixture.manager.docker.getNode(node.id).update({ version: info.Version.Index, ...info.Spec, Labels: labels });
+  /** Changes a node's spec as an operator does with docker node update (labels, availability). */
+  const updateNode = async (node: { id: string }, change: (spec: NodeSpec) => NodeSpec) => {
+    const info = (await fixture.manager.docker.getNode(node.id).inspect()) as { Version: { Index: number }; Spec: NodeSpec };
+    await fixture.manager.docker.getNode(node.id).update({ version: info.Version.Index, ...change(info.Spec) });
   };
+  /** Labels a node for sandboxes, or takes the label off. */
+  const labelForSandboxes = (node: { id: string }, on: boolean) =>
+    updateNode(node, (spec) => {
+      const labels = { ...(spec.Labels ?? {}) };
+      if (on) labels[SANDBOX_NODE_LABEL] = 'true';
+      else delete labels[SANDBOX_NODE_LABEL];
+      return { ...spec, Labels: labels };
+    });
 
   describe('a Slipway server on the swarm driver, its learners on the workers', () => {
     let server: TestServer;
@@ -363,11 +370,7 @@ describe('a swarm of three nodes on this machine', { timeout: 240_000 }, () => {
     });
 
     /** Sets a node's availability (active, drain) as an operator does with docker node update. */
-    const setAvailability = async (hostname: string, availability: 'active' | 'drain') => {
-      const node = fixture.nodes.find((n) => n.hostname === hostname)!;
-      const info = (await fixture.manager.docker.getNode(node.id).inspect()) as { Version: { Index: number }; Spec: Record<string, unknown> };
-      await fixture.manager.docker.getNode(node.id).update({ version: info.Version.Index, ...info.Spec, Availability: availability });
-    };
+    const setAvailability = (hostname: string, availability: 'active' | 'drain') => updateNode(fixture.nodes.find((n) => n.hostname === hostname)!, (spec) => ({ ...spec, Availability: availability }));
 
     it('places nothing on a drained node, even with room there', async () => {
       const onNode2 = made.filter((id) => driver.nodeOf(id) === 'node2');

@@ -8,6 +8,7 @@ import type Docker from 'dockerode';
 import { labels, names } from '../../labels.js';
 import type { Logger } from '../../log.js';
 import { SandboxError } from '../driver.js';
+import { runToEnd } from './helper-run.js';
 import { NO_VOLUME_FOR_ENGINE_DATA } from './isolation.js';
 
 export interface SandboxNetwork {
@@ -225,8 +226,6 @@ export async function anyHelperImage(docker: Docker): Promise<string | undefined
   return images.flatMap((i) => i.RepoTags ?? []).find((t) => t.startsWith('slipway/sandbox:'));
 }
 
-const HELPER_TIMEOUT_MS = 60_000;
-
 /**
  * Runs `script` with sh in a container of `image` on the engine's host network with NET_ADMIN
  * (the one right iptables needs; --privileged is refused on some hosts and is not needed).
@@ -249,21 +248,13 @@ async function runHelper(docker: Docker, image: string, instance: string, script
     if (e.statusCode === 404) throw new Error(`its helper image ${image} is not on the engine`);
     throw new Error(`the engine refused the helper container (${firstLine(e.message)})`);
   }
-  try {
-    await container.start();
-    const waited = (await Promise.race([
-      container.wait(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`the helper did not finish within ${HELPER_TIMEOUT_MS / 1000} s`)), HELPER_TIMEOUT_MS).unref()),
-    ])) as { StatusCode: number };
-    const output = ((await container.logs({ stdout: true, stderr: true })) as Buffer).toString().replace(/\r/g, '').trim();
-    if (waited.StatusCode !== 0) {
-      const words = output.split('\n').filter(Boolean).slice(-3).join(' / ') || 'no output';
-      throw new Error(`the helper (image ${image}) exited with code ${waited.StatusCode}: ${words}`);
-    }
-    return /backend=(\S+)/.exec(output)?.[1] ?? 'iptables';
-  } finally {
-    await container.remove({ force: true, v: true }).catch(() => undefined);
+  const ran = await runToEnd(container);
+  const output = ran.output.replace(/\r/g, '').trim();
+  if (ran.statusCode !== 0) {
+    const words = output.split('\n').filter(Boolean).slice(-3).join(' / ') || 'no output';
+    throw new Error(`the helper (image ${image}) exited with code ${ran.statusCode}: ${words}`);
   }
+  return /backend=(\S+)/.exec(output)?.[1] ?? 'iptables';
 }
 
 function firstLine(text: string | undefined): string {

@@ -29,7 +29,7 @@ import { NodeFirewalls, sandboxBridge, type NodeRef } from './node-firewall.js';
 import { copyImage, prepareNodeImages } from './node-images.js';
 import { SwarmHostSignals } from './node-signals.js';
 import { swarmRegistryHost } from './registry-host.js';
-import { MIN_NODE_API, preparedLabel, SANDBOX_NODE_LABEL, sandboxServiceSpec } from './service-spec.js';
+import { MIN_NODE_API, nodeApiTooOld, preparedLabel, SANDBOX_NODE_LABEL, sandboxServiceSpec } from './service-spec.js';
 
 export { copyImage, SANDBOX_NODE_LABEL };
 
@@ -160,7 +160,7 @@ export class SwarmSandboxDriver implements SandboxDriver {
       }
       const version = (await client.version().catch(() => undefined)) as { ApiVersion?: string } | undefined;
       if (!version) problems.push(`node ${hostname}: its engine does not answer at its endpoint`);
-      else if (apiBelow(version.ApiVersion ?? '0', MIN_NODE_API)) problems.push(`node ${hostname}: API ${version.ApiVersion} is older than ${MIN_NODE_API} (Docker Engine 25); sandboxes need its Privileges settings`);
+      else if (nodeApiTooOld(version.ApiVersion ?? '0')) problems.push(`node ${hostname}: API ${version.ApiVersion} is older than ${MIN_NODE_API} (Docker Engine 25); sandboxes need its Privileges settings`);
       else {
         const ref = { id: node.ID, hostname, client };
         const bridge = await sandboxBridge(ref).catch((err: Error) => void problems.push(err.message));
@@ -348,7 +348,7 @@ export class SwarmSandboxDriver implements SandboxDriver {
   async whyStopped(id: string): Promise<StopReason | undefined> {
     const task = latest(await this.tasksOf(id));
     if (!task) return { words: 'its service was removed', asked: false };
-    const node = this.nodesSeen.find((n) => n.ID === task.NodeID) ?? (await this.refreshNodes()).find((n) => n.ID === task.NodeID);
+    const node = await this.nodeById(task.NodeID);
     if (node && node.Status.State !== 'ready') return { words: `the machine it ran on, ${node.Description.Hostname}, stopped answering`, asked: false, unreachable: true };
     if (task.Status.State === 'running' && task.DesiredState === 'running') return undefined;
     if (task.Status.State === 'pending' || task.Status.State === 'assigned' || task.Status.State === 'preparing' || task.Status.State === 'starting') return undefined;
@@ -402,7 +402,7 @@ export class SwarmSandboxDriver implements SandboxDriver {
   private async homeOf(id: string): Promise<{ nodeId: string; hostname: string; node: Docker | undefined } | undefined> {
     const task = latest((await this.tasksOf(id)).filter((t) => t.NodeID));
     if (!task) return undefined;
-    const node = this.nodesSeen.find((n) => n.ID === task.NodeID) ?? (await this.refreshNodes()).find((n) => n.ID === task.NodeID);
+    const node = await this.nodeById(task.NodeID);
     return { nodeId: task.NodeID, hostname: node?.Description.Hostname ?? task.NodeID, node: node && this.clientOf(node) };
   }
 
@@ -415,12 +415,16 @@ export class SwarmSandboxDriver implements SandboxDriver {
   }
 
   private async placementFor(task: SwarmTask): Promise<Placement> {
-    let node = this.nodesSeen.find((n) => n.ID === task.NodeID);
-    if (!node) node = (await this.refreshNodes()).find((n) => n.ID === task.NodeID);
+    const node = await this.nodeById(task.NodeID);
     const hostname = node?.Description.Hostname ?? task.NodeID;
     const client = node && this.clientOf(node);
     if (!client) throw new SandboxError(`The sandbox runs on node ${hostname}, whose engine the server has no endpoint for.`, 'engine_unavailable');
     return { node: client, containerId: task.Status.ContainerStatus!.ContainerID!, nodeId: task.NodeID, hostname };
+  }
+
+  /** A node as last seen, or as the manager lists it now when it was not seen yet. */
+  private async nodeById(nodeId: string): Promise<SwarmNodeInfo | undefined> {
+    return this.nodesSeen.find((n) => n.ID === nodeId) ?? (await this.refreshNodes()).find((n) => n.ID === nodeId);
   }
 
   private clientOf(node: SwarmNodeInfo): Docker | undefined {
@@ -486,11 +490,4 @@ function latest(tasks: SwarmTask[]): SwarmTask | undefined {
 
 function ignoreMissing(err: { statusCode?: number }): void {
   if (err.statusCode !== 404) throw err;
-}
-
-/** Whether API version `a` (as "1.45") is older than `b`. */
-function apiBelow(a: string, b: string): boolean {
-  const [am = 0, an = 0] = a.split('.').map(Number);
-  const [bm = 0, bn = 0] = b.split('.').map(Number);
-  return am < bm || (am === bm && an < bn);
 }

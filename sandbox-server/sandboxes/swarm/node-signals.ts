@@ -8,6 +8,7 @@
 import type Docker from 'dockerode';
 import { LABEL } from '../../labels.js';
 import type { Logger } from '../../log.js';
+import { runToEnd } from '../docker/helper-run.js';
 import type { HostSignals, SandboxSignals } from '../driver.js';
 import { EngineEvents } from '../engine-events.js';
 
@@ -45,8 +46,6 @@ for my $round (1 .. 30) {
 }
 print "killed=", ($killed // 0), "\n";
 `;
-
-const HELPER_TIMEOUT_MS = 60_000;
 
 export class SwarmHostSignals implements HostSignals {
   private readonly watched = new Map<Docker, EngineEvents>();
@@ -113,17 +112,8 @@ export class SwarmHostSignals implements HostSignals {
       Labels: { [LABEL.instance]: this.parts.instance, [LABEL.role]: 'probe' },
       HostConfig: { PidMode: `container:${containerId}`, NetworkMode: 'none', AutoRemove: false },
     });
-    try {
-      await helper.start();
-      const waited = (await Promise.race([
-        helper.wait(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error(`the helper did not finish within ${HELPER_TIMEOUT_MS / 1000} s`)), HELPER_TIMEOUT_MS).unref()),
-      ])) as { StatusCode: number };
-      const output = ((await helper.logs({ stdout: true, stderr: true })) as Buffer).toString('utf8');
-      if (waited.StatusCode !== 0) throw new Error(`the helper exited with code ${waited.StatusCode}: ${output.trim().slice(-200)}`);
-      return Number(/killed=(\d+)/.exec(output)?.[1] ?? 0);
-    } finally {
-      await helper.remove({ force: true }).catch(() => undefined);
-    }
+    const ran = await runToEnd(helper);
+    if (ran.statusCode !== 0) throw new Error(`the helper exited with code ${ran.statusCode}: ${ran.output.trim().slice(-200)}`);
+    return Number(/killed=(\d+)/.exec(ran.output)?.[1] ?? 0);
   }
 }

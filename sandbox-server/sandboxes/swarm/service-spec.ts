@@ -25,6 +25,13 @@ export const WORKSPACE = '/root/workshop';
 /** The API version a node must speak for Privileges' seccomp and AppArmor modes. */
 export const MIN_NODE_API = '1.44';
 
+/** Whether a node's engine (its API version, as "1.45") is too old for sandbox services. */
+export function nodeApiTooOld(apiVersion: string): boolean {
+  const [major = 0, minor = 0] = apiVersion.split('.').map(Number);
+  const [needMajor = 0, needMinor = 0] = MIN_NODE_API.split('.').map(Number);
+  return major < needMajor || (major === needMajor && minor < needMinor);
+}
+
 export interface ServicePlace {
   id: string;
   image: string;
