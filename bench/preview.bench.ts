@@ -8,8 +8,8 @@
 // the server plus the way from the host into the sandbox's network.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { PreviewLink } from '../contract/preview-api.js';
-import { percentile, round, startBenchServer, type Bench, type BenchServer } from './support.js';
+import { curlLoop, numbers, openNginxPreview, sh } from './preview-app.js';
+import { percentile, round, startBenchServer, type Bench } from './support.js';
 
 const run = promisify(execFile);
 const ROUNDS = 10;
@@ -19,40 +19,16 @@ const BIG_MB = 50;
 /** A range of its own, away from the default (an instance someone runs) and the tests'. */
 const PREVIEW_PORTS = '4520-4523';
 
-async function sh(server: BenchServer, sandbox: string, script: string): Promise<string> {
-  const result = await server.driver.exec(sandbox, ['bash', '-c', script], { timeoutMs: 300_000 });
-  if (result.exitCode !== 0) throw new Error(`${script}: ${result.stdout}${result.stderr}`);
-  return result.stdout;
-}
-
-/** `times` runs of curl in one shell loop; one figure (as curl writes it) per line. */
-const curlLoop = (times: number, url: string, write: string, cookie = '') =>
-  `for i in $(seq ${times}); do curl -sS -o /dev/null ${cookie ? `-b '${cookie}' ` : ''}-w '${write}\\n' '${url}' || exit 1; done`;
-const numbers = (out: string) => out.trim().split('\n').map(Number);
-
 const bench: Bench = {
   name: 'preview',
   async run() {
     const server = await startBenchServer({ SLIPWAY_PREVIEW_PORTS: PREVIEW_PORTS, SLIPWAY_SANDBOX_MEMORY: '768m' });
     try {
-      const created = await fetch(`${server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-      const session = (created.headers.get('set-cookie') ?? '').split(';')[0]!;
-      const view = (await (await fetch(`${server.url}/api/session/sandbox`, { method: 'POST', headers: { cookie: session } })).json()) as { sandbox: { id: string } };
-      const sandbox = view.sandbox.id;
       // A small page (about 1 KB, like a typical app's HTML) and a 50 MB file, served by nginx.
-      await sh(
+      const { sandbox, origin, grant } = await openNginxPreview(
         server,
-        sandbox,
-        `mkdir -p /root/site && printf '<!doctype html><title>bench</title>%s' "$(head -c 1000 /dev/zero | tr '\\0' x)" > /root/site/index.html && head -c ${BIG_MB}m /dev/urandom > /root/site/big.bin && ` +
-          `docker run -d --name web -p 8080:80 -v /root/site:/usr/share/nginx/html:ro nginx:1.26 >/dev/null && for i in $(seq 100); do curl -fs localhost:8080/ >/dev/null && exit 0; sleep 0.2; done; exit 1`,
+        `printf '<!doctype html><title>bench</title>%s' "$(head -c 1000 /dev/zero | tr '\\0' x)" > /root/site/index.html && head -c ${BIG_MB}m /dev/urandom > /root/site/big.bin`,
       );
-
-      const answer = await fetch(`${server.url}/api/session/preview`, { method: 'POST', headers: { cookie: session, 'content-type': 'application/json' }, body: JSON.stringify({ port: 8080 }) });
-      const link = (await answer.json()) as PreviewLink;
-      const opened = await fetch(link.url, { redirect: 'manual' });
-      const grant = (opened.headers.get('set-cookie') ?? '').split(';')[0]!;
-      const origin = new URL(link.url).origin;
-      if (opened.status !== 303 || !grant) throw new Error(`the preview link did not open: ${opened.status}`);
 
       // Warm both ways (nginx's caches, the proxy's first connection) before measuring.
       await sh(server, sandbox, curlLoop(20, 'http://localhost:8080/', '%{time_total}'));

@@ -3,19 +3,27 @@
 // ten sandboxes made one after another), a keystroke's echo in a shell on a worker (through the
 // node's API), a check's read of the sandbox's engine (a container listing through the tunnel),
 // and how long a lost node takes to be noticed. A warm sandbox is the lifecycle's pool, on a whole
-// server on the swarm driver: a learner asking → a command runs in the sandbox handed over.
+// server on the swarm driver: a learner asking → a command runs in the sandbox handed over. On that
+// server too, the web preview of a small page served in a sandbox on a node, a new connection each
+// time (so each opens a relay in the sandbox through its node), against the same request made
+// inside the sandbox.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createLogger } from '../sandbox-server/log.js';
 import type { Shell } from '../sandbox-server/sandboxes/driver.js';
 import { SwarmSandboxDriver } from '../sandbox-server/sandboxes/swarm/driver.js';
 import Docker from 'dockerode';
 import { testConfig } from '../tests/support/server.js';
 import { startSwarmFixture } from '../tests/swarm/support/fixture.js';
+import { curlLoop, numbers, openNginxPreview, sh } from './preview-app.js';
 import { percentile, round, startBenchServer, waitUntil, type Bench } from './support.js';
 
 const COLD_SAMPLES = 10;
 const WARM_SAMPLES = 10;
 const ECHO_SAMPLES = 200;
 const CHECK_SAMPLES = 50;
+const PREVIEW_SAMPLES = 100;
+const run = promisify(execFile);
 
 /** Keystroke → its echo on the shell's terminal, one key at a time. */
 async function echoTimes(shell: Shell): Promise<number[]> {
@@ -66,7 +74,10 @@ const bench: Bench = {
         SLIPWAY_SWARM_NODES: fixture.nodes.map((n) => `${n.hostname}=unix://${n.socketPath}`).join(','),
         SLIPWAY_SANDBOX_MEMORY: '512m',
         SLIPWAY_POOL_SIZE: '2',
+        SLIPWAY_PREVIEW_PORTS: '4524-4527',
       });
+      let previewInside: number[] = [];
+      let previewThrough: number[] = [];
       try {
         const pooled = () => server.db.prepare(`SELECT COUNT(*) FROM sandboxes WHERE state = 'pooled'`).pluck().get() as number;
         for (let i = 0; i < WARM_SAMPLES; i++) {
@@ -78,6 +89,12 @@ const bench: Bench = {
           warm.push(performance.now() - started);
           await server.manager.destroy(row.id, 'released');
         }
+        const { sandbox, origin, grant } = await openNginxPreview(server, `echo '<!doctype html><title>bench</title>' > /root/site/index.html`);
+        await sh(server, sandbox, curlLoop(5, 'http://localhost:8080/', '%{time_total}'));
+        await run('bash', ['-c', curlLoop(5, `${origin}/`, '%{time_total}', grant)]);
+        previewInside = numbers(await sh(server, sandbox, curlLoop(PREVIEW_SAMPLES, 'http://localhost:8080/', '%{time_total}'))).map((s) => s * 1000);
+        previewThrough = numbers((await run('bash', ['-c', curlLoop(PREVIEW_SAMPLES, `${origin}/`, '%{http_code} %{time_total}', grant)])).stdout.replace(/^200 /gm, '')).map((s) => s * 1000);
+        if (previewThrough.some((ms) => Number.isNaN(ms))) throw new Error('a request through the preview did not answer 200');
       } finally {
         await server.dispose();
       }
@@ -120,6 +137,9 @@ const bench: Bench = {
         'swarm.terminal_echo_ms.p99': round(percentile(echo, 99), 2),
         'swarm.check_ms.p95': round(percentile(checks, 95), 2),
         'swarm.node_loss_detect_s': round(detectSeconds),
+        'swarm.preview_ms.p50': round(percentile(previewThrough, 50), 2),
+        'swarm.preview_ms.p95': round(percentile(previewThrough, 95), 2),
+        'swarm.preview_overhead_ms.p50': round(percentile(previewThrough, 50) - percentile(previewInside, 50), 2),
       };
     } finally {
       await fixture.dispose();

@@ -56,7 +56,8 @@ export class PreviewProxy {
     // that answers out of turn confuses nobody but its own viewer. Idle ones are closed after a
     // second, before an app's own keep-alive limit (2 s and up) can close one under a request:
     // reuse is for a page and its assets asked at once.
-    const agent = new http.Agent({ keepAlive: true, maxSockets: this.deps.config.previewConnections, maxFreeSockets: 8, timeout: IDLE_UPSTREAM_MS });
+    const options: http.AgentOptions = { keepAlive: true, maxSockets: this.deps.config.previewConnections, maxFreeSockets: 8, timeout: IDLE_UPSTREAM_MS };
+    const agent = this.deps.driver.capabilities.preview?.agent?.(target.sandboxId, options) ?? new http.Agent(options);
     const proxy = HttpProxy.createProxyServer({ xfwd: true, proxyTimeout: this.deps.config.previewTimeout, ws: true, agent });
     const binding: Binding = { ...target, listener, proxy, agent, sockets: new Set(), lastUsed: Date.now() };
     proxy.on('proxyRes', (proxyRes) => this.answer(binding, proxyRes));

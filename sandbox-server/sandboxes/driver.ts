@@ -1,6 +1,7 @@
 // The contract every sandbox backend fulfils. Kept small on purpose: a Kubernetes driver (one
 // pod per sandbox) must be able to implement it with pod create/delete, exec and a port-forward
 // to the inner engine.
+import type http from 'node:http';
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { DomainError } from '../errors.js';
@@ -137,6 +138,12 @@ export interface PreviewHost {
   address(id: string): Promise<string | undefined>;
   /** Ports of the sandbox itself (its engine's API) that no preview may reach. */
   readonly reservedPorts: readonly number[];
+  /**
+   * Present when the server cannot connect to that address itself (a swarm node's bridge is not
+   * routed from the server's machine): the agent whose connections to the sandbox's ports go
+   * through the machine it runs on. Absent: connections go to the address.
+   */
+  agent?(id: string, options: http.AgentOptions): http.Agent;
 }
 
 /**

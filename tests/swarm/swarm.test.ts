@@ -17,6 +17,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Docker from 'dockerode';
 import type { Browser, Page } from 'playwright-core';
+import WebSocket from 'ws';
 import { parse } from 'yaml';
 import { lessonSchema } from '../../lessons/schema.js';
 import { listInstallation } from '../../sandbox-server/clean/installation.js';
@@ -36,6 +37,8 @@ import { eventually } from '../terminal/support/wait.js';
 import { startSwarmFixture, type SwarmFixture } from './support/fixture.js';
 
 const LESSONS = path.resolve('lessons');
+/** The preview tests' app (cookies, streams, a WebSocket), served from a sandbox on a worker. */
+const PREVIEW_APP = fs.readFileSync(path.resolve('tests/preview/app.py'), 'utf8');
 /** A swarm node's spec, as the Engine API gives it and takes it back. */
 type NodeSpec = Record<string, unknown> & { Labels?: Record<string, string> };
 /** The server's sandboxes' process limit: small, so a fork bomb reaches it at once. */
@@ -43,7 +46,7 @@ const PIDS = 200;
 /** This file's own fixture: a name apart from the one a person may have up by hand. */
 const INSTANCE = `sw${process.pid.toString(36)}`;
 
-describe('a swarm of three nodes on this machine', { timeout: 240_000 }, () => {
+describe('a swarm of three nodes on this machine', { timeout: 360_000 }, () => {
   let fixture: SwarmFixture;
 
   before(async () => {
@@ -104,6 +107,7 @@ describe('a swarm of three nodes on this machine', { timeout: 240_000 }, () => {
         SLIPWAY_SWARM_MANAGER: `unix://${fixture.manager.socketPath}`,
         SLIPWAY_SWARM_NODES: fixture.nodes.map((n) => `${n.hostname}=unix://${n.socketPath}`).join(','),
         SLIPWAY_SWARM_ADVERTISE: fixture.hostAddress,
+        SLIPWAY_PREVIEW_PORTS: '4500-4503',
       });
       assert.ok(server.driver instanceof SwarmSandboxDriver, `SLIPWAY_DRIVER=swarm made a ${server.driver.kind} driver`);
       swarmDriver = server.driver;
@@ -179,6 +183,49 @@ describe('a swarm of three nodes on this machine', { timeout: 240_000 }, () => {
       // The relay on the node speaks for sandboxes; they cannot reach the server's gate themselves.
       const direct = await run(ada, `timeout 4 bash -c 'exec 3<>/dev/tcp/${fixture.hostAddress}/${server.config.mirrorPort}'`);
       assert.notEqual(direct.exitCode, 0, "a sandbox reached the server's gate past its node's relay");
+    });
+
+    it("opens a learner's app on a worker in the web preview, through its node, with WebSockets, and says when nothing answers", async () => {
+      const ada = ((await (await fetch(`${server.url}/api/session`, { headers: { cookie } })).json()) as { sandbox: { id: string } }).sandbox.id;
+      const started = await swarmDriver.exec(ada, ['bash', '-c', `mkdir -p /root/app && cat > /root/app/app.py <<'PY'\n${PREVIEW_APP}\nPY\ndocker run -d --name app -p 8000:5000 -v /root/app:/app python:3.13-slim python3 /app/app.py >/dev/null && for i in $(seq 1 100); do curl -fs localhost:8000/echo >/dev/null && exit 0; sleep 0.2; done; docker logs app; exit 1`], { timeoutMs: 180_000 });
+      assert.equal(started.exitCode, 0, `the app in the sandbox on ${swarmDriver.nodeOf(ada)}: ${started.stdout}${started.stderr}`);
+      const open = async (port: number) => {
+        const made = await fetch(`${server.url}/api/session/preview`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ port }) });
+        assert.equal(made.status, 200, await made.clone().text());
+        const { url } = (await made.json()) as { url: string };
+        const first = await fetch(url, { redirect: 'manual' });
+        assert.equal(first.status, 303, await first.text());
+        return { origin: new URL(url).origin, grant: (first.headers.get('set-cookie') ?? '').split(';')[0]! };
+      };
+      const { origin, grant } = await open(8000);
+      const home = await fetch(`${origin}/`, { headers: { cookie: grant } });
+      assert.equal(home.status, 200);
+      assert.equal(await home.text(), 'hello from the sandbox');
+      assert.equal(home.headers.get('set-cookie'), `pv${new URL(origin).port}_sid=abc; Path=/; HttpOnly`);
+      const echo = await fetch(`${origin}/echo`, { headers: { cookie: [grant, cookie, `pv${new URL(origin).port}_sid=abc`].join('; ') } });
+      assert.equal(await echo.text(), 'cookie=sid=abc', "the app gets its own cookie and none of Slipway's");
+      const big = await fetch(`${origin}/big/3000000`, { headers: { cookie: grant } });
+      assert.equal((await big.arrayBuffer()).byteLength, 3_000_000);
+      const socket = new WebSocket(`${origin.replace('http', 'ws')}/socket`, { headers: { cookie: grant } });
+      const echoed = await new Promise<string>((resolve, reject) => {
+        socket.once('open', () => socket.send('ping through the node'));
+        socket.once('message', (data) => resolve(String(data)));
+        socket.once('error', reject);
+      });
+      // Gone at once (the app answers no closing handshake): its relay must end with it.
+      socket.terminate();
+      assert.equal(echoed, 'ping through the node');
+      // The engine's own port is never previewed; a port where nothing listens gets the clear page.
+      const reserved = await fetch(`${server.url}/api/session/preview`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ port: 2375 }) });
+      assert.equal(reserved.status, 400);
+      const empty = await open(9999);
+      const nothing = await fetch(`${empty.origin}/`, { headers: { cookie: empty.grant } });
+      assert.equal(nothing.status, 502);
+      assert.match(await nothing.text(), /Nothing answers on port 9999 in your sandbox/);
+      // Each connection's relay in the sandbox ends with it: none is left once the kept ones close.
+      // (A relay is its bash and two cats; nothing else in this sandbox runs cat.)
+      const relays = async () => (await swarmDriver.exec(ada, ['bash', '-c', "echo $(( $(pgrep -fc '[s]lipway-preview-relay') + $(pgrep -xc cat) ))"])).stdout.trim();
+      await eventually('the relays in the sandbox to end', async () => (await relays()) === '0', 20_000, 500).catch(async (err: Error) => assert.fail(`${err.message}: ${await relays()} processes left:\n${(await swarmDriver.exec(ada, ['ps', '-eo', 'pid,ppid,stat,args'])).stdout}`));
     });
 
     it('doctor checks the swarm: the manager, each node for sandboxes, and names a node it cannot reach', async () => {

@@ -7,7 +7,7 @@ import { names } from '../../labels.js';
 import type { PreviewHost } from '../driver.js';
 
 /** The inner engine's API ports: never previewed, whatever listens there. */
-const ENGINE_PORTS = [2375, 2376] as const;
+export const ENGINE_PORTS = [2375, 2376] as const;
 
 export class DockerPreviewHost implements PreviewHost {
   readonly reservedPorts = ENGINE_PORTS;

@@ -1,8 +1,9 @@
 // Sandboxes as Docker Swarm services, spread over an operator's Docker hosts: Swarm places each
 // (service-spec.ts), and the server reaches a sandbox through the engine API of the node it runs
 // on, since only that node can exec into it: commands, the learner's shell and files as with the
-// docker driver, and the sandbox's own engine through a tunnel (engine-tunnel.ts). A sandbox that
-// finds no room (every node labelled for sandboxes full, or drained) is refused within seconds
+// docker driver, the sandbox's own engine through a tunnel (engine-tunnel.ts), and the ports it
+// publishes, for the web preview, through a relay (preview-host.ts). A sandbox that finds no
+// room (every node labelled for sandboxes full, or drained) is refused within seconds
 // with the same "full" answer a single machine gives.
 //
 // Before a node takes sandboxes it gets the images and its own image mirror (node-images.ts) and
@@ -24,10 +25,12 @@ import { execInContainer } from '../docker/exec.js';
 import { endLeftoverShells, openDockerShell } from '../docker/shell.js';
 import { SandboxError, type BackendSandbox, type DriverCapabilities, type DriverDescription, type ExecOptions, type ExecResult, type Machine, type SandboxDriver, type Shell, type ShellSize, type StopReason } from '../driver.js';
 import type { SwarmEndpoints } from './endpoints.js';
-import { tunnelledEngine, type TunnelTarget } from './engine-tunnel.js';
+import { tunnelledEngine } from './engine-tunnel.js';
+import type { TunnelTarget } from './exec-tunnel.js';
 import { NodeFirewalls, sandboxBridge, type NodeRef } from './node-firewall.js';
 import { copyImage, prepareNodeImages } from './node-images.js';
 import { SwarmHostSignals } from './node-signals.js';
+import { swarmPreviewHost } from './preview-host.js';
 import { swarmRegistryHost } from './registry-host.js';
 import { MIN_NODE_API, nodeApiTooOld, preparedLabel, SANDBOX_NODE_LABEL, sandboxServiceSpec } from './service-spec.js';
 
@@ -121,6 +124,7 @@ export class SwarmSandboxDriver implements SandboxDriver {
         : {}),
       restart: { revive: (id) => this.revive(id), whyStopped: (id) => this.whyStopped(id), recoverRestart: async () => this.takeRestarts() },
       machines: () => this.machines(),
+      preview: swarmPreviewHost((id) => this.placementOf(id)),
     };
   }
 
