@@ -34,7 +34,8 @@ export const learnerView = z.object({
   joinedAt: z.number(),
   /** Place in the queue for a sandbox (1 = next), or null once admitted. */
   queuePosition: z.number().int().nullable(),
-  sandbox: z.object({ id: z.string(), state: z.string() }).nullable(),
+  /** `machine`: the one it runs on when sandboxes are spread over several (a swarm node), else null. */
+  sandbox: z.object({ id: z.string(), state: z.string(), machine: z.string().nullable() }).nullable(),
   expiresAt: z.number().nullable(),
   removed: z.boolean(),
   /** When the instructor removed the learner (null while they are in, also once re-admitted). */

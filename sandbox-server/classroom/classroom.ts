@@ -411,7 +411,10 @@ export class Classroom {
 
   private viewOf(learner: LearnerRow, columns = columnsOf(this.deps.library, JSON.parse(this.workshop(learner.workshop_id).lessons) as string[])): LearnerView {
     const hand = learner.removed_at === null ? this.deps.help.open(learner.session_id) : null;
-    return learnerView(learner, columns, this.deps.progress.allSteps(learner.session_id), this.liveSandboxOf(learner), this.admission.position(learner), this.deps.sessions.latestNotice(learner.session_id), Date.now(), hand);
+    const view = learnerView(learner, columns, this.deps.progress.allSteps(learner.session_id), this.liveSandboxOf(learner), this.admission.position(learner), this.deps.sessions.latestNotice(learner.session_id), Date.now(), hand);
+    // Where it runs, when sandboxes are spread over machines: which learners a lost node takes.
+    const machine = view.sandbox && this.deps.manager.machineOf(view.sandbox.id);
+    return machine ? { ...view, sandbox: { ...view.sandbox!, machine } } : view;
   }
 
   private publishLearner(sessionId: string): LearnerView | undefined {

@@ -80,7 +80,7 @@ export function learnerView(
     name: learner.display_name,
     joinedAt: learner.joined_at,
     queuePosition,
-    sandbox: sandbox ? { id: sandbox.id, state: sandbox.state } : null,
+    sandbox: sandbox ? { id: sandbox.id, state: sandbox.state, machine: null } : null,
     expiresAt: learner.expires_at,
     removed: learner.removed_at !== null,
     removedAt: learner.removed_at,

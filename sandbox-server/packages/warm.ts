@@ -5,6 +5,8 @@
 // learner's `apt-get update && apt-get install` asks for later.
 import type Docker from 'dockerode';
 import { labels } from '../labels.js';
+import type { Logger } from '../log.js';
+import { missingFrom, packagesHeld } from './held.js';
 
 export interface WarmOptions {
   /** A Debian trixie image with apt (the base every Slipway image is built on). */
@@ -81,5 +83,31 @@ export async function warmPackages(docker: Docker, options: WarmOptions, progres
     return { fetched: output.split('\n').filter((l) => /^Get:\d+/.test(l)).length };
   } finally {
     await container.remove({ force: true, v: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * Gets `packages` into one engine's package cache ahead of class (online), or says which of them
+ * it does not hold (offline: they would fail to install). Never fails the start: a cache that
+ * could not be warmed is reported, and apt in class fetches through it when it can.
+ */
+export async function warmOrReport(docker: Docker, options: WarmOptions & { online: boolean }, progress: (line: string) => void, log: Logger): Promise<void> {
+  const { packages } = options;
+  if (packages.length === 0) return;
+  try {
+    if (options.online) {
+      const { fetched } = await warmPackages(docker, options, progress);
+      progress(`package cache: ready for ${packages.join(', ')} (${fetched} files fetched through it)`);
+      return;
+    }
+    const missing = missingFrom(await packagesHeld(docker), packages);
+    if (missing.length === 0) progress(`package cache (offline): holds ${packages.join(', ')}`);
+    else {
+      progress(`package cache (offline): does NOT hold ${missing.join(', ')}; installing them in class will fail. Start once where the Debian mirror answers to fetch them.`);
+      log.warn({ missing }, 'the package cache does not hold packages the lessons install');
+    }
+  } catch (err) {
+    progress(`package cache: could not be warmed: ${(err as Error).message}`);
+    log.warn({ err: (err as Error).message }, 'could not warm the package cache');
   }
 }

@@ -180,6 +180,8 @@ export interface DriverCapabilities {
    * that take sandboxes now, as last seen): the capacity is theirs, not this machine's.
    */
   machines?(): Machine[];
+  /** The machine a sandbox runs on as last seen, when there are several (a swarm node's name); cheap, asks no engine. */
+  machineOf?(id: string): string | undefined;
 }
 
 /** The driver's part of /healthz. */

@@ -149,4 +149,9 @@ export class SandboxManager {
   machines(): Machine[] | undefined {
     return this.deps.driver.capabilities.machines?.();
   }
+
+  /** The machine a sandbox runs on when sandboxes are spread over several (a swarm node), for the instructor. */
+  machineOf(id: string): string | undefined {
+    return this.deps.driver.capabilities.machineOf?.(id);
+  }
 }

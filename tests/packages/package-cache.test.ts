@@ -13,6 +13,7 @@ import { after, describe, it } from 'node:test';
 import type Docker from 'dockerode';
 import { MIRROR_CONTAINER } from '../../sandbox-server/images/mirror.js';
 import { requireEngine } from '../support/engine.js';
+import { debsHeld, findInCache, holds } from '../support/package-cache.js';
 import { newSandbox, sh } from '../support/sandbox.js';
 import { startTestServer, stopAndClean, testConfig, type TestServer } from '../support/server.js';
 
@@ -28,19 +29,6 @@ function doctorSays(env: Record<string, string>): string {
 }
 const LACKING = 'cowsay';
 const UNREACHABLE = 'http://127.0.0.1:9/debian';
-
-/** Runs find in the cache's store (the mirror container holds it) and returns what it printed. */
-async function findInCache(docker: Docker, ...args: string[]): Promise<string> {
-  const exec = await docker.getContainer(MIRROR_CONTAINER).exec({ Cmd: ['find', '/var/cache/apt-cacher-ng', ...args], AttachStdout: true, Tty: true });
-  const stream = await exec.start({ hijack: true, stdin: false, Tty: true });
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString();
-}
-
-/** File names of the .deb packages the cache holds. */
-const debsHeld = async (docker: Docker) => (await findInCache(docker, '-name', '*.deb', '-printf', '%f\\n')).split(/\r?\n/).filter(Boolean);
-const holds = (files: string[], name: string) => files.some((f) => f.startsWith(`${name}_`));
 
 /** Removes a package's files from the cache's store. */
 async function forget(docker: Docker, name: string): Promise<void> {

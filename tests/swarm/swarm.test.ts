@@ -27,9 +27,11 @@ import { LABEL } from '../../sandbox-server/labels.js';
 import { createLogger } from '../../sandbox-server/log.js';
 import { SANDBOX_NODE_LABEL, SwarmSandboxDriver } from '../../sandbox-server/sandboxes/swarm/driver.js';
 import { EventStream } from '../checks/support/events.js';
+import { call, cookieOf, startedWorkshop } from '../classroom/support.js';
 import { launchBrowser, screenshot, waitForScreen, waitForStepDone } from '../support/browser.js';
 import { driverContract } from '../support/driver-contract.js';
 import { requireEngine } from '../support/engine.js';
+import { debsHeld, holds } from '../support/package-cache.js';
 import { startTestServer, stopAndClean, testConfig, type TestServer } from '../support/server.js';
 import { recordTestInstance } from '../support/test-run.js';
 import { TermClient } from '../terminal/support/client.js';
@@ -108,6 +110,8 @@ describe('a swarm of three nodes on this machine', { timeout: 360_000 }, () => {
         SLIPWAY_SWARM_NODES: fixture.nodes.map((n) => `${n.hostname}=unix://${n.socketPath}`).join(','),
         SLIPWAY_SWARM_ADVERTISE: fixture.hostAddress,
         SLIPWAY_PREVIEW_PORTS: '4500-4503',
+        // Online, so that the nodes' caches fetch the lessons' packages at start (CI reaches Debian's mirror).
+        SLIPWAY_PACKAGES: 'online',
       });
       assert.ok(server.driver instanceof SwarmSandboxDriver, `SLIPWAY_DRIVER=swarm made a ${server.driver.kind} driver`);
       swarmDriver = server.driver;
@@ -122,9 +126,15 @@ describe('a swarm of three nodes on this machine', { timeout: 360_000 }, () => {
       await labelForSandboxes(fixture.manager, true);
     });
 
-    it("copied the sandbox image to the node that lacked it, gave each node its image mirror, and counts the workers' room", async () => {
+    it("copied the sandbox image to the node that lacked it, gave each node its image mirror with the lessons' packages, and counts the workers' room", async () => {
       await fixture.nodes[2]!.docker.getImage(fixture.image).inspect();
       for (const node of fixture.nodes.slice(1)) assert.equal((await node.docker.getContainer('slipway-mirror').inspect()).State.Running, true, `the mirror on ${node.hostname}`);
+      // The lessons' apt packages (lesson 3's curl), fetched ahead of class into each worker's own
+      // package cache: a learner's apt reaches only their node's.
+      for (const node of fixture.nodes.slice(1)) {
+        const held = await debsHeld(node.docker);
+        assert.ok(holds(held, 'curl'), `${node.hostname}'s package cache holds curl: ${held.join(', ') || 'nothing'}`);
+      }
       assert.equal(swarmDriver.describe().driver, 'swarm');
       // The room is the workers': two CPUs each, one reserved per sandbox.
       const capacity = server.classroom.capacity();
@@ -153,6 +163,23 @@ describe('a swarm of three nodes on this machine', { timeout: 360_000 }, () => {
       }
       assert.match(await page.locator('.step-count').innerText(), /^2 of \d+ done$/);
       await screenshot(page, 'swarm-lesson1-on-a-worker');
+    });
+
+    it("names on the instructor's dashboard the node a learner's sandbox runs on", async () => {
+      const { instructor, workshop } = await startedWorkshop(server, { title: 'A class on the swarm', lessons: ['hello-containers'], expectedSize: 2, sessionMinutes: 60 });
+      const joined = await call(server, 'POST', '/api/classroom/join', { body: { code: workshop.code, name: 'Grace' } });
+      assert.equal(joined.status, 200, joined.text);
+      const made = await call(server, 'POST', '/api/session/sandbox', { cookie: cookieOf(joined, 'slipway_session') });
+      assert.equal(made.status, 200, made.text);
+      const id = (made.body as { sandbox: { id: string } }).sandbox.id;
+      const dashboard = (await call(server, 'GET', `/api/instructor/workshops/${workshop.id}`, { cookie: instructor })).body as { learners: Array<{ name: string; sandbox: { id: string; machine: string | null } | null }> };
+      const grace = dashboard.learners.find((l) => l.name === 'Grace');
+      assert.equal(grace?.sandbox?.id, id);
+      assert.equal(grace!.sandbox!.machine, swarmDriver.nodeOf(id));
+      assert.match(grace!.sandbox!.machine ?? '', /^node[23]$/, 'a worker, by its name');
+      // The class ends, and its sandbox with it: the room is the other learners'.
+      assert.equal((await call(server, 'POST', `/api/instructor/workshops/${workshop.id}/end`, { cookie: instructor, body: { confirm: true } })).status, 200);
+      await eventually("Grace's sandbox to be removed", async () => !(await swarmDriver.list()).some((s) => s.id === id), 60_000, 250);
     });
 
     it("lets a learner pull, on another node, the image another pushed into their namespace, and nobody write into another's", async () => {

@@ -10,9 +10,8 @@ import type { Config } from '../../config/config.js';
 import { LABEL, labels, names, roleFilter } from '../../labels.js';
 import type { Logger } from '../../log.js';
 import { MIRROR_CONTAINER, packageCachePort, type PackageCacheSpec } from '../../images/mirror.js';
-import { missingFrom, packagesHeld } from '../../packages/held.js';
 import { resolvePackageCache } from '../../packages/upstream.js';
-import { warmPackages } from '../../packages/warm.js';
+import { warmOrReport } from '../../packages/warm.js';
 import { prepareImages, resolveOnline, startMirror } from '../../images/supply.js';
 import { SandboxError, type BackendSandbox, type DriverCapabilities, type DriverDescription, type ExecOptions, type ExecResult, type SandboxDriver, type Shell, type ShellSize, type StopReason } from '../driver.js';
 import { DockerHostSignals } from './host-signals.js';
@@ -152,29 +151,10 @@ export class DockerSandboxDriver implements SandboxDriver {
     return { network, standins };
   }
 
-  /**
-   * Gets `packages` into the package cache ahead of class (online), or says which of them it
-   * does not hold (offline: they would fail to install). Never fails the start: a cache that
-   * could not be warmed is reported, and apt in class fetches through it when it can.
-   */
-  async warmPackages(packages: string[], progress: (line: string) => void): Promise<void> {
-    if (packages.length === 0) return;
-    try {
-      if (this.packageCache?.online) {
-        const { fetched } = await warmPackages(this.docker, { image: this.mirrorImages!.base, cachePort: packageCachePort(this.config.mirrorPort), packages, instance: this.config.instance }, progress);
-        progress(`package cache: ready for ${packages.join(', ')} (${fetched} files fetched through it)`);
-        return;
-      }
-      const missing = missingFrom(await packagesHeld(this.docker), packages);
-      if (missing.length === 0) progress(`package cache (offline): holds ${packages.join(', ')}`);
-      else {
-        progress(`package cache (offline): does NOT hold ${missing.join(', ')}; installing them in class will fail. Start once where the Debian mirror answers to fetch them.`);
-        this.log.warn({ missing }, 'the package cache does not hold packages the lessons install');
-      }
-    } catch (err) {
-      progress(`package cache: could not be warmed: ${(err as Error).message}`);
-      this.log.warn({ err: (err as Error).message }, 'could not warm the package cache');
-    }
+  /** Gets `packages` into the package cache ahead of class, or says which it lacks (packages/warm.ts). */
+  warmPackages(packages: string[], progress: (line: string) => void): Promise<void> {
+    const options = { image: this.mirrorImages?.base ?? '', cachePort: packageCachePort(this.config.mirrorPort), packages, instance: this.config.instance, online: this.packageCache?.online ?? false };
+    return warmOrReport(this.docker, options, progress, this.log);
   }
 
   /**

@@ -15,12 +15,13 @@
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { Config } from '../../config/config.js';
-import { ensureMirror } from '../../images/mirror.js';
+import { ensureMirror, packageCachePort } from '../../images/mirror.js';
 import { buildStandins } from '../../images/standins.js';
 import { prepareImages, resolveOnline } from '../../images/supply.js';
 import { LABEL, names } from '../../labels.js';
 import type { Logger } from '../../log.js';
 import { resolvePackageCache } from '../../packages/upstream.js';
+import { warmOrReport } from '../../packages/warm.js';
 import { execInContainer } from '../docker/exec.js';
 import { endLeftoverShells, openDockerShell } from '../docker/shell.js';
 import { SandboxError, type BackendSandbox, type DriverCapabilities, type DriverDescription, type ExecOptions, type ExecResult, type Machine, type SandboxDriver, type Shell, type ShellSize, type StopReason } from '../driver.js';
@@ -90,6 +91,8 @@ export class SwarmSandboxDriver implements SandboxDriver {
   private readonly restartedNodes = new Set<string>();
   /** Each node's state at the last look, to see one come back. */
   private readonly nodeStates = new Map<string, string>();
+  /** The nodes the last prepare made ready, and whether their package caches fetch from Debian. */
+  private prepared: { nodes: NodeRef[]; packagesOnline: boolean; base: string } = { nodes: [], packagesOnline: false, base: '' };
   /** Told once the nodes are ready, with the address where the workshop registry's gate listens for their relays. */
   private readonly sharedListeners: Array<(shared: { gateway: string }) => Promise<void>> = [];
 
@@ -124,6 +127,7 @@ export class SwarmSandboxDriver implements SandboxDriver {
         : {}),
       restart: { revive: (id) => this.revive(id), whyStopped: (id) => this.whyStopped(id), recoverRestart: async () => this.takeRestarts() },
       machines: () => this.machines(),
+      machineOf: (id) => this.nodeOf(id),
       preview: swarmPreviewHost((id) => this.placementOf(id)),
     };
   }
@@ -177,7 +181,7 @@ export class SwarmSandboxDriver implements SandboxDriver {
     const online = await resolveOnline(config.images);
     progress(`images: ${online ? "online (each node's mirror a pull-through cache of Docker Hub)" : 'offline (stand-in images built from Debian packages, in each node\'s mirror)'}`);
     const built = await prepareImages(builder, config, online, progress);
-    const images = { sandbox: built.sandboxImage, mirror: built.mirrorImage, standins: online ? [] : await buildStandins(builder, built.base, progress) };
+    const images = { sandbox: built.sandboxImage, mirror: built.mirrorImage, base: built.base, standins: online ? [] : await buildStandins(builder, built.base, progress) };
     const packages = await resolvePackageCache(config);
     this.image = images.sandbox;
     // The workshop registry stays on this machine, in the mirror container a single machine runs;
@@ -196,10 +200,26 @@ export class SwarmSandboxDriver implements SandboxDriver {
         }
       }),
     );
+    this.prepared = { nodes: ready, packagesOnline: packages.online, base: images.base };
     // The labels just set, seen at once by what counts the swarm's room.
     await this.refreshNodes();
     for (const listener of this.sharedListeners) await listener({ gateway: config.swarmAdvertise });
     progress(`sandboxes: swarm of ${nodes.length} nodes, ${ready.length} ready for sandboxes (${ready.map((n) => n.hostname).join(', ')}), each with its image mirror and firewall, egress ${config.egress ? 'on' : 'off'}`);
+  }
+
+  /**
+   * Gets `packages` into each ready node's package cache ahead of class, all nodes at once (a
+   * learner's apt reaches only their own node's), or says what a node's cache lacks offline.
+   * apt runs in the Debian base, copied to every node (packages/warm.ts).
+   */
+  async warmPackages(packages: string[], progress: (line: string) => void): Promise<void> {
+    const { nodes, packagesOnline, base } = this.prepared;
+    const { config, log } = this.options;
+    await Promise.all(
+      nodes.map((node) =>
+        warmOrReport(node.client, { image: base, cachePort: packageCachePort(config.mirrorPort), packages, instance: config.instance, online: packagesOnline }, (line) => progress(`${node.hostname}: ${line}`), log.child({ node: node.hostname })),
+      ),
+    );
   }
 
   /** Labels a node as made ready by this installation: its sandboxes are placed only there. */

@@ -1,10 +1,11 @@
 // Images on every node of the swarm, with no registry between this machine and the nodes: the
-// sandbox image, the mirror's image and (offline) the stand-in images are copied from this
-// process's engine to each node that lacks them; then each node runs its own image mirror, the
-// same container a single machine runs, serving the gateway of the node's bridge, and (offline)
-// the node's engine pushes the stand-ins into it under their official names. A sandbox pulls
-// lesson images from its own node's mirror, reaches its package cache and Python index there,
-// and asks its DNS; nothing crosses machines at class time.
+// sandbox image, the mirror's image, the Debian base they are built on (apt in it warms the
+// node's package cache) and (offline) the stand-in images are copied from this process's engine
+// to each node that lacks them; then each node runs its own image mirror, the same container a
+// single machine runs, serving the gateway of the node's bridge, and (offline) the node's engine
+// pushes the stand-ins into it under their official names. A sandbox pulls lesson images from its
+// own node's mirror, reaches its package cache and Python index there, and asks its DNS; nothing
+// crosses machines at class time.
 import type Docker from 'dockerode';
 import type { Config } from '../../config/config.js';
 import { ensureRemoteMirror, execInMirror, type PackageCacheSpec } from '../../images/mirror.js';
@@ -15,6 +16,8 @@ import type { NodeRef } from './node-firewall.js';
 export interface SwarmImages {
   sandbox: string;
   mirror: string;
+  /** The Debian base: apt in it warms the node's package cache (it holds none of the packages, so apt fetches them all). */
+  base: string;
   /** Offline: the stand-ins to publish in each node's mirror; online, none (each node's mirror is a cache of Docker Hub). */
   standins: BuiltStandin[];
 }
@@ -35,7 +38,7 @@ export interface NodeImageOptions {
 /** Gets a node ready to run sandboxes that pull lesson images: images copied, its mirror running and holding the stand-ins. */
 export async function prepareNodeImages(node: NodeRef, options: NodeImageOptions): Promise<void> {
   const { builder, images, config, online, packages, bridge, relay, progress } = options;
-  const wanted = [images.sandbox, images.mirror, ...images.standins.map((s) => s.localTag)];
+  const wanted = [images.sandbox, images.mirror, images.base, ...images.standins.map((s) => s.localTag)];
   const missing: string[] = [];
   for (const image of wanted) if (!(await node.client.getImage(image).inspect().then(() => true, () => false))) missing.push(image);
   for (const image of missing) {
