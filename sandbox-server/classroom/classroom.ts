@@ -413,8 +413,8 @@ export class Classroom {
     const hand = learner.removed_at === null ? this.deps.help.open(learner.session_id) : null;
     const view = learnerView(learner, columns, this.deps.progress.allSteps(learner.session_id), this.liveSandboxOf(learner), this.admission.position(learner), this.deps.sessions.latestNotice(learner.session_id), Date.now(), hand);
     // Where it runs, when sandboxes are spread over machines: which learners a lost node takes.
-    const machine = view.sandbox && this.deps.manager.machineOf(view.sandbox.id);
-    return machine ? { ...view, sandbox: { ...view.sandbox!, machine } } : view;
+    const machine = view.sandbox ? this.deps.manager.machineOf(view.sandbox.id) : undefined;
+    return view.sandbox && machine ? { ...view, sandbox: { ...view.sandbox, machine } } : view;
   }
 
   private publishLearner(sessionId: string): LearnerView | undefined {

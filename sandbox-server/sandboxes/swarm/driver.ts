@@ -3,8 +3,8 @@
 // on, since only that node can exec into it: commands, the learner's shell and files as with the
 // docker driver, the sandbox's own engine through a tunnel (engine-tunnel.ts), and the ports it
 // publishes, for the web preview, through a relay (preview-host.ts). A sandbox that finds no
-// room (every node labelled for sandboxes full, or drained) is refused within seconds
-// with the same "full" answer a single machine gives.
+// room (every node labelled for sandboxes full, or drained) is refused within seconds with the
+// same "full" answer a single machine gives.
 //
 // Before a node takes sandboxes it gets the images and its own image mirror (node-images.ts) and
 // the egress firewall (node-firewall.ts), all through its engine; the workshop registry stays on
