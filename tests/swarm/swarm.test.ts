@@ -1,10 +1,12 @@
 // Sandboxes on a real Docker Swarm: the three-node fixture (support/fixture.ts) on this machine,
 // started once for the file. First the fixture itself: one manager and two workers, all Ready,
 // labelled for sandboxes, each holding the sandbox image. Then a whole Slipway server chosen by
-// configuration (SLIPWAY_DRIVER=swarm), its learners on the workers: each node given the images
-// and its own mirror; lesson 1 typed in Chromium turning green by itself; an image pushed by one
-// learner pulled by another on the other node, and nobody writing into another's namespace;
-// doctor's view of the swarm; a fork bomb and a memory hog contained and told. Then the driver's
+// configuration (SLIPWAY_DRIVER=swarm), its learners on the workers: each node given the images,
+// its own mirror and the lessons' packages in its cache; lesson 1 typed in Chromium turning green
+// by itself; the instructor's dashboard naming a learner's node; an image pushed by one learner
+// pulled by another on the other node, and nobody writing into another's namespace; a learner's
+// app opened in the web preview through its node, leaving no relay behind; doctor's view of the
+// swarm; a fork bomb and a memory hog contained and told. Then the driver's
 // core: sandboxes spread over the nodes and an honest "full" answer past the swarm's room;
 // commands, a shell, files, limits and the inner engine three levels deep; sandboxes kept apart
 // on one node and across nodes; adoption by a restarted server; sandboxes made again after their
