@@ -1,21 +1,26 @@
 // `npm run clean`: removes what a Slipway installation left on the Docker Engine, for an
 // operator who is done with it: its sandboxes, volumes and network (with its firewall rules);
 // the image mirror and Slipway's images too once no other installation uses them; the data
-// folder only when asked. Prints each object it removes. Touches nothing without Slipway's labels.
+// folder only when asked. On a swarm, first what it left on the swarm's nodes (swarm.ts). Prints
+// each object it removes. Touches nothing without Slipway's labels.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Docker from 'dockerode';
-import { ConfigError, loadConfig, settings } from '../config/config.js';
+import { ConfigError, loadConfig, settings, type Config } from '../config/config.js';
 import { installationsOnEngine, listInstallation, removeInstallation } from './installation.js';
 import { emptyOutcome, type EngineObject, type Outcome } from './outcome.js';
 import { listShared, removeShared } from './shared.js';
+import { cleanSwarm } from './swarm.js';
 
 const USAGE = `Usage: npm run clean [-- options]
 
 Removes this installation's sandboxes, volumes and sandbox network from the Docker Engine
 (the installation is SLIPWAY_INSTANCE, "main" unless set). The image mirror and Slipway's
-images go too when no other installation is left on the engine.
+images go too when no other installation is left on the engine. With SLIPWAY_DRIVER=swarm (and
+the settings the server ran with), first its sandbox services, and on each node that answers what
+it left there, its firewall rules and node label, and the node's mirror and images once no other
+installation uses them; a node that does not answer is named.
 
   --instance NAME   clean the installation NAME instead
   --all             clean every Slipway installation on this engine, the mirror and the images
@@ -33,6 +38,8 @@ interface Request {
   all: boolean;
   data: boolean;
   dryRun: boolean;
+  /** The swarm's settings, when the installation ran on one (SLIPWAY_DRIVER=swarm). */
+  swarm: Pick<Config, 'swarmManager' | 'swarmNodes' | 'swarmTls'> | undefined;
 }
 
 function readRequest(argv: string[]): Request | undefined {
@@ -51,14 +58,17 @@ function readRequest(argv: string[]): Request | undefined {
   if (values.data && instance !== config.instance && !values.all) {
     throw new ConfigError(`--data deletes ${config.dataPath}, the data folder of installation "${config.instance}", not of "${instance}". Run it with SLIPWAY_INSTANCE=${instance} and that installation's SLIPWAY_DATA_DIR.`);
   }
-  return { instances: [instance], configured: config.instance, dataPath: config.dataPath, all: Boolean(values.all), data: Boolean(values.data), dryRun: Boolean(values['dry-run']) };
+  const swarm = config.driver === 'swarm' ? config : undefined;
+  if (swarm && values.all) throw new ConfigError('--all cleans every installation on one engine; on a swarm, name the installation with --instance NAME.');
+  return { instances: [instance], configured: config.instance, dataPath: config.dataPath, all: Boolean(values.all), data: Boolean(values.data), dryRun: Boolean(values['dry-run']), swarm };
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function summary(objects: EngineObject[]): string {
-  const counts = (['container', 'volume', 'network', 'image'] as const).map((kind) => [kind, objects.filter((o) => o.kind === kind).length] as const);
-  const parts = counts.filter(([, n]) => n > 0).map(([kind, n]) => plural(n, kind));
+  const words = { service: 'service', container: 'container', volume: 'volume', network: 'network', image: 'image', firewall: 'firewall rule set', label: 'node label', node: 'node' } as const;
+  const counts = Object.entries(words).map(([kind, word]) => [word, objects.filter((o) => o.kind === kind).length] as const);
+  const parts = counts.filter(([, n]) => n > 0).map(([word, n]) => plural(n, word));
   return parts.length ? parts.join(', ') : 'nothing';
 }
 
@@ -100,8 +110,10 @@ async function clean(request: Request): Promise<number> {
     for (const o of objects) console.log(`  ${verb} ${o.kind} ${o.name} (${o.what})`);
   };
 
+  if (request.swarm) record(await cleanSwarm(request.swarm, { instances: targets, dryRun: request.dryRun, show, say: (line) => console.log(line) }));
+
   for (const instance of targets) {
-    console.log(`Installation "${instance}":`);
+    console.log(`Installation "${instance}"${request.swarm ? " on this machine's engine" : ''}:`);
     const objects = await listInstallation(docker, instance);
     if (objects.length === 0) console.log('  nothing on this engine');
     if (request.dryRun) {
@@ -135,7 +147,7 @@ async function clean(request: Request): Promise<number> {
   }
 
   if (request.data) console.log(removeDataFolder(request.dataPath, request.dryRun));
-  for (const f of outcome.failed) console.log(`  could not remove ${f.kind} ${f.name} (${f.what}): ${f.reason}`);
+  for (const f of outcome.failed) console.log(f.kind === 'node' ? `  could not clean node ${f.name}: ${f.reason}` : `  could not remove ${f.kind} ${f.name} (${f.what}): ${f.reason}`);
   console.log(`${request.dryRun ? 'Would remove' : 'Removed'} ${summary(outcome.removed)}.${outcome.failed.length ? ` ${plural(outcome.failed.length, 'object')} could not be removed (above).` : ''}`);
   return outcome.failed.length > 0 ? 1 : 0;
 }

@@ -1,6 +1,6 @@
 // What a cleanup removed and what it could not, object by object, for `npm run clean` to print
 // and for tests to assert on.
-export type ObjectKind = 'container' | 'volume' | 'network' | 'image';
+export type ObjectKind = 'container' | 'volume' | 'network' | 'image' | 'service' | 'label' | 'firewall' | 'node';
 
 export interface EngineObject {
   kind: ObjectKind;

@@ -11,10 +11,12 @@
 // commands, a shell, files, limits and the inner engine three levels deep; sandboxes kept apart
 // on one node and across nodes; adoption by a restarted server; sandboxes made again after their
 // node's engine restarted; a drained node left alone; a lost node noticed; removal leaving
-// nothing on the nodes. Last, the fixture leaves nothing on this machine's engine.
+// nothing on the nodes; `npm run clean` removing the installation from the nodes that answer and
+// naming the lost one. Last, the fixture leaves nothing on this machine's engine.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Docker from 'dockerode';
@@ -499,6 +501,49 @@ describe('a swarm of three nodes on this machine', { timeout: 360_000 }, () => {
         assert.deepEqual(volumes.map((v) => v.Name).filter((name) => name.includes(INSTANCE)), [], `volumes left on ${node.hostname}`);
       }
       made.length = 0;
+    });
+
+    it('npm run clean removes an installation from every node that answers, keeps what another still uses, and names the node it cannot reach', async () => {
+      // A second installation on the same swarm (this file's fixture nodes are this machine's
+      // containers of this file's installation, which a cleanup of it here would take too),
+      // with a sandbox left running, as a server stopped with Ctrl-C leaves it; node3 is still lost.
+      const other = `${INSTANCE}c`;
+      const otherDriver = new SwarmSandboxDriver({ config: { ...config, instance: other }, endpoints: endpoints(), builder: new Docker(), log: createLogger('silent') });
+      await otherDriver.prepare(() => undefined);
+      await otherDriver.create('sbx-left');
+      // This file's installation stays made ready on node1 only: node2's mirror and images are then the other's alone.
+      const [node1, node2, node3] = fixture.nodes;
+      await updateNode(node2!, (spec) => ({ ...spec, Labels: Object.fromEntries(Object.entries(spec.Labels ?? {}).filter(([name]) => name !== `io.slipway.prepared.${INSTANCE}`)) }));
+      // node3 was made ready for it too, before it was lost (it was down when this one started).
+      await updateNode(node3!, (spec) => ({ ...spec, Labels: { ...(spec.Labels ?? {}), [`io.slipway.prepared.${other}`]: 'true' } }));
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'slipway-swclean-'));
+      try {
+        const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SLIPWAY_INSTANCE: other, SLIPWAY_DATA_DIR: dataDir, SLIPWAY_DRIVER: 'swarm', SLIPWAY_SWARM_MANAGER: `unix://${fixture.manager.socketPath}`, SLIPWAY_SWARM_NODES: fixture.nodes.map((n) => `${n.hostname}=unix://${n.socketPath}`).join(',') };
+        const run = await new Promise<{ code: number; out: string }>((resolve) =>
+          execFile(process.execPath, ['--import', 'tsx', 'sandbox-server/clean/main.ts'], { env, timeout: 180_000 }, (err, stdout, stderr) => resolve({ code: (err as { code?: number } | null)?.code ?? 0, out: stdout + stderr })),
+        );
+        assert.equal(run.code, 1, `a node was not cleaned, so clean says it failed:\n${run.out}`);
+        assert.match(run.out, /could not clean node node3: its engine does not answer/);
+        // Its label stays, so that a cleanup once it is back knows to clean it.
+        assert.equal((((await fixture.manager.docker.getNode(node3!.hostname).inspect()) as { Spec: NodeSpec }).Spec.Labels ?? {})[`io.slipway.prepared.${other}`], 'true');
+        assert.match(run.out, new RegExp(`removed service slipway-${other}-sbx-left \\(sandbox sbx-left\\)`));
+        assert.deepEqual(await fixture.manager.docker.listServices({ filters: JSON.stringify({ label: [`${LABEL.instance}=${other}`] }) }), []);
+        for (const node of [node1!, node2!]) {
+          assert.deepEqual(await listInstallation(node.docker, other), [], `what the installation left on ${node.hostname}`);
+          const labels = ((await fixture.manager.docker.getNode(node.hostname).inspect()) as { Spec: NodeSpec }).Spec.Labels ?? {};
+          assert.equal(labels[`io.slipway.prepared.${other}`], undefined, `${node.hostname} is no longer made ready for it`);
+        }
+        const slipwayImages = async (docker: Docker) => (await docker.listImages()).flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith('slipway/'));
+        // node1: this file's installation still uses its mirror and images, and is named.
+        assert.match(run.out, new RegExp(`Node node1:[\\s\\S]*kept its image mirror and images: "${INSTANCE}" still use them`));
+        assert.equal((await node1!.docker.getContainer('slipway-mirror').inspect()).State.Running, true);
+        assert.notDeepEqual(await slipwayImages(node1!.docker), []);
+        // node2: nobody else's, so they go.
+        await assert.rejects(node2!.docker.getContainer('slipway-mirror').inspect(), 'the mirror on node2 is removed');
+        assert.deepEqual(await slipwayImages(node2!.docker), [], "Slipway's images on node2");
+      } finally {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+      }
     });
   });
 
