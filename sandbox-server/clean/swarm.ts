@@ -10,6 +10,7 @@ import type { Config } from '../config/config.js';
 import { LABEL, instanceFilter } from '../labels.js';
 import { removeFirewall } from '../sandboxes/docker/network.js';
 import { configuredEndpoints } from '../sandboxes/swarm/endpoints.js';
+import { defaultBridgeName } from '../sandboxes/swarm/node-firewall.js';
 import { preparedLabel } from '../sandboxes/swarm/service-spec.js';
 import { installationsOnEngine, listInstallation, removeInstallation } from './installation.js';
 import { attempt, emptyOutcome, type EngineObject, type Outcome } from './outcome.js';
@@ -80,7 +81,7 @@ export async function cleanSwarm(config: Pick<Config, 'swarmManager' | 'swarmNod
       left += step.removed.length + step.failed.length;
       record(step);
       if (ours.includes(instance)) {
-        const bridge = await sandboxBridgeName(client);
+        const bridge = await defaultBridgeName(client);
         await run([{ kind: 'firewall', name: bridge, what: `the sandbox firewall's rules of ${instance}` }], () => removeFirewall(client, bridge, instance));
       }
     }
@@ -98,12 +99,6 @@ export async function cleanSwarm(config: Pick<Config, 'swarmManager' | 'swarmNod
     record(dryRun ? { removed: await listShared(client), failed: [] } : await removeShared(client));
   }
   return outcome;
-}
-
-/** The Linux name of the node's default bridge, where its sandboxes ran (node-firewall.ts). */
-async function sandboxBridgeName(client: Docker): Promise<string> {
-  const inspected = (await client.getNetwork('bridge').inspect()) as { Options?: Record<string, string> };
-  return inspected.Options?.['com.docker.network.bridge.name'] ?? 'docker0';
 }
 
 /** Takes labels off a node, read anew so that the update carries its current version. */

@@ -14,6 +14,7 @@ import type { PreviewLink } from '../../contract/preview-api.js';
 import { OWNER_PATH } from '../../contract/terminal.js';
 import { sh } from '../support/sandbox.js';
 import { startTestServer, stopAndClean, type TestServer } from '../support/server.js';
+import { echoOverWebSocket } from './support.js';
 
 const APP = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'app.py'), 'utf8');
 
@@ -115,12 +116,7 @@ describe('web preview', () => {
 
   it('passes WebSockets, streams and bodies within the limits, and cuts off what exceeds them', async () => {
     const { origin, grant } = await open((await link(ada, 8000)).url);
-    const socket = new WebSocket(`${origin.replace('http', 'ws')}/socket`, { headers: { cookie: grant } });
-    const echoed = await new Promise<string>((resolve, reject) => {
-      socket.once('open', () => socket.send('ping through the preview'));
-      socket.once('message', (data) => resolve(String(data)));
-      socket.once('error', reject);
-    });
+    const { echoed, socket } = await echoOverWebSocket(origin, grant, 'ping through the preview');
     socket.close();
     assert.equal(echoed, 'ping through the preview');
     const big = await fetch(`${origin}/big/3000000`, { headers: { cookie: grant } });

@@ -21,7 +21,6 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Docker from 'dockerode';
 import type { Browser, Page } from 'playwright-core';
-import WebSocket from 'ws';
 import { parse } from 'yaml';
 import { lessonSchema } from '../../lessons/schema.js';
 import { listInstallation } from '../../sandbox-server/clean/installation.js';
@@ -40,6 +39,7 @@ import { startTestServer, stopAndClean, testConfig, type TestServer } from '../s
 import { recordTestInstance } from '../support/test-run.js';
 import { TermClient } from '../terminal/support/client.js';
 import { eventually } from '../terminal/support/wait.js';
+import { echoOverWebSocket } from '../preview/support.js';
 import { startSwarmFixture, type SwarmFixture } from './support/fixture.js';
 
 const LESSONS = path.resolve('lessons');
@@ -237,12 +237,7 @@ describe('a swarm of three nodes on this machine', { timeout: 360_000 }, () => {
       assert.equal(await echo.text(), 'cookie=sid=abc', "the app gets its own cookie and none of Slipway's");
       const big = await fetch(`${origin}/big/3000000`, { headers: { cookie: grant } });
       assert.equal((await big.arrayBuffer()).byteLength, 3_000_000);
-      const socket = new WebSocket(`${origin.replace('http', 'ws')}/socket`, { headers: { cookie: grant } });
-      const echoed = await new Promise<string>((resolve, reject) => {
-        socket.once('open', () => socket.send('ping through the node'));
-        socket.once('message', (data) => resolve(String(data)));
-        socket.once('error', reject);
-      });
+      const { echoed, socket } = await echoOverWebSocket(origin, grant, 'ping through the node');
       // Gone at once (the app answers no closing handshake): its relay must end with it.
       socket.terminate();
       assert.equal(echoed, 'ping through the node');

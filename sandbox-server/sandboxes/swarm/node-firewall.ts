@@ -56,10 +56,21 @@ export class NodeFirewalls {
 
 /** The node's default bridge, where its sandboxes run: its Linux name, once icc is known to be off on it. */
 export async function sandboxBridge(node: NodeRef): Promise<string> {
-  const inspected = (await node.client.getNetwork('bridge').inspect()) as { Options?: Record<string, string> };
-  const options = inspected.Options ?? {};
+  const options = await defaultBridgeOptions(node.client);
   if (options['com.docker.network.bridge.enable_icc'] !== 'false') {
     throw new SandboxError(`Node ${node.hostname}: containers on its default bridge can reach each other (icc is on), so one sandbox could reach another there. Set "icc": false in its /etc/docker/daemon.json and restart its engine.`, 'create_failed');
   }
-  return options['com.docker.network.bridge.name'] ?? 'docker0';
+  return bridgeName(options);
 }
+
+/** The Linux name of a node's default bridge, whatever its icc (a cleanup removes its rules either way). */
+export async function defaultBridgeName(client: Docker): Promise<string> {
+  return bridgeName(await defaultBridgeOptions(client));
+}
+
+async function defaultBridgeOptions(client: Docker): Promise<Record<string, string>> {
+  const inspected = (await client.getNetwork('bridge').inspect()) as { Options?: Record<string, string> };
+  return inspected.Options ?? {};
+}
+
+const bridgeName = (options: Record<string, string>) => options['com.docker.network.bridge.name'] ?? 'docker0';
