@@ -2,8 +2,8 @@
 // Slipway flags]`: proves every lesson's checks, with its solutions and then with its
 // alternatives, in fresh sandboxes (see verify.ts); the summary counts steps and alternatives.
 // Exits non-zero on any failure. --settle-seconds: how long a step may take to pass after its
-// solution (90). --jobs: how many lessons are verified at the same time (1), each in its own
-// sandboxes.
+// solution (90). --jobs: how many runs (a lesson's solutions, or one of its alternatives) go at
+// the same time (1), each in a sandbox of its own.
 // Runs as its own installation ("verify", unless --instance says otherwise) with a throwaway
 // data folder, so it never touches a running server's sandboxes.
 import fs from 'node:fs';
@@ -31,7 +31,7 @@ function takeOwnOptions(args: string[]): { argv: string[]; settleMs: number | un
     }
     const value = Number(option[2] ?? args[++i]);
     if (option[1] === '--jobs') {
-      if (!Number.isInteger(value) || value < 1) throw new ConfigError('--jobs: expected how many lessons to verify at the same time, such as 2');
+      if (!Number.isInteger(value) || value < 1) throw new ConfigError('--jobs: expected how many runs to verify at the same time, such as 2');
       jobs = value;
     } else {
       if (!(value > 0)) throw new ConfigError('--settle-seconds: expected a number of seconds, such as 30');

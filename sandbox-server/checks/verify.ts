@@ -33,8 +33,8 @@ export interface VerifyOptions {
   /** Told about each sandbox while it exists, so an interrupted run can remove it. */
   track?: (sandboxId: string, alive: boolean) => void;
   /**
-   * How many lessons are verified at the same time (default 1). Above 1, each lesson's lines
-   * are written together once it is done, so they never interleave.
+   * How many runs (each in a sandbox of its own) go at the same time (default 1). Above 1, each
+   * lesson's lines are written together once all its runs are done, so they never interleave.
    */
   jobs?: number;
 }
@@ -60,32 +60,35 @@ export async function verifyLessons(options: VerifyOptions): Promise<VerifySumma
     options.out(`✗ ${slug}: no such lesson in ${options.library.dir}`);
     summary.failed++;
   }
-  const jobs = Math.max(1, Math.min(options.jobs ?? 1, lessons.length));
-  const waiting = [...lessons];
+  // Runs, not lessons, are what share the machine: a lesson's runs for its alternatives are
+  // independent of each other (each has a fresh sandbox), so they may go side by side, and a
+  // lesson with many alternatives no longer keeps one place busy while the others stand idle.
+  const runs = lessons.flatMap((lesson) => Array.from({ length: runCount(lesson) }, (_, alternative) => ({ lesson, alternative })));
+  const jobs = Math.max(1, Math.min(options.jobs ?? 1, runs.length));
+  // Above one job, each lesson's lines are held until all its runs are done, then written in run
+  // order: never interleaved with another lesson's, and the same order whatever finished first.
+  const held = new Map(lessons.map((lesson) => [lesson.slug, { left: runCount(lesson), lines: [] as string[][] }]));
+  const waiting = [...runs];
   const worker = async () => {
-    for (let lesson = waiting.shift(); lesson; lesson = waiting.shift()) {
+    for (let next = waiting.shift(); next; next = waiting.shift()) {
+      const { lesson, alternative } = next;
       const lines: string[] = [];
       const out = jobs === 1 ? options.out : (line: string) => lines.push(line);
-      const result = await verifyLesson(lesson, { ...options, out });
-      lines.forEach((line) => options.out(line));
+      const result = await verifyRun(lesson, alternative, { ...options, out });
       summary.passed += result.passed;
       summary.failed += result.failed;
+      const lessonLines = held.get(lesson.slug)!;
+      lessonLines.lines[alternative] = lines;
+      if (--lessonLines.left === 0) lessonLines.lines.flat().forEach((line) => options.out(line));
     }
   };
   await Promise.all(Array.from({ length: jobs }, worker));
   return summary;
 }
 
-/** The runs of one lesson, one after the other (each needs a sandbox's worth of the machine). */
-async function verifyLesson(loaded: LoadedLesson, options: VerifyOptions): Promise<VerifySummary> {
-  const summary: VerifySummary = { passed: 0, failed: 0 };
-  const runs = Math.max(0, ...loaded.lesson.steps.map((s) => s.alternatives?.length ?? 0));
-  for (let alternative = 0; alternative <= runs; alternative++) {
-    const result = await verifyRun(loaded, alternative, options);
-    summary.passed += result.passed;
-    summary.failed += result.failed;
-  }
-  return summary;
+/** The solutions' run, and one run per alternative index that some step has. */
+function runCount(loaded: LoadedLesson): number {
+  return 1 + Math.max(0, ...loaded.lesson.steps.map((s) => s.alternatives?.length ?? 0));
 }
 
 /** What one run does at a step: which commands, and whether the step is being proven. */

@@ -24,8 +24,8 @@ function verify(...args: string[]): Promise<{ code: number; lines: string[]; std
 describe('lessons:verify', () => {
   after(() => removeLessonsVerifyNetwork(INSTANCE));
 
-  it('proves the fixture lessons step by step, then each alternative in a run of its own; two lessons at a time, their lines kept apart', async () => {
-    const { code, lines, stderr } = await verify('--lessons-dir', 'tests/fixtures/lessons', '--jobs', '2');
+  it('proves the fixture lessons step by step, and each alternative in a run of its own; all three runs side by side, each lesson\'s lines kept together in run order', async () => {
+    const { code, lines, stderr } = await verify('--lessons-dir', 'tests/fixtures/lessons', '--jobs', '3');
     assert.equal(code, 0, `${lines.join('\n')}\n${stderr}`);
     const steps = lines.filter((l) => /^[✓✗] /.test(l)).map((l) => l.split(':')[0]!);
     const first = [
@@ -34,7 +34,8 @@ describe('lessons:verify', () => {
       'first-container › serve-site',
       'first-container › edit-page',
       'first-container › clean-up',
-      // The run for alternative 1 reports only the steps that have one.
+      // The run for alternative 1 reports only the steps that have one, after the solutions' run
+      // even when it ended first.
       'first-container › list-all (alternative 1)',
       'first-container › serve-site (alternative 1)',
     ].map((s) => `✓ ${s}`);
