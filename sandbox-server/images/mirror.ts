@@ -12,6 +12,10 @@ import type { Progress } from './build.js';
 
 export const MIRROR_CONTAINER = 'slipway-mirror';
 const MIRROR_VOLUME = 'slipway-mirror-data';
+/** Where the mirror's volume is mounted: the registries' storage (images/mirror/*.yml). */
+export const REGISTRY_ROOT = '/var/lib/registry';
+/** The mirror's own registry storage under it (the workshop registry's is workshop-store/ beside it). */
+export const MIRROR_STORAGE = `${REGISTRY_ROOT}/docker`;
 export const PACKAGES_VOLUME = 'slipway-packages-data';
 /** The Python index's files, pages and cache (images/mirror/pypi-nginx.conf lays it out). */
 export const PYPI_VOLUME = 'slipway-pypi-data';
@@ -127,7 +131,7 @@ async function replaceUnlessUpToDate(docker: Docker, spec: Omit<MirrorSpec, 'gat
         Init: true,
         RestartPolicy: { Name: 'unless-stopped' },
         Mounts: [
-          { Type: 'volume', Source: MIRROR_VOLUME, Target: '/var/lib/registry' },
+          { Type: 'volume', Source: MIRROR_VOLUME, Target: REGISTRY_ROOT },
           { Type: 'volume', Source: PACKAGES_VOLUME, Target: '/var/cache/apt-cacher-ng' },
           { Type: 'volume', Source: PYPI_VOLUME, Target: PYPI_ROOT },
         ],

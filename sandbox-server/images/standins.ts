@@ -44,7 +44,7 @@ export interface BuiltStandin {
 /** Builds every stand-in that is missing or changed and pushes it where the mirror lacks it. */
 export async function ensureStandins(docker: Docker, baseTag: string, mirrorPort: number, progress: Progress): Promise<string[]> {
   const built = await buildStandins(docker, baseTag, progress);
-  return publishStandins(docker, built, mirrorPort, progress, async (repository, tag, imageId) => (await mirroredConfigDigest(mirrorPort, repository, tag)) === imageId);
+  return publishStandins(docker, built, mirrorPort, progress);
 }
 
 /** Builds every stand-in that is missing or changed on the engine. */
@@ -63,10 +63,11 @@ export async function buildStandins(docker: Docker, baseTag: string, progress: P
 }
 
 /**
- * Pushes stand-ins from the engine to the mirror on its host's 127.0.0.1, under their official
- * names, but those `published` says the mirror has already. Returns the names.
+ * Pushes stand-ins from the engine to the mirror on this machine's 127.0.0.1, under their
+ * official names, but those the mirror holds already as built. Returns the names.
  */
-export async function publishStandins(docker: Docker, built: BuiltStandin[], mirrorPort: number, progress: Progress, published: (repository: string, tag: string, imageId: string) => Promise<boolean> = async () => false): Promise<string[]> {
+export async function publishStandins(docker: Docker, built: BuiltStandin[], mirrorPort: number, progress: Progress): Promise<string[]> {
+  const published = async (repository: string, tag: string, imageId: string) => (await mirroredConfigDigest(mirrorPort, repository, tag)) === imageId;
   const names: string[] = [];
   for (const { localTag, names: official } of built) {
     const imageId = (await docker.getImage(localTag).inspect()).Id;

@@ -130,9 +130,14 @@ describe('a swarm of three nodes on this machine', { timeout: 360_000 }, () => {
       await labelForSandboxes(fixture.manager, true);
     });
 
-    it("copied the sandbox image to the node that lacked it, gave each node its image mirror with the lessons' packages, and counts the workers' room", async () => {
+    it("copied the sandbox image to the node that lacked it, gave each node its image mirror with the stand-ins and the lessons' packages, and counts the workers' room", async () => {
       await fixture.nodes[2]!.docker.getImage(fixture.image).inspect();
-      for (const node of fixture.nodes.slice(1)) assert.equal((await node.docker.getContainer('slipway-mirror').inspect()).State.Running, true, `the mirror on ${node.hostname}`);
+      for (const node of fixture.nodes.slice(1)) {
+        assert.equal((await node.docker.getContainer('slipway-mirror').inspect()).State.Running, true, `the mirror on ${node.hostname}`);
+        // The stand-ins reach the node's mirror as this machine's mirror holds them, not as images.
+        const standins = (await node.docker.listImages()).flatMap((image) => image.RepoTags ?? []).filter((tag) => tag.startsWith('slipway/standin-'));
+        assert.deepEqual(standins, [], `${node.hostname} holds no stand-in image`);
+      }
       // The lessons' apt packages (lesson 3's curl), fetched ahead of class into each worker's own
       // package cache: a learner's apt reaches only their node's.
       for (const node of fixture.nodes.slice(1)) {

@@ -16,7 +16,7 @@ import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { Config } from '../../config/config.js';
 import { ensureMirror, packageCachePort } from '../../images/mirror.js';
-import { buildStandins } from '../../images/standins.js';
+import { buildStandins, publishStandins } from '../../images/standins.js';
 import { prepareImages, resolveOnline } from '../../images/supply.js';
 import { LABEL, names } from '../../labels.js';
 import type { Logger } from '../../log.js';
@@ -187,8 +187,11 @@ export class SwarmSandboxDriver implements SandboxDriver {
     // The workshop registry stays on this machine, in the mirror container a single machine runs;
     // each node's mirror relays to its gate, which listens where the nodes reach this machine.
     const relay = config.swarmAdvertise ? `${config.swarmAdvertise}:${config.mirrorPort}` : undefined;
-    if (relay) await ensureMirror(builder, { image: images.mirror, port: config.mirrorPort, gateway: '127.0.0.1', online, packages }, progress);
-    else progress('workshop registry: off (set SLIPWAY_SWARM_ADVERTISE to the address the nodes reach this machine at)');
+    if (!relay) progress('workshop registry: off (set SLIPWAY_SWARM_ADVERTISE to the address the nodes reach this machine at)');
+    // Offline, the stand-ins are pushed (compressed) once, into this machine's mirror, whose
+    // storage each node's mirror then gets as it is.
+    if (relay || images.standins.length) await ensureMirror(builder, { image: images.mirror, port: config.mirrorPort, gateway: '127.0.0.1', online, packages }, progress);
+    if (images.standins.length) await publishStandins(builder, images.standins, config.mirrorPort, progress);
     await Promise.all(
       ready.map(async (node) => {
         try {
