@@ -70,7 +70,7 @@ async function copyStandins(builder: Docker, node: NodeRef, standins: BuiltStand
   const archive = await builder.getContainer(MIRROR_CONTAINER).getArchive({ path: MIRROR_STORAGE });
   await node.client.getContainer(MIRROR_CONTAINER).putArchive(archive, { path: REGISTRY_ROOT });
   const after = await lacking();
-  if (after.length) throw new Error(`its image mirror lacks ${after.join(', ')} after the copy from this machine's mirror (${MIRROR_CONTAINER} here holds another build?)`);
+  if (after.length) throw new Error(`its image mirror lacks ${after.join(', ')} after the copy from this machine's mirror; see docker logs ${MIRROR_CONTAINER} on that node`);
 }
 
 /**
