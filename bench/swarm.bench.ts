@@ -1,8 +1,9 @@
 // Swarm figures, on the three-node fixture of tests/swarm (a real swarm of node containers on this
-// machine): the three nodes made ready for sandboxes, the first time and again, a cold sandbox (service create → its own engine answering through the tunnel, over
-// ten sandboxes made one after another), a keystroke's echo in a shell on a worker (through the
-// node's API), a check's read of the sandbox's engine (a container listing through the tunnel),
-// and how long a lost node takes to be noticed. A warm sandbox is the lifecycle's pool, on a whole
+// machine): the three nodes made ready for sandboxes, the first time and again; a cold sandbox
+// (service create → its own engine answering through the tunnel, over ten sandboxes made one
+// after another), a keystroke's echo in a shell on a worker (through the node's API), a check's
+// read of the sandbox's engine (a container listing through the tunnel), and how long a lost node
+// takes to be noticed. A warm sandbox is the lifecycle's pool, on a whole
 // server on the swarm driver: a learner asking → a command runs in the sandbox handed over. On that
 // server too, the web preview of a small page served in a sandbox on a node, against the same
 // request made inside the sandbox: requests one after another (curl, a new connection each; the

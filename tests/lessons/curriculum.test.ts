@@ -1,8 +1,8 @@
 // The curriculum proves itself: `npm run lessons:verify` over lessons/ — every step of every
 // lesson fails before its solution and passes after it, and so does every alternative way a
 // step lists, each in a fresh real sandbox. This file verifies the first half of the lessons
-// (curriculum-rest.test.ts the others), several sandboxes at a time, to stay within the suite's time
-// for one file.
+// (curriculum-rest.test.ts the others), several sandboxes at a time, to stay within the suite's
+// time for one file.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { removeLessonsVerifyNetwork } from '../support/server.js';
