@@ -27,6 +27,13 @@ export interface ConnectOptions {
   noHello?: boolean;
 }
 
+/**
+ * How long a wait lasts before it fails, unless the caller says otherwise: a bound for a test that
+ * would otherwise hang, not a measure of speed. Generous, as engine test files run two at a time
+ * and a shared machine may be slow.
+ */
+const WAIT_MS = 60_000;
+
 export class TermClient {
   hello: ServerHello | undefined;
   /** Sequence number after the last byte received. */
@@ -115,35 +122,35 @@ export class TermClient {
   }
 
   /** Types a command line and waits until `expect` shows up in the output after it (as plain text). */
-  async run(command: string, expect: RegExp, timeoutMs = 30_000): Promise<string> {
+  async run(command: string, expect: RegExp, timeoutMs = WAIT_MS): Promise<string> {
     this.mark();
     this.type(`${command}\r`);
     return this.waitFor(expect, timeoutMs);
   }
 
   /** Waits until the output since the last mark, escape sequences removed, matches. */
-  async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  async waitFor(pattern: RegExp, timeoutMs = WAIT_MS): Promise<string> {
     await this.until(`output matching ${pattern}`, () => pattern.test(plain(this.text)), timeoutMs);
     return plain(this.text);
   }
 
   /** Like waitFor, on the raw bytes (cheap: for floods of output). */
-  async waitForRaw(needle: string, timeoutMs = 30_000): Promise<void> {
+  async waitForRaw(needle: string, timeoutMs = WAIT_MS): Promise<void> {
     await this.until(`output containing ${JSON.stringify(needle)}`, () => this.text.includes(needle), timeoutMs);
   }
 
-  async waitControl(predicate: (c: ControlFrame) => boolean, what: string, timeoutMs = 30_000): Promise<ControlFrame> {
+  async waitControl(predicate: (c: ControlFrame) => boolean, what: string, timeoutMs = WAIT_MS): Promise<ControlFrame> {
     await this.until(what, () => this.controls.some(predicate), timeoutMs);
     return this.controls.find(predicate)!;
   }
 
-  async waitClosed(timeoutMs = 30_000): Promise<{ code: number; reason: string }> {
+  async waitClosed(timeoutMs = WAIT_MS): Promise<{ code: number; reason: string }> {
     await this.until('the socket to close', () => this.closed !== undefined, timeoutMs);
     return this.closed!;
   }
 
   /** Waits for a condition re-checked on every frame; fails with what was seen meanwhile. */
-  until(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  until(what: string, condition: () => boolean, timeoutMs = WAIT_MS): Promise<void> {
     if (condition()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const check = () => {
