@@ -6,6 +6,7 @@
 // warm-up. Once the instance is removed, the engine holds nothing the run made: no object of the
 // instance, and no anonymous volume, network or untagged image that was not there before.
 // bench/leaks.soak.ts runs the same with 500 resets and reports memory growth too.
+// Runs alone: it counts every anonymous volume, network and untagged image new on the engine since it began, whoever made them.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { requireEngine } from '../support/engine.js';
