@@ -6,12 +6,11 @@
 // say in their opening comment that they run alone (they restart the engine, replace the shared
 // image mirror, or count what the whole engine holds), and last of all the check that the run
 // left nothing behind. SLIPWAY_TEST_JOBS=N runs N files at once before those that run alone; the
-// default is two (one on a single core): much of a file's time is waiting (a browser, a health
-// check, a timer), and on two cores the whole suite took 16 minutes with two files at once against
-// 31 with one. Other arguments are words: only files whose path holds one run.
+// default is one. On two cores two at once took 16 minutes against 31, but runs of two and of
+// three at once saw the cold-engine terminal tests (sandboxes/engine-start) and a preview test
+// fail, so two is not the default yet. Other arguments are words: only files whose path holds one run.
 // The last line is the summary of both tiers: "N passed, N failed".
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { run } from 'node:test';
@@ -44,7 +43,7 @@ const RUNS_ALONE = /^\/\/ Runs alone: /m;
 const runsAlone = (file: string) => RUNS_ALONE.test(fs.readFileSync(file, 'utf8').slice(0, 4000));
 
 function engineJobs(): number {
-  const raw = process.env.SLIPWAY_TEST_JOBS ?? String(Math.min(2, os.availableParallelism()));
+  const raw = process.env.SLIPWAY_TEST_JOBS ?? '1';
   const jobs = Number(raw);
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > 8) throw new Error(`SLIPWAY_TEST_JOBS must be a whole number from 1 to 8, not "${raw}"`);
   return jobs;

@@ -29,8 +29,8 @@ export interface ConnectOptions {
 
 /**
  * How long a wait lasts before it fails, unless the caller says otherwise: a bound for a test that
- * would otherwise hang, not a measure of speed. Generous, as engine test files run two at a time
- * and a shared machine may be slow.
+ * would otherwise hang, not a measure of speed. Generous, as engine test files may run several at
+ * a time and a shared machine may be slow.
  */
 const WAIT_MS = 60_000;
 
