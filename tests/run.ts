@@ -8,7 +8,8 @@
 // left nothing behind. SLIPWAY_TEST_JOBS=N runs N files at once before those that run alone; the
 // default is one. On two cores two at once took 16 minutes against 31, but runs of two and of
 // three at once saw the cold-engine terminal tests (sandboxes/engine-start) and a preview test
-// fail, so two is not the default yet. Other arguments are words: only files whose path holds one run.
+// fail, so two is not the default yet. Other arguments are words: only files whose path holds
+// one run.
 // The last line is the summary of both tiers: "N passed, N failed".
 import fs from 'node:fs';
 import path from 'node:path';
