@@ -58,8 +58,12 @@ export class PreviewProxy {
     // reuse is for a page and its assets asked at once.
     const options: http.AgentOptions = { keepAlive: true, maxSockets: this.deps.config.previewConnections, maxFreeSockets: 8, timeout: IDLE_UPSTREAM_MS };
     const agent = this.deps.driver.capabilities.preview?.agent?.(target.sandboxId, options) ?? new http.Agent(options);
-    const proxy = HttpProxy.createProxyServer({ xfwd: true, proxyTimeout: this.deps.config.previewTimeout, ws: true, agent });
+    const proxy = HttpProxy.createProxyServer({ xfwd: true, ws: true, agent });
     const binding: Binding = { ...target, listener, proxy, agent, sockets: new Set(), lastUsed: Date.now() };
+    // The app's silence is timed here, not with http-proxy's proxyTimeout: that one aborts the
+    // request, which reads as "socket hang up" like an app that closed the connection, so the
+    // learner would be told nothing listens instead of that the app took too long.
+    proxy.on('proxyReq', (proxyReq) => proxyReq.setTimeout(this.deps.config.previewTimeout, () => proxyReq.destroy(new AppSilent())));
     proxy.on('proxyRes', (proxyRes) => this.answer(binding, proxyRes));
     proxy.on('error', (err, _req, res) => {
       if (res instanceof http.ServerResponse) this.fail(binding, res, err);
@@ -201,13 +205,20 @@ export class PreviewProxy {
   }
 
   private fail(binding: Binding, res: http.ServerResponse, err: Error & { code?: string }): void {
-    const timedOut = err.code === 'ECONNRESET' && /socket hang up/i.test(err.message) ? false : err.code === 'ETIMEDOUT' || /timeout/i.test(err.message);
-    if (!/ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ETIMEDOUT/.test(err.code ?? '')) this.deps.log.warn({ sandbox: binding.sandboxId, port: binding.port, err: err.message }, 'preview request failed');
+    const timedOut = err instanceof AppSilent || err.code === 'ETIMEDOUT';
+    if (!timedOut && !/ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ECONNRESET/.test(err.code ?? '')) this.deps.log.warn({ sandbox: binding.sandboxId, port: binding.port, err: err.message }, 'preview request failed');
     if (res.headersSent) {
       res.destroy();
       return;
     }
     this.page(res, timedOut ? pages.timedOut(binding.port) : pages.nothingListens(binding.port));
+  }
+}
+
+/** The app sent nothing for the preview's timeout: the request to it is given up. */
+class AppSilent extends Error {
+  constructor() {
+    super('the app sent nothing within the preview timeout');
   }
 }
 

@@ -1,10 +1,11 @@
 # A small app served from a sandbox for the preview tests: it sets a cookie of its own (with a
-# Domain), echoes the cookies it receives, redirects to an absolute path, streams, and answers a
-# WebSocket handshake (then echoes what it gets). Standard library only.
+# Domain), echoes the cookies it receives, redirects to an absolute path, streams, keeps silent on
+# request, and answers a WebSocket handshake (then echoes what it gets). Standard library only.
 import base64
 import hashlib
 import http.server
 import socketserver
+import time
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
@@ -45,6 +46,19 @@ class App(http.server.BaseHTTPRequestHandler):
             self.send_text(200, "cookie=" + self.headers.get("cookie", ""))
         elif self.path == "/go":
             self.send_text(302, "", [("location", "/login")])
+        elif self.path.startswith("/silent/"):
+            # Says nothing for that many seconds, then answers: an app stuck on a slow query.
+            time.sleep(float(self.path[8:]))
+            self.send_text(200, "finally")
+        elif self.path.startswith("/stall/"):
+            # Starts an answer, then says nothing more for that many seconds.
+            self.send_response(200)
+            self.send_header("content-length", "20")
+            self.end_headers()
+            self.wfile.write(b"0123456789")
+            self.wfile.flush()
+            time.sleep(float(self.path[7:]))
+            self.wfile.write(b"0123456789")
         elif self.path.startswith("/big/"):
             size = int(self.path[5:])
             self.send_response(200)

@@ -2,8 +2,9 @@
 // of the learner's own sandbox on a port of its own; the app never sees Slipway's cookies or
 // another preview's, and what it sets cannot take a Slipway cookie's name; redirects, streams and
 // WebSockets pass unchanged; a foreign, forged or missing grant, the engine's own port and a port
-// where nothing listens get a clear answer; limits hold; the preview ends with the sandbox; and
-// Slipway's API and terminal refuse what a preview origin sends them.
+// where nothing listens get a clear answer; limits hold; an app silent too long is given up on;
+// the preview ends with the sandbox; and Slipway's API and terminal refuse what a preview origin
+// sends them.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,6 +17,8 @@ import { sh } from '../support/sandbox.js';
 import { startTestServer, stopAndClean, type TestServer } from '../support/server.js';
 import { echoOverWebSocket } from './support.js';
 
+/** The preview's timeout here: an app silent this long is given up on. */
+const SILENCE_S = 4;
 const APP = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'app.py'), 'utf8');
 
 interface Learner {
@@ -55,7 +58,7 @@ describe('web preview', () => {
   };
 
   before(async () => {
-    server = await startTestServer({ SLIPWAY_PREVIEW_PORTS: '4470-4479', SLIPWAY_PREVIEW_MAX_BODY: '64k', SLIPWAY_PREVIEW_CONNECTIONS: '8' });
+    server = await startTestServer({ SLIPWAY_PREVIEW_PORTS: '4470-4479', SLIPWAY_PREVIEW_MAX_BODY: '64k', SLIPWAY_PREVIEW_CONNECTIONS: '8', SLIPWAY_PREVIEW_TIMEOUT: `${SILENCE_S}s` });
     [ada, bob] = await Promise.all([learner(), learner()]);
     await Promise.all([startApp(ada, 8000), startApp(bob, 8000)]);
   });
@@ -128,6 +131,22 @@ describe('web preview', () => {
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     assert.match(metrics, /slipway_preview_requests_total\{outcome="200"\} [1-9]/);
     assert.match(metrics, /slipway_preview_bytes_total\{direction="out"\} [1-9]/);
+  });
+
+  it('stops waiting for an app silent past the timeout, with a page that says so, and passes a slow one', async () => {
+    const { origin, grant } = await open((await link(ada, 8000)).url);
+    const silent = await fetch(`${origin}/silent/${SILENCE_S * 3}`, { headers: { cookie: grant } });
+    assert.equal(silent.status, 504);
+    assert.match(await silent.text(), /The app on port 8000 sent nothing for too long/);
+    // An answer begun, then silence: cut off, never left open.
+    const stalled = await fetch(`${origin}/stall/${SILENCE_S * 3}`, { headers: { cookie: grant } });
+    assert.equal(stalled.status, 200);
+    await assert.rejects(stalled.arrayBuffer());
+    // Slow, but within the timeout: the app's answer.
+    const slow = await fetch(`${origin}/silent/1`, { headers: { cookie: grant } });
+    assert.deepEqual([slow.status, await slow.text()], [200, 'finally']);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    assert.match(metrics, /slipway_preview_requests_total\{outcome="504"\} [1-9]/);
   });
 
   it("Slipway's API and terminal refuse what a preview origin sends them", async () => {
