@@ -37,6 +37,22 @@ async function helloWorldAtFirstPrompt(server: TestServer, cookie: string): Prom
   }
 }
 
+/**
+ * Waits until the learner's shell is idle at its prompt, blocked reading the next key. bash 5.2
+ * acts on a Ctrl-C in full only when it interrupts that read: one that arrives while readline is
+ * still busy (the completion just drawn) is echoed as ^C, but no new prompt comes until the next
+ * key (seen twice in 90 tries, on a quiet machine too). A person is never that quick; a test
+ * that types nothing more would wait forever. The login shell is the terminal's session leader
+ * (parent 0).
+ */
+async function readingKeys(server: TestServer, sandboxId: string): Promise<void> {
+  const look = `for pid in $(ps -eo pid=,ppid=,tty= | awk '$2 == 0 && $3 != "?" { print $1 }'); do cat /proc/$pid/wchan; echo; done`;
+  await eventually('the shell waiting for a key', async () => {
+    const wchan = await server.driver.exec(sandboxId, ['sh', '-c', look]);
+    return /select|poll/.test(wchan.stdout);
+  }, 30_000, 100);
+}
+
 describe('a cold sandbox: the prompt first, its engine after', () => {
   describe('an engine that starts with the first docker command (SLIPWAY_ENGINE_START=on-use)', () => {
     let server: TestServer;
@@ -94,6 +110,7 @@ describe('a cold sandbox: the prompt first, its engine after', () => {
         term.type('docker vers\t');
         await term.waitFor(/docker version /);
         assert.doesNotMatch(plain(term.output), /Waiting for your Docker engine/);
+        await readingKeys(server, sandboxId);
         term.mark();
         term.type('\x03'); // Ctrl-C: the line is dropped, not run, and a new prompt follows
         await term.waitFor(/\^C.*# $/s);
