@@ -103,9 +103,9 @@ describe('attempts, skipping and looking ahead in a real sandbox', () => {
     assert.equal(step(p, 'list-all').status, 'current');
     assert.equal(step(p, 'list-all').attempts, 0, 'commands aimed elsewhere are not attempts');
     assert.doesNotMatch(step(p, 'list-all').message ?? '', /[\\^$]|\(\?|\\[sbdw]/, 'no regular expression in the message');
-    // A docker ps without -a is an attempt, and a near miss.
+    // A docker ps without -a is an attempt, and a near miss (told as soon as it is evaluated).
     typed('docker ps');
-    await settled();
+    await events.waitFor('the near miss of docker ps', (e) => stepEvent('list-all', 'current')(e) && /'docker ps'/.test((e.data as { step: { message?: string } }).step.message ?? ''));
     p = await progress();
     assert.equal(step(p, 'list-all').attempts, 1);
     assert.match(step(p, 'list-all').message ?? '', /^Not yet: you listed all containers\. Your last command was 'docker ps'\.$/);
