@@ -1,5 +1,6 @@
 // The curriculum's second half: every step and every alternative of the lessons after the first
 // half (curriculum.test.ts), through `npm run lessons:verify` in fresh real sandboxes.
+// Heavy: it builds and runs lessons in four sandboxes at once for minutes.
 import { after, describe, it } from 'node:test';
 import { removeLessonsVerifyNetwork } from '../support/server.js';
 import { CURRICULUM_INSTANCE, half, verifyLessons } from './support/curriculum.js';

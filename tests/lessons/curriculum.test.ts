@@ -3,6 +3,7 @@
 // step lists, each in a fresh real sandbox. This file verifies the first half of the lessons
 // (curriculum-rest.test.ts the others), several sandboxes at a time, to stay within the suite's
 // time for one file.
+// Heavy: it builds and runs lessons in four sandboxes at once for minutes.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { removeLessonsVerifyNetwork } from '../support/server.js';

@@ -13,6 +13,7 @@
 // node's engine restarted; a drained node left alone; a lost node noticed; removal leaving
 // nothing on the nodes; `npm run clean` removing the installation from the nodes that answer and
 // naming the lost one. Last, the fixture leaves nothing on this machine's engine.
+// Heavy: three nested engines and their sandboxes run for minutes.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
