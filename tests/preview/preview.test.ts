@@ -18,7 +18,7 @@ import { startTestServer, stopAndClean, type TestServer } from '../support/serve
 import { echoOverWebSocket } from './support.js';
 
 /** The preview's timeout here: an app silent this long is given up on. */
-const SILENCE_S = 4;
+const SILENCE_S = 5;
 const APP = fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'app.py'), 'utf8');
 
 interface Learner {
