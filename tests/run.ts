@@ -86,9 +86,9 @@ async function runFiles(files: string[], options: { concurrency: number; timeout
     await finished(report);
     return;
   }
-  const lines: Array<string | Buffer> = [];
-  for await (const chunk of report) lines.push(chunk as string | Buffer);
-  process.stdout.write(lines.join(''));
+  const chunks: Array<string | Buffer> = [];
+  for await (const chunk of report) chunks.push(chunk as string | Buffer);
+  process.stdout.write(chunks.join(''));
 }
 
 /**
