@@ -160,7 +160,7 @@ if (engineTests.length > 0) {
   }
   const alone = engineTests.filter(runsAlone);
   const together = engineTests.filter((file) => !alone.includes(file));
-  console.log(`[tests] engine tier: ${together.length} files, ${jobs} at a time (heavy ones one at a time); then ${alone.length} that run alone`);
+  console.log(`[tests] engine tier: ${together.length} files, ${jobs} at a time${jobs > 1 ? ' (heavy ones never together)' : ''}; then ${alone.length} that run alone`);
   if (jobs === 1) await runFiles(together, { concurrency: 1, timeout: 30 * 60_000 });
   else await runLanes(together, jobs, 30 * 60_000);
   await runFiles([...alone, FINAL_FILE], { concurrency: 1, timeout: 30 * 60_000 });
