@@ -39,12 +39,12 @@ function findFiles(dir: string, suffix: string): string[] {
 
 const matches = (file: string) => filter.length === 0 || filter.some((word) => file.includes(word));
 
+/** Whether a file's opening comment has a line that starts with `label`. */
+const saysInOpening = (label: string) => (file: string) => fs.readFileSync(file, 'utf8').slice(0, 4000).includes(`\n// ${label}: `);
 /** A file that must have the engine to itself says so in its opening comment: "// Runs alone: why". */
-const RUNS_ALONE = /^\/\/ Runs alone: /m;
-const runsAlone = (file: string) => RUNS_ALONE.test(fs.readFileSync(file, 'utf8').slice(0, 4000));
+const runsAlone = saysInOpening('Runs alone');
 /** A file that loads the machine for minutes says so: "// Heavy: why". Two never run at once. */
-const HEAVY = /^\/\/ Heavy: /m;
-const isHeavy = (file: string) => HEAVY.test(fs.readFileSync(file, 'utf8').slice(0, 4000));
+const isHeavy = saysInOpening('Heavy');
 
 function engineJobs(): number {
   const raw = process.env.SLIPWAY_TEST_JOBS ?? '1';
@@ -98,8 +98,9 @@ async function runFiles(files: string[], options: { concurrency: number; timeout
  * limits. Heavy files go first, one after the other, while the other lanes work through the rest.
  */
 async function runLanes(files: string[], lanes: number, timeout: number): Promise<void> {
-  const heavy = files.filter(isHeavy);
-  const light = files.filter((file) => !isHeavy(file));
+  const heavyFiles = new Set(files.filter(isHeavy));
+  const heavy = files.filter((file) => heavyFiles.has(file));
+  const light = files.filter((file) => !heavyFiles.has(file));
   let heavyRunning = false;
   const next = (): { file: string; heavy: boolean } | undefined => {
     if (!heavyRunning && heavy.length > 0) {
